@@ -1,0 +1,56 @@
+"""The application factory: create_app() is the only place an app is built.
+
+Importing this package binds nothing; each call builds a fresh app with its own admin, Celery
+binding and database connection (registered lazily, so it is safe across forks).
+"""
+
+import os
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import CONFIGS
+
+from . import db
+from .cli import init_cli
+from .i18n import init_i18n
+from .security import init_security
+from .tasks import celery_init_app
+
+
+def create_app(config_name=None, override=None):
+    """Build the app from a named config class, then an optional dict of overrides."""
+    config_name = config_name or os.environ.get("APP_CONFIG", "development")
+    config_class = CONFIGS[config_name]
+    app = Flask(__name__)
+    app.config.from_object(config_class)
+    if override:
+        app.config.update(override)
+    if hasattr(config_class, "check"):
+        config_class.check(app.config)
+
+    if app.config.get("PROXY_FIX_X_FOR"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    db.connect(app)
+    init_i18n(app)
+    celery_init_app(app)
+    init_security(app)
+    _register_blueprints(app)
+    init_cli(app)
+
+    from .views.admin import init_admin
+
+    init_admin(app)
+    return app
+
+
+def _register_blueprints(app):
+    from .views import dev, errors, health, portal
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(portal.bp)
+    errors.init_errors(app)
+    if app.config.get("MAIL_OUTBOX_VIEW"):
+        app.register_blueprint(dev.bp)

@@ -1,0 +1,39 @@
+"""The MongoDB connection: lazy and fork-safe, plus the health probe.
+
+pymongo clients must not cross a fork (gunicorn and Celery prefork both fork), so connect() only
+registers the connection; the socket opens on first use inside the worker process.
+"""
+
+import mongoengine
+from mongoengine.connection import DEFAULT_CONNECTION_NAME, disconnect, get_db
+
+__all__ = ["connect", "database", "ping", "close"]
+
+
+def connect(app):
+    """Register the default mongoengine connection for this app's settings."""
+    uri = app.config["MONGODB_URI"]
+    disconnect(DEFAULT_CONNECTION_NAME)
+    options = {"host": uri, "connect": False, "tz_aware": True, "uuidRepresentation": "standard"}
+    if app.config.get("MONGODB_CLIENT") == "mongomock":
+        import mongomock  # test-only dependency
+
+        options["host"] = uri.replace("mongomock://", "mongodb://", 1)
+        options["mongo_client_class"] = mongomock.MongoClient
+    else:
+        options["serverSelectionTimeoutMS"] = app.config.get("MONGODB_TIMEOUT_MS", 3000)
+    mongoengine.connect(**options)
+
+
+def database():
+    return get_db()
+
+
+def ping():
+    """True when the database answers a ping."""
+    database().client.admin.command("ping")
+    return True
+
+
+def close():
+    disconnect(DEFAULT_CONNECTION_NAME)

@@ -1,0 +1,185 @@
+"""People and what they may do: users, roles with permission strings, staff postings, sessions.
+
+Roles of staff come from their active postings (services.accounts.sync_roles); nobody edits a
+user's role list directly in a form.
+"""
+
+import mongoengine as me
+from flask_security import RoleMixin, UserMixin
+
+from .base import BaseDocument, utcnow
+from .jurisdictions import PHONE_RE, District, PoliceStation, State
+
+__all__ = [
+    "Role",
+    "User",
+    "OrganisationProfile",
+    "Posting",
+    "UserSession",
+    "ACCOUNT_TYPES",
+    "ORGANISATION_KINDS",
+    "APPROVAL_STATUSES",
+    "ROLE_LEVELS",
+]
+
+ACCOUNT_CITIZEN = "citizen"
+ACCOUNT_ORGANISATION = "organisation"
+ACCOUNT_STAFF = "staff"
+ACCOUNT_TYPES = (ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION, ACCOUNT_STAFF)
+
+ORGANISATION_KINDS = ("hotel", "employer", "security_agency")
+
+APPROVAL_PENDING = "pending"
+APPROVAL_APPROVED = "approved"
+APPROVAL_REJECTED = "rejected"
+APPROVAL_STATUSES = (APPROVAL_PENDING, APPROVAL_APPROVED, APPROVAL_REJECTED)
+
+# Where a posting with this role binds its holder.
+LEVEL_NONE = "none"
+LEVEL_STATION = "station"
+LEVEL_DISTRICT = "district"
+LEVEL_STATE = "state"
+ROLE_LEVELS = (LEVEL_NONE, LEVEL_STATION, LEVEL_DISTRICT, LEVEL_STATE)
+
+MOBILE_RE = r"^[6-9][0-9]{9}$"
+
+
+class Role(BaseDocument, RoleMixin):
+    name = me.StringField(required=True, unique=True, max_length=40)
+    description = me.StringField(max_length=255)
+    permissions = me.ListField(me.StringField(max_length=80), default=list)
+    level = me.StringField(choices=ROLE_LEVELS, default=LEVEL_NONE)
+
+    meta = {"collection": "roles", "ordering": ["name"], "strict": False}
+
+    @property
+    def is_staff(self):
+        return self.level != LEVEL_NONE
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationProfile(me.EmbeddedDocument):
+    kind = me.StringField(required=True, choices=ORGANISATION_KINDS)
+    name = me.StringField(required=True, max_length=200)
+    registration_number = me.StringField(max_length=60)
+    address = me.StringField(max_length=500)
+    status = me.StringField(choices=APPROVAL_STATUSES, default=APPROVAL_PENDING)
+    decided_by = me.ReferenceField("User")
+    decided_at = me.DateTimeField()
+    remarks = me.StringField(max_length=500)
+
+    def __str__(self):
+        return f"{self.name} ({self.kind}, {self.status})"
+
+
+class User(BaseDocument, UserMixin):
+    email = me.EmailField(required=True, unique=True, max_length=255)
+    password = me.StringField(max_length=255)
+    full_name = me.StringField(max_length=120)
+    mobile = me.StringField(regex=MOBILE_RE)
+    language = me.StringField(choices=("en", "hi"), default="en")
+    account_type = me.StringField(choices=ACCOUNT_TYPES, default=ACCOUNT_CITIZEN)
+    # Home state of a citizen or organisation; for staff, the state of their postings.
+    state = me.ReferenceField(State)
+    organisation = me.EmbeddedDocumentField(OrganisationProfile)
+
+    active = me.BooleanField(default=True)
+    fs_uniquifier = me.StringField(required=True, unique=True, max_length=64)
+    fs_token_uniquifier = me.StringField(unique=True, sparse=True, max_length=64)
+    confirmed_at = me.DateTimeField()
+    roles = me.ListField(me.ReferenceField(Role), default=list)
+
+    # Flask-Security tracking.
+    last_login_at = me.DateTimeField()
+    current_login_at = me.DateTimeField()
+    last_login_ip = me.StringField(max_length=64)
+    current_login_ip = me.StringField(max_length=64)
+    login_count = me.IntField(default=0)
+
+    # Two-factor (TOTP authenticator apps).
+    tf_primary_method = me.StringField(max_length=64)
+    tf_totp_secret = me.StringField(max_length=255)
+    tf_phone_number = me.StringField(max_length=64)
+    mf_recovery_codes = me.ListField(me.StringField(max_length=64))
+
+    meta = {
+        "collection": "users",
+        "indexes": ["state", "account_type", ("state", "organisation.status")],
+        "ordering": ["email"],
+        "strict": False,
+    }
+    __scope__ = {"state": "state"}
+
+    @property
+    def display_name(self):
+        return self.full_name or self.email
+
+    def __str__(self):
+        return self.email
+
+
+class Posting(BaseDocument):
+    user = me.ReferenceField(User, required=True, reverse_delete_rule=me.CASCADE)
+    role = me.ReferenceField(Role, required=True, reverse_delete_rule=me.DENY)
+    designation = me.StringField(max_length=80)
+    state = me.ReferenceField(State, required=True, reverse_delete_rule=me.DENY)
+    district = me.ReferenceField(District, reverse_delete_rule=me.DENY)
+    station = me.ReferenceField(PoliceStation, reverse_delete_rule=me.DENY)
+    active = me.BooleanField(default=True)
+    start_date = me.DateField()
+    end_date = me.DateField()
+
+    meta = {
+        "collection": "postings",
+        "indexes": [("user", "active"), "state", "district", "station"],
+        "ordering": ["-start_date"],
+    }
+    __scope__ = {"state": "state", "district": "district", "station": "station"}
+
+    def clean(self):
+        """Fill the wider jurisdiction from the narrower one and check the role's level."""
+        errors = {}
+        if self.station:
+            self.district = self.station.district
+            self.state = self.station.state
+        elif self.district:
+            self.state = self.district.state
+        level = self.role.level if self.role else None
+        if level == LEVEL_NONE:
+            errors["role"] = "This role is not a staff role and cannot be posted."
+        elif level == LEVEL_STATION and not self.station:
+            errors["station"] = "A station role needs a police station."
+        elif level == LEVEL_DISTRICT and not self.district:
+            errors["district"] = "A district role needs a district."
+        if level == LEVEL_DISTRICT:
+            self.station = None
+        if level == LEVEL_STATE:
+            self.station = None
+            self.district = None
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The posting cannot end before it starts."
+        if errors:
+            raise me.ValidationError("Invalid posting", errors=errors)
+
+    @property
+    def place(self):
+        return self.station or self.district or self.state
+
+    def __str__(self):
+        return f"{self.user} — {self.role} @ {self.place}"
+
+
+class UserSession(me.Document):
+    """A server-side record of one login, so logout kills copies of the cookie too."""
+
+    sid = me.StringField(required=True, unique=True)
+    user = me.ReferenceField(User, required=True, reverse_delete_rule=me.CASCADE)
+    created_at = me.DateTimeField(default=utcnow, required=True)
+    expires_at = me.DateTimeField(required=True)
+
+    meta = {"collection": "user_sessions", "indexes": ["user", "expires_at"]}
+
+    def __str__(self):
+        return f"session of {self.user} until {self.expires_at:%Y-%m-%d %H:%M}"

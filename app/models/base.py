@@ -1,0 +1,25 @@
+"""The house base document: UTC creation and update times.
+
+Every collection's document class derives from BaseDocument; it adds no other behaviour.
+"""
+
+from datetime import UTC, datetime
+
+import mongoengine as me
+
+__all__ = ["BaseDocument", "utcnow"]
+
+
+def utcnow():
+    return datetime.now(UTC)
+
+
+class BaseDocument(me.Document):
+    meta = {"abstract": True}
+
+    created_at = me.DateTimeField(default=utcnow, required=True)
+    updated_at = me.DateTimeField(default=utcnow, required=True)
+
+    def save(self, *args, **kwargs):
+        self.updated_at = utcnow()
+        return super().save(*args, **kwargs)

@@ -1,0 +1,37 @@
+"""Outgoing messages: every email is written here first, then delivered by a worker.
+
+In development the outbox is the mailbox (readable at /dev/outbox); with SMTP configured a worker
+delivers each message once (a queued → sending claim makes re-runs harmless).
+"""
+
+import mongoengine as me
+
+from .base import utcnow
+
+__all__ = ["OutboxMessage", "OUTBOX_STATUSES"]
+
+STATUS_QUEUED = "queued"
+STATUS_SENDING = "sending"
+STATUS_SENT = "sent"
+STATUS_FAILED = "failed"
+OUTBOX_STATUSES = (STATUS_QUEUED, STATUS_SENDING, STATUS_SENT, STATUS_FAILED)
+
+
+class OutboxMessage(me.Document):
+    created_at = me.DateTimeField(default=utcnow, required=True)
+    channel = me.StringField(default="email", choices=("email",))
+    template = me.StringField(max_length=80)
+    to = me.StringField(required=True, max_length=255)
+    subject = me.StringField(required=True, max_length=255)
+    body_text = me.StringField()
+    body_html = me.StringField()
+    status = me.StringField(choices=OUTBOX_STATUSES, default=STATUS_QUEUED)
+    attempts = me.IntField(default=0)
+    last_error = me.StringField(max_length=500)
+    claimed_at = me.DateTimeField()
+    sent_at = me.DateTimeField()
+
+    meta = {"collection": "outbox", "indexes": ["-created_at", ("status", "created_at")]}
+
+    def __str__(self):
+        return f"{self.channel} {self.template or ''} {self.status}"

@@ -1,0 +1,41 @@
+"""Accounts and request security: Flask-Security wiring, sessions, CSRF, headers, rate limits.
+
+init_security(app) binds all of it; the account rules themselves live in services.accounts.
+"""
+
+from flask_security import MongoEngineUserDatastore, user_registered
+
+from app.extensions import security
+from app.models import Role, User
+from app.services import accounts
+
+from .audit import init_audit
+from .csrf import init_csrf
+from .forms import PortalRegisterForm
+from .headers import init_headers
+from .limits import init_limits
+from .mailer import OutboxMailUtil
+from .sessions import init_sessions
+from .twofactor import init_twofactor
+
+datastore = MongoEngineUserDatastore(None, User, Role)
+
+
+def _on_registered(app, user, form_data=None, **_):
+    accounts.complete_registration(user, form_data or {})
+
+
+def init_security(app):
+    init_csrf(app)
+    security.init_app(
+        app,
+        datastore,
+        register_form=PortalRegisterForm,
+        mail_util_cls=OutboxMailUtil,
+    )
+    init_sessions(app)
+    init_limits(app)
+    init_headers(app)
+    init_twofactor(app)
+    init_audit(app)
+    user_registered.connect(_on_registered, app)

@@ -1,0 +1,46 @@
+"""Audit events for logins, failed logins, logouts and registrations."""
+
+from flask_login import user_logged_in, user_logged_out
+from flask_security import signals as fs_signals
+
+from app.services import audit
+
+
+def _logged_in(app, user, **_):
+    audit.record("login", actor=user, target=user, state=user.state)
+
+
+def _logged_out(app, user=None, **_):
+    if user is not None and getattr(user, "is_authenticated", False):
+        audit.record("logout", actor=user, target=user, state=user.state)
+
+
+def _registered(app, user, **_):
+    audit.record("register", actor=user, target=user, state=user.state)
+
+
+def _confirmed(app, user, **_):
+    audit.record("confirm_email", actor=user, target=user, state=user.state)
+
+
+def _password_changed(app, user, **_):
+    audit.record("password_changed", actor=user, target=user, state=user.state)
+
+
+def _password_reset(app, user, **_):
+    audit.record("password_reset", actor=user, target=user, state=user.state)
+
+
+def _tf_enrolled(app, user, **_):
+    audit.record("two_factor_enabled", actor=user, target=user, state=user.state)
+
+
+def init_audit(app):
+    user_logged_in.connect(_logged_in, app)
+    user_logged_out.connect(_logged_out, app)
+    fs_signals.user_confirmed.connect(_confirmed, app)
+    fs_signals.password_changed.connect(_password_changed, app)
+    fs_signals.password_reset.connect(_password_reset, app)
+    fs_signals.tf_profile_changed.connect(_tf_enrolled, app)
+    # Registration is recorded by services.accounts.complete_registration, after the
+    # account type and state are known.

@@ -1,0 +1,117 @@
+"""Account rules: completing a registration, approving organisations, staff and their roles.
+
+A staff member's roles are derived from their active postings (sync_roles); citizens get the
+`citizen` role on registration and organisations the `organisation` role only once a state
+administrator of their state approves them.
+"""
+
+import secrets
+from datetime import UTC, datetime
+
+from flask_security import hash_password
+
+from app.models import OrganisationProfile, Posting, Role, State, User
+from app.models.accounts import (
+    ACCOUNT_CITIZEN,
+    ACCOUNT_ORGANISATION,
+    ACCOUNT_STAFF,
+    APPROVAL_APPROVED,
+    APPROVAL_PENDING,
+    APPROVAL_REJECTED,
+    ORGANISATION_KINDS,
+)
+
+from . import audit
+
+CITIZEN_ROLE = "citizen"
+ORGANISATION_ROLE = "organisation"
+
+
+class AccountError(ValueError):
+    """A rule of accounts was broken; `field` names the input at fault."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+def complete_registration(user, form_data):
+    """Apply what the registration form chose; grants `citizen`, never a staff role."""
+    state = State.objects(code=str(form_data.get("home_state") or "")).first()
+    user.state = state
+    if form_data.get("applicant_type") == ACCOUNT_ORGANISATION:
+        kind = str(form_data.get("organisation_kind") or "")
+        if kind not in ORGANISATION_KINDS:
+            raise AccountError("Unknown kind of organisation.", "organisation_kind")
+        user.account_type = ACCOUNT_ORGANISATION
+        user.organisation = OrganisationProfile(
+            kind=kind,
+            name=str(form_data.get("organisation_name") or "").strip()[:200],
+            status=APPROVAL_PENDING,
+        )
+        user.roles = []
+    else:
+        user.account_type = ACCOUNT_CITIZEN
+        user.roles = [Role.objects.get(name=CITIZEN_ROLE)]
+    user.save()
+    audit.record("register", actor=user, target=user, state=state, account_type=user.account_type)
+    return user
+
+
+def decide_organisation(organisation_user, actor, approve, remarks=""):
+    """Approve or reject a pending organisation account. The caller has checked scope."""
+    profile = organisation_user.organisation
+    if organisation_user.account_type != ACCOUNT_ORGANISATION or profile is None:
+        raise AccountError("This account is not an organisation.")
+    if profile.status != APPROVAL_PENDING:
+        raise AccountError("This organisation has already been decided.")
+    profile.status = APPROVAL_APPROVED if approve else APPROVAL_REJECTED
+    profile.decided_by = actor
+    profile.decided_at = datetime.now(UTC)
+    profile.remarks = (remarks or "")[:500]
+    role = Role.objects.get(name=ORGANISATION_ROLE)
+    if approve and role not in organisation_user.roles:
+        organisation_user.roles.append(role)
+    organisation_user.save()
+    audit.record(
+        "organisation_approved" if approve else "organisation_rejected",
+        actor=actor,
+        target=organisation_user,
+        state=organisation_user.state,
+    )
+    return organisation_user
+
+
+def sync_roles(user):
+    """Set a staff member's roles to those of their active postings."""
+    postings = list(Posting.objects(user=user.id, active=True))
+    staff_roles = {posting.role.id: posting.role for posting in postings}
+    kept = [role for role in user.roles if not role.is_staff]
+    user.roles = kept + list(staff_roles.values())
+    if postings and user.account_type == ACCOUNT_STAFF:
+        user.state = postings[0].state
+    user.save()
+    return user
+
+
+def new_staff_user(*, email, full_name, mobile=None, state=None, password=None):
+    """A staff account made by an administrator: confirmed, no roles until posted.
+
+    Without a password it gets an unguessable one; the person sets their own through the
+    password-reset email the admin view sends.
+    """
+    if User.objects(email=email.lower()).first():
+        raise AccountError("An account with this email already exists.", "email")
+    from app.extensions import security
+
+    user = security.datastore.create_user(
+        email=email.lower(),
+        full_name=full_name,
+        mobile=mobile or None,
+        state=state,
+        account_type=ACCOUNT_STAFF,
+        password=hash_password(password or secrets.token_urlsafe(24)),
+        confirmed_at=datetime.now(UTC),
+        roles=[],
+    )
+    return user

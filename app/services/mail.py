@@ -1,0 +1,86 @@
+"""Email: queue into the outbox, then deliver once.
+
+queue_email() writes the message and announces it (signals.email_queued → a Celery task);
+deliver() claims it with a compare-and-set so a re-run task or a second worker sends nothing twice.
+"""
+
+import smtplib
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+
+from flask import current_app
+from mongoengine.queryset.visitor import Q
+
+from app import signals
+from app.models import OutboxMessage
+from app.models.outbox import STATUS_FAILED, STATUS_QUEUED, STATUS_SENDING, STATUS_SENT
+
+MAX_ATTEMPTS = 5
+# A claim older than this is taken to belong to a worker that died mid-delivery.
+CLAIM_LEASE = timedelta(minutes=10)
+
+
+class DeliveryError(Exception):
+    """The mail server refused or could not be reached; the task retries."""
+
+
+def queue_email(*, to, subject, body_text, body_html=None, template=None):
+    message = OutboxMessage(
+        to=to, subject=subject, body_text=body_text, body_html=body_html, template=template
+    ).save()
+    signals.email_queued.send(current_app._get_current_object(), message_id=str(message.id))
+    return message
+
+
+def _claim(message_id, now):
+    stale = now - CLAIM_LEASE
+    return OutboxMessage.objects(
+        Q(id=message_id)
+        & (Q(status=STATUS_QUEUED) | (Q(status=STATUS_SENDING) & Q(claimed_at__lte=stale)))
+    ).modify(set__status=STATUS_SENDING, set__claimed_at=now, inc__attempts=1, new=True)
+
+
+def deliver(message_id, now=None):
+    """Deliver one queued message; returns the message, or None when another run took it."""
+    now = now or datetime.now(UTC)
+    message = _claim(message_id, now)
+    if message is None:
+        return None
+    if current_app.config["MAIL_BACKEND"] == "smtp":
+        try:
+            _send_smtp(message)
+        except (OSError, smtplib.SMTPException) as error:
+            status = STATUS_FAILED if message.attempts >= MAX_ATTEMPTS else STATUS_QUEUED
+            message.modify(set__status=status, set__last_error=type(error).__name__)
+            raise DeliveryError(str(message.id)) from error
+    message.modify(set__status=STATUS_SENT, set__sent_at=now, unset__last_error=True)
+    return message
+
+
+def _send_smtp(message):
+    config = current_app.config
+    email = EmailMessage()
+    email["Subject"] = message.subject
+    email["From"] = config["SECURITY_EMAIL_SENDER"]
+    email["To"] = message.to
+    email.set_content(message.body_text or "")
+    if message.body_html:
+        email.add_alternative(message.body_html, subtype="html")
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(email)
+
+
+def stuck_messages(now=None, older_than=timedelta(minutes=2)):
+    """Ids of queued messages whose delivery task seems lost (e.g. the broker was down)."""
+    now = now or datetime.now(UTC)
+    return [
+        str(m["_id"])
+        for m in OutboxMessage.objects(status=STATUS_QUEUED, created_at__lte=now - older_than)
+        .only("id")
+        .limit(500)
+        .as_pymongo()
+    ]

@@ -1,0 +1,7 @@
+"""Domain signals. Side effects (mail, notifications) hang off these, in Celery tasks by id."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+email_queued = _signals.signal("email-queued")

@@ -1,0 +1,41 @@
+"""Celery, bound to the Flask app: every task runs inside an app context and receives ids.
+
+The beat schedule is static and declared here with explicit names (one beat process per site).
+"""
+
+from datetime import timedelta
+
+from celery import Celery, Task
+
+BEAT_SCHEDULE = {
+    "sessions-purge-expired": {
+        "task": "sessions.purge-expired",
+        "schedule": timedelta(hours=1),
+    },
+    "mail-requeue-stuck": {
+        "task": "mail.requeue-stuck",
+        "schedule": timedelta(minutes=2),
+    },
+}
+
+
+def celery_init_app(app):
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    settings = dict(app.config["CELERY"])
+    redis_url = app.config.get("REDIS_URL") or "memory://"
+    settings["broker_url"] = settings.get("broker_url") or redis_url
+    settings["result_backend"] = settings.get("result_backend") or None
+    settings.setdefault("beat_schedule", BEAT_SCHEDULE)
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(settings)
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+
+    from . import mail, sessions  # noqa: F401 — registers the tasks
+
+    mail.connect_signals(app)
+    return celery_app

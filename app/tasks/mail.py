@@ -1,0 +1,44 @@
+"""Mail delivery tasks: deliver one outbox message by id; re-dispatch messages left queued."""
+
+import logging
+
+from celery import shared_task
+from kombu.exceptions import OperationalError
+
+from app import signals
+from app.services import mail
+
+
+@shared_task(
+    name="mail.deliver",
+    autoretry_for=(mail.DeliveryError,),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=mail.MAX_ATTEMPTS,
+)
+def deliver_email(message_id):
+    mail.deliver(message_id)
+
+
+@shared_task(name="mail.requeue-stuck")
+def requeue_stuck():
+    ids = mail.stuck_messages()
+    for message_id in ids:
+        deliver_email.delay(message_id)
+    return len(ids)
+
+
+log = logging.getLogger(__name__)
+
+
+def _on_email_queued(sender, message_id, **_):
+    try:
+        deliver_email.delay(message_id)
+    except OperationalError:
+        # The broker is down: the message stays queued and mail.requeue-stuck sends it later.
+        log.warning("broker unavailable; outbox message %s left for requeue", message_id)
+
+
+def connect_signals(app):
+    signals.email_queued.connect(_on_email_queued, app)

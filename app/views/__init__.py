@@ -1,0 +1,1 @@
+"""Thin HTTP layers: portal (citizen HTML), health, dev tools, admin (Flask-Admin)."""

@@ -1,0 +1,54 @@
+"""The admin panel: built per app by init_admin(app), never at import time.
+
+Menus show only the views whose permission the user holds; every view is jurisdiction-scoped.
+"""
+
+from flask_admin import Admin, AdminIndexView, expose
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.i18n import TRANSLATIONS_DIR
+from app.models import AuditEvent, Posting, Role, User
+from app.models.accounts import ACCOUNT_ORGANISATION, APPROVAL_PENDING
+from app.services import access
+
+from .base import SecuredView, has_permission
+from .jurisdictions import VIEWS as JURISDICTION_VIEWS
+from .staff import AuditEventView, OrganisationView, PostingView, RoleView, UserView
+
+
+class DashboardView(SecuredView, AdminIndexView):
+    @expose("/")
+    def index(self):
+        postings = Posting.objects(user=current_user.id, active=True)
+        pending = None
+        if has_permission("organisations.approve"):
+            pending = (
+                access.scoped(User.objects, current_user)
+                .filter(account_type=ACCOUNT_ORGANISATION, organisation__status=APPROVAL_PENDING)
+                .count()
+            )
+        return self.render("admin/portal_index.html", postings=postings, pending=pending)
+
+
+def init_admin(app):
+    admin = Admin(
+        app,
+        name=_l("Police Services Admin"),
+        index_view=DashboardView(name=_l("Dashboard"), url="/admin"),
+        theme=Bootstrap4Theme(base_template="admin/portal_base.html", swatch="default"),
+        translations_path=TRANSLATIONS_DIR,
+    )
+    jurisdictions = _l("Jurisdictions")
+    for view_class, model, name, endpoint in JURISDICTION_VIEWS:
+        admin.add_view(view_class(model, name=name, category=jurisdictions, endpoint=endpoint))
+    people = _l("People")
+    admin.add_view(UserView(User, name=_l("Users"), category=people, endpoint="users"))
+    admin.add_view(PostingView(Posting, name=_l("Postings"), category=people, endpoint="postings"))
+    admin.add_view(RoleView(Role, name=_l("Roles"), category=people, endpoint="roles"))
+    admin.add_view(
+        OrganisationView(User, name=_l("Organisations"), category=people, endpoint="organisations")
+    )
+    admin.add_view(AuditEventView(AuditEvent, name=_l("Audit trail"), endpoint="audit"))
+    return admin

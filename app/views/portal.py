@@ -1,0 +1,74 @@
+"""The citizen-facing pages: home, the signed-in dashboard, language switch, registration notice."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from flask_security import auth_required
+
+from app.i18n import current_language
+from app.models import PoliceStation, State
+from app.models.jurisdictions import localized
+
+bp = Blueprint("portal", __name__)
+
+
+def _safe_next(target):
+    """Only same-site relative paths; anything else goes home."""
+    if not target:
+        return url_for("portal.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("portal.index")
+    return target
+
+
+@bp.get("/")
+def index():
+    language = current_language()
+    states = [
+        {"code": s.code, "name": localized(s, "name", language)}
+        for s in State.objects.only("code", "name_en", "name_hi")
+    ]
+    return render_template("portal/index.html", states=states)
+
+
+@bp.get("/stations")
+def stations():
+    """Public station directory, filterable by PIN code."""
+    pincode = request.args.get("pincode", "", type=str).strip()
+    query = PoliceStation.objects.only(
+        "code", "name_en", "name_hi", "address", "phone", "email", "pincodes"
+    )
+    error = None
+    if pincode:
+        if not (pincode.isdigit() and len(pincode) == 6):
+            error = "pincode"
+            query = query.none()
+        else:
+            query = query.filter(pincodes=pincode)
+    return render_template(
+        "portal/stations.html", stations=list(query.limit(200)), pincode=pincode, error=error
+    )
+
+
+@bp.post("/language")
+def set_language():
+    language = request.form.get("language", "", type=str)
+    if language not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["lang"] = language
+    if current_user.is_authenticated and current_user.language != language:
+        current_user.modify(set__language=language)
+    return redirect(_safe_next(request.form.get("next", "", type=str)))
+
+
+@bp.get("/dashboard")
+@auth_required("session", "token")
+def dashboard():
+    return render_template("portal/dashboard.html")
+
+
+@bp.get("/registered")
+def registered():
+    return render_template("portal/registered.html")

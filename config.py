@@ -1,0 +1,182 @@
+"""Application settings: defaults, then the environment, then an explicit override for tests.
+
+Pick a class with APP_CONFIG=development|testing|production. ProductionConfig refuses to start
+with a default secret or without explicit database and broker addresses.
+"""
+
+import os
+from datetime import timedelta
+
+# Published defaults: fine for a laptop, refused by ProductionConfig.
+DEFAULT_SECRET_KEY = "dev-secret-key-change-me"
+DEFAULT_PASSWORD_SALT = "dev-password-salt-change-me"
+DEFAULT_TOTP_SECRET = "dev-totp-secret-change-me-0000000000000"
+
+
+def _env(name, default=None):
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+def _env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    APP_NAME = "Police Citizen Services"
+    SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET_KEY)
+
+    MONGODB_URI = _env("MONGODB_URI", "mongodb://127.0.0.1:27027/police_portal")
+    # "mongomock" swaps in mongomock's client (unit tests only).
+    MONGODB_CLIENT = "pymongo"
+    REDIS_URL = _env("REDIS_URL", "redis://127.0.0.1:6389/0")
+
+    # Celery: settings that lose nothing (see docs/architecture.md).
+    CELERY = {
+        "broker_url": None,  # filled from REDIS_URL in create_app
+        "result_backend": None,
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_transport_options": {"visibility_timeout": 3600},
+        "result_expires": 3600,
+        "task_ignore_result": True,
+        "broker_connection_retry_on_startup": True,
+        "timezone": "Asia/Kolkata",
+        "enable_utc": True,
+    }
+
+    # Sessions and cookies.
+    SESSION_COOKIE_NAME = "pcs_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    PREFERRED_URL_SCHEME = _env("PREFERRED_URL_SCHEME", "http")
+    # Trusted reverse proxies in front of gunicorn (X-Forwarded-For hops).
+    PROXY_FIX_X_FOR = int(_env("PROXY_FIX_X_FOR", "0"))
+
+    # CSRF: checked by app.security.csrf_guard on every unsafe method, except requests that
+    # authenticate with a token header or send JSON (neither can be forged cross-site).
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_CHECK_DEFAULT = False
+    WTF_CSRF_TIME_LIMIT = None
+
+    # Flask-Security-Too.
+    SECURITY_PASSWORD_SALT = _env("SECURITY_PASSWORD_SALT", DEFAULT_PASSWORD_SALT)
+    SECURITY_PASSWORD_HASH = "argon2"
+    SECURITY_PASSWORD_LENGTH_MIN = 10
+    SECURITY_PASSWORD_CHECK_BREACHED = False  # would call an outside service
+    SECURITY_REGISTERABLE = True
+    SECURITY_CONFIRMABLE = True
+    SECURITY_RECOVERABLE = True
+    SECURITY_CHANGEABLE = True
+    SECURITY_TRACKABLE = True
+    SECURITY_SEND_REGISTER_EMAIL = True
+    SECURITY_RETURN_GENERIC_RESPONSES = True  # no account enumeration
+    SECURITY_EMAIL_SENDER = _env("MAIL_SENDER", "no-reply@police-services.invalid")
+    SECURITY_TOKEN_AUTHENTICATION_HEADER = "Authentication-Token"
+    SECURITY_TOKEN_MAX_AGE = 8 * 3600
+    # Form posts to /login, /register... are still CSRF-checked by app.security.csrf; this only
+    # lets JSON clients log in (DESIGN.md: POST /login?include_auth_token with a JSON body).
+    SECURITY_CSRF_IGNORE_UNAUTH_ENDPOINTS = True
+    SECURITY_CSRF_PROTECT_MECHANISMS = ["session", "basic"]
+    SECURITY_POST_LOGIN_VIEW = "portal.dashboard"
+    SECURITY_POST_LOGOUT_VIEW = "portal.index"
+    SECURITY_POST_REGISTER_VIEW = "portal.registered"
+    SECURITY_LOGOUT_METHODS = ["POST"]  # logout by GET is a CSRF target
+    SECURITY_DEFAULT_REMEMBER_ME = False
+    SECURITY_I18N_DOMAIN = "flask_security"
+    SECURITY_TWO_FACTOR = True
+    SECURITY_TWO_FACTOR_ENABLED_METHODS = ["authenticator"]
+    SECURITY_TWO_FACTOR_ALWAYS_VALIDATE = True
+    SECURITY_TOTP_ISSUER = "Police Citizen Services"
+    SECURITY_TOTP_SECRETS = {"1": _env("TOTP_SECRET", DEFAULT_TOTP_SECRET)}
+    SECURITY_MSG_LOGIN = ("Please log in to open this page.", "info")
+    # Roles that must enrol in TOTP before they can do anything else.
+    REQUIRE_TWO_FACTOR_ROLES = []
+
+    # Rate limits (Flask-Limiter). Storage is Redis outside unit tests.
+    RATELIMIT_STORAGE_URI = None  # filled from REDIS_URL in create_app
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;60 per hour")
+    ACCOUNT_FORM_RATE_LIMIT = "10 per hour"
+
+    # i18n.
+    LANGUAGES = {"en": "English", "hi": "हिन्दी"}
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Kolkata"
+
+    # Mail: "outbox" keeps every message in the database (readable at /dev/outbox when
+    # MAIL_OUTBOX_VIEW is on); "smtp" delivers through MAIL_SERVER as well.
+    MAIL_BACKEND = _env("MAIL_BACKEND", "outbox")
+    MAIL_SERVER = _env("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(_env("MAIL_PORT", "25"))
+    MAIL_USERNAME = _env("MAIL_USERNAME")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_OUTBOX_VIEW = False
+
+    SEED_DEMO_USERS = False
+    FLASK_ADMIN_SWATCH = "default"
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False  # gunicorn serves `make run`; the debugger never faces a network
+    MAIL_OUTBOX_VIEW = True
+    SEED_DEMO_USERS = True
+
+
+class TestingConfig(Config):
+    TESTING = True
+    MONGODB_URI = _env("TEST_MONGODB_URI", "mongomock://localhost/police_portal_test")
+    MONGODB_CLIENT = "mongomock" if MONGODB_URI.startswith("mongomock://") else "pymongo"
+    REDIS_URL = _env("TEST_REDIS_URL", "")
+    RATELIMIT_STORAGE_URI = "memory://"
+    SECURITY_PASSWORD_HASH = "plaintext"  # speed: hashing is tested explicitly
+    SECURITY_PASSWORD_SCHEMES = ["plaintext", "argon2"]
+    SECURITY_HASHING_SCHEMES = ["plaintext"]
+    SECURITY_DEPRECATED_HASHING_SCHEMES = []
+    MAIL_OUTBOX_VIEW = True
+    SEED_DEMO_USERS = True
+    CELERY = dict(Config.CELERY, task_always_eager=True, task_eager_propagates=True)
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    REQUIRE_TWO_FACTOR_ROLES = ["state_admin"]
+    MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
+
+    @classmethod
+    def check(cls, settings):
+        """Refuse to run with published defaults or without explicit service addresses."""
+        problems = []
+        if settings.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
+            problems.append("SECRET_KEY is unset or the published default")
+        if settings.get("SECURITY_PASSWORD_SALT") in (None, "", DEFAULT_PASSWORD_SALT):
+            problems.append("SECURITY_PASSWORD_SALT is unset or the published default")
+        if DEFAULT_TOTP_SECRET in settings.get("SECURITY_TOTP_SECRETS", {}).values():
+            problems.append("TOTP_SECRET is unset or the published default")
+        for name in ("MONGODB_URI", "REDIS_URL"):
+            if not os.environ.get(name):
+                problems.append(f"{name} is not set in the environment")
+        if problems:
+            raise RuntimeError("ProductionConfig refuses to start: " + "; ".join(problems))
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
