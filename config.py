@@ -86,9 +86,9 @@ class Config:
     SECURITY_EMAIL_SENDER = _env("MAIL_SENDER", "no-reply@police-services.invalid")
     SECURITY_TOKEN_AUTHENTICATION_HEADER = "Authentication-Token"
     SECURITY_TOKEN_MAX_AGE = 8 * 3600
-    # Form posts to /login, /register... are still CSRF-checked by app.security.csrf; this only
-    # lets JSON clients log in (DESIGN.md: POST /login?include_auth_token with a JSON body).
-    SECURITY_CSRF_IGNORE_UNAUTH_ENDPOINTS = True
+    # JSON and token-header requests are exempted by app.security.csrf (it sets g.csrf_valid,
+    # which Flask-Security and Flask-WTF honour); form posts always need the token.
+    SECURITY_CSRF_IGNORE_UNAUTH_ENDPOINTS = False
     SECURITY_CSRF_PROTECT_MECHANISMS = ["session", "basic"]
     SECURITY_POST_LOGIN_VIEW = "portal.dashboard"
     SECURITY_POST_LOGOUT_VIEW = "portal.index"

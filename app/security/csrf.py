@@ -5,7 +5,7 @@ the Authentication-Token header, or send a JSON body, are exempt: a cross-site p
 neither without a CORS preflight, which this app never grants.
 """
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from app.extensions import csrf
 
@@ -23,6 +23,8 @@ def csrf_guard():
     if request.method not in UNSAFE_METHODS or not current_app.config.get("WTF_CSRF_ENABLED"):
         return None
     if _exempt(request):
+        # Tells Flask-Security's views and Flask-WTF's forms that CSRF has been dealt with.
+        g.csrf_valid = True
         return None
     csrf.protect()  # raises CSRFError (400) without a valid token
     return None

@@ -1,10 +1,12 @@
-"""Rate limits on the account endpoints (login, registration, password reset, confirmation).
+"""Rate limits on the account endpoints (login, two-factor, registration, reset, confirmation).
 
 Counters live in Redis (memory in unit tests) so every gunicorn worker shares them. Over the
-limit the client gets 429.
+limit the client gets 429. One Limiter per app: Flask-Limiter keeps its storage on the object.
 """
 
-from app.extensions import limiter
+from flask import current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 
 # Flask-Security endpoint → config key holding its limit.
 LIMITED_ENDPOINTS = {
@@ -16,15 +18,18 @@ LIMITED_ENDPOINTS = {
 }
 
 
+def _limit_from_config(key):
+    return lambda: current_app.config[key]
+
+
 def init_limits(app):
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
-    limiter.init_app(app)
+    limiter = Limiter(key_func=get_remote_address, default_limits=[], app=app)
     for endpoint, key in LIMITED_ENDPOINTS.items():
         view = app.view_functions.get(endpoint)
-        if view is None:
-            continue
-        limit = app.config[key]
-        app.view_functions[endpoint] = limiter.limit(
-            lambda limit=limit: limit, methods=["POST"], scope=endpoint
-        )(view)
+        if view is not None:
+            app.view_functions[endpoint] = limiter.limit(
+                _limit_from_config(key), methods=["POST"], scope=endpoint
+            )(view)
+    return limiter

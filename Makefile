@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` and `make test`. Everything else is their helpers.
+VENV   := .venv
+STAMP  := $(VENV)/.installed
+PYTHON ?= python3
+
+.PHONY: run test venv translations extract-messages lint servers-start servers-stop servers-status clean
+
+run: venv translations
+	scripts/run.sh
+
+test: venv translations
+	scripts/test.sh
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+# Compile every .po catalogue (ours, and the Hindi ones for Flask-Security and Flask-Admin).
+translations: venv
+	@for po in app/translations/*/LC_MESSAGES/*.po; do \
+	  $(VENV)/bin/pybabel compile -q -f -i "$$po" -o "$${po%.po}.mo" || exit 1; \
+	done
+
+# Refresh the English template of our own strings, then merge it into each language.
+extract-messages: venv
+	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(VENV)/bin/pybabel update -q -i app/translations/messages.pot -d app/translations -D messages
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+servers-start:
+	scripts/servers.sh start
+servers-stop:
+	scripts/servers.sh stop
+servers-status:
+	scripts/servers.sh status
+
+clean:
+	rm -rf $(VENV) .cache var test-artifacts

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# `make test`: every tier, each loud on failure; none may skip or collect nothing.
+#   1. unit on mongomock
+#   2. the same unit suite on a real FerretDB (its own port and data under var/test)
+#   3. integration against a live stack: gunicorn + Celery worker + beat on FerretDB and Redis
+#   4. e2e: Playwright in Debian's Chromium against that stack, with axe-core
+# A run never touches var/run, the data of `make run`.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+. scripts/stack.sh
+export VAR_DIR=$root/var/test FERRETDB_PORT=${TEST_FERRETDB_PORT:-27037} REDIS_PORT=${TEST_REDIS_PORT:-6399}
+WEB_PORT=${TEST_WEB_PORT:-5055}
+ARTIFACTS=$root/test-artifacts
+results=()
+failed=0
+
+cleanup() { stop_stack; scripts/servers.sh stop; }
+trap cleanup EXIT INT TERM
+
+tier() {  # tier NAME pytest-args...
+  local name=$1; shift
+  echo; echo "=== tier: $name ==="
+  .venv/bin/pytest "$@"
+  local rc=$?
+  if [ $rc -eq 5 ]; then echo "tier $name collected no tests: that is a failure" >&2; rc=1; fi
+  if [ $rc -ne 0 ]; then failed=1; results+=("$name: FAILED ($rc)"); else results+=("$name: passed"); fi
+  return 0
+}
+
+scripts/servers.sh stop >/dev/null 2>&1 || true
+rm -rf "$VAR_DIR" "$ARTIFACTS"
+mkdir -p "$ARTIFACTS"
+
+tier unit-mongomock tests/unit -q -p no:cacheprovider
+
+if ! scripts/servers.sh start; then
+  echo "make test: FerretDB or Redis could not start; the real-server tiers cannot run" >&2
+  exit 1
+fi
+export TEST_MONGODB_URI="mongodb://127.0.0.1:$FERRETDB_PORT/police_portal_unit"
+export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1"
+tier unit-ferretdb tests/unit -q -p no:cacheprovider --db=ferretdb
+
+# One live stack for the integration and browser tiers, on its own database.
+export APP_CONFIG=development
+export MONGODB_URI="mongodb://127.0.0.1:$FERRETDB_PORT/police_portal_live"
+export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+export LIVE_BASE_URL="http://127.0.0.1:$WEB_PORT"
+.venv/bin/flask --app app seed || { echo "make test: seeding the live stack failed" >&2; exit 1; }
+start_stack "$VAR_DIR/log" "$WEB_PORT"
+if ! wait_healthy "$WEB_PORT" 90; then
+  tail -n 30 "$VAR_DIR/log/"*.log >&2
+  echo "make test: the live stack did not become healthy" >&2
+  exit 1
+fi
+
+tier integration tests/integration -q -p no:cacheprovider
+scripts/e2e-setup.sh || { echo "make test: the browser tier could not be set up" >&2; exit 1; }
+tier e2e tests/e2e -q -p no:cacheprovider --artifacts="$ARTIFACTS"
+
+echo; echo "=== make test summary ==="
+printf '  %s\n' "${results[@]}"
+exit $failed

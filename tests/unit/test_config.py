@@ -1,0 +1,52 @@
+"""Configuration layering and the production guard."""
+
+import pytest
+
+from app import create_app
+from config import DEFAULT_SECRET_KEY
+
+
+def test_production_refuses_the_default_secret(monkeypatch):
+    """ProductionConfig will not start with the published SECRET_KEY."""
+    monkeypatch.setenv("MONGODB_URI", "mongodb://127.0.0.1:1/x")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production", {"SECRET_KEY": DEFAULT_SECRET_KEY})
+
+
+def test_production_refuses_missing_service_addresses(monkeypatch):
+    """Without MONGODB_URI and REDIS_URL in the environment, production refuses to start."""
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    with pytest.raises(RuntimeError, match="MONGODB_URI"):
+        create_app(
+            "production",
+            {
+                "SECRET_KEY": "x" * 40,
+                "SECURITY_PASSWORD_SALT": "y" * 40,
+                "SECURITY_TOTP_SECRETS": {"1": "z" * 40},
+            },
+        )
+
+
+def test_production_starts_with_real_secrets(monkeypatch):
+    """With secrets and addresses set, production builds an app with secure cookies."""
+    monkeypatch.setenv("MONGODB_URI", "mongodb://127.0.0.1:1/x")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    app = create_app(
+        "production",
+        {
+            "SECRET_KEY": "x" * 40,
+            "SECURITY_PASSWORD_SALT": "y" * 40,
+            "SECURITY_TOTP_SECRETS": {"1": "z" * 40},
+        },
+    )
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REQUIRE_TWO_FACTOR_ROLES"] == ["state_admin"]
+
+
+def test_two_apps_do_not_share_an_admin(app):
+    """Building a second app works: nothing is bound at import time."""
+    other = create_app("testing", {"MONGODB_URI": app.config["MONGODB_URI"],
+                                   "MONGODB_CLIENT": app.config["MONGODB_CLIENT"]})
+    assert other.extensions["admin"][0] is not app.extensions["admin"][0]

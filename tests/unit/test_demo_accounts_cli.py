@@ -1,0 +1,20 @@
+"""The `flask demo-accounts` and `flask seed` commands."""
+
+import json
+
+
+def test_demo_accounts_prints_json(app):
+    """demo-accounts prints a JSON list with email, password, roles and station."""
+    result = app.test_cli_runner().invoke(args=["demo-accounts"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert any(r["roles"] == ["state_admin"] and r["state"] == "HR" for r in rows)
+    assert any(r["station"] == "HR-GGM-SEC29" for r in rows)
+
+
+def test_seed_command_is_idempotent(app):
+    """Running `flask seed` on a seeded database creates nothing."""
+    result = app.test_cli_runner().invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    assert "roles.yaml: 0 created" in result.output
+    assert "demo_users.yaml: 0 created" in result.output

@@ -1,0 +1,64 @@
+"""Seed files load, are idempotent, and a bad file is refused with its name and field."""
+
+import pytest
+
+from app.models import District, Holiday, PoliceStation, Posting, Role, State, User
+from app.services import seed
+
+
+def test_every_seed_file_loads(ctx):
+    """The fixture's seed produced the roles, two states, districts, stations and demo users."""
+    assert {r.name for r in Role.objects} == {
+        "citizen", "organisation", "station_officer", "sho", "district_supervisor",
+        "state_admin", "auditor",
+    }
+    assert State.objects.count() == 2
+    haryana = State.objects.get(code="HR")
+    assert District.objects(state=haryana).count() >= 3
+    assert PoliceStation.objects(state=haryana).count() >= 8
+    assert Holiday.objects(state=haryana).count() > 5
+    assert User.objects.count() == len(seed.demo_accounts())
+
+
+def test_seeding_twice_creates_nothing_new(ctx):
+    """A second seed run inserts nothing and keeps administrators' edits."""
+    station = PoliceStation.objects.get(code="HR-GGM-SEC29")
+    station.update(set__phone="0124-1111111")
+    counts = seed.seed_all(include_demo_users=True)
+    assert counts == {"roles.yaml": 0, "jurisdictions.yaml": 0, "demo_users.yaml": 0}
+    assert PoliceStation.objects.get(code="HR-GGM-SEC29").phone == "0124-1111111"
+
+
+def test_a_bad_station_is_refused_naming_file_and_field(ctx):
+    """A wrong PIN code names jurisdictions.yaml, the station and the field."""
+    data = {"states": [{"code": "HR", "districts": [{"code": "GGM", "stations": [
+        {"code": "HR-GGM-NEW", "name_en": "New", "name_hi": "नया", "address": "x",
+         "pincodes": ["12345"]}]}]}]}
+    with pytest.raises(seed.SeedError, match=r"jurisdictions.yaml: station HR-GGM-NEW: field 'pincodes'"):
+        seed.seed_jurisdictions(data)
+
+
+def test_a_posting_to_an_unknown_station_is_refused(ctx):
+    data = {"users": [{"email": "x@example.com", "password": "Secret#12345", "account_type": "staff",
+                       "postings": [{"role": "sho", "station": "NOPE"}]}]}
+    with pytest.raises(seed.SeedError, match="field 'station' names unknown NOPE"):
+        seed.seed_demo_users(data)
+
+
+def test_demo_accounts_cover_every_role_and_two_stations(ctx):
+    """demo-accounts lists one account per role, officers on two different stations."""
+    rows = seed.demo_accounts()
+    roles = {role for row in rows for role in row["roles"]}
+    assert roles >= {"citizen", "organisation", "station_officer", "sho",
+                     "district_supervisor", "state_admin", "auditor"}
+    officer_stations = {row["station"] for row in rows if "station_officer" in row["roles"]}
+    assert len(officer_stations) >= 2
+    for row in rows:
+        assert set(row) >= {"email", "password", "roles", "station"}
+
+
+def test_staff_roles_come_from_postings(ctx):
+    """The SHO demo user holds exactly the role of their posting."""
+    sho = User.objects.get(email="sho.sector29@demo.police.example")
+    assert [r.name for r in sho.roles] == ["sho"]
+    assert Posting.objects(user=sho).count() == 1
