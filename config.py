@@ -76,6 +76,8 @@ class Config:
     SECURITY_PASSWORD_HASH = "argon2"
     SECURITY_PASSWORD_LENGTH_MIN = 10
     SECURITY_PASSWORD_CHECK_BREACHED = False  # would call an outside service
+    # Syntax only: a deliverability check is a DNS lookup per registration.
+    SECURITY_EMAIL_VALIDATOR_ARGS = {"check_deliverability": False}
     SECURITY_REGISTERABLE = True
     SECURITY_CONFIRMABLE = True
     SECURITY_RECOVERABLE = True

@@ -4,11 +4,10 @@ Nothing here touches a database, a broker or an app at import time.
 """
 
 from flask_babel import Babel
-from flask_security import Security
 from flask_wtf import CSRFProtect
 
 babel = Babel()
 csrf = CSRFProtect()
-security = Security()
-# The rate limiter is the exception: Flask-Limiter keeps its counters' storage on the Limiter
-# object, so app.security.limits builds one per app (kept in app.extensions["limiter"]).
+# Two exceptions, built per app because they keep per-app state on the object itself:
+# Flask-Security (mail helper, forms, datastore) in app.security, and Flask-Limiter (counter
+# storage) in app.security.limits. Both are found in app.extensions.

@@ -124,7 +124,8 @@ class Posting(BaseDocument):
     user = me.ReferenceField(User, required=True, reverse_delete_rule=me.CASCADE)
     role = me.ReferenceField(Role, required=True, reverse_delete_rule=me.DENY)
     designation = me.StringField(max_length=80)
-    state = me.ReferenceField(State, required=True, reverse_delete_rule=me.DENY)
+    # Only the place the role needs is chosen; clean() fills the wider ones from it.
+    state = me.ReferenceField(State, reverse_delete_rule=me.DENY)
     district = me.ReferenceField(District, reverse_delete_rule=me.DENY)
     station = me.ReferenceField(PoliceStation, reverse_delete_rule=me.DENY)
     active = me.BooleanField(default=True)
@@ -153,6 +154,8 @@ class Posting(BaseDocument):
             errors["station"] = "A station role needs a police station."
         elif level == LEVEL_DISTRICT and not self.district:
             errors["district"] = "A district role needs a district."
+        elif not self.state:
+            errors["state"] = "A posting needs a state."
         if level == LEVEL_DISTRICT:
             self.station = None
         if level == LEVEL_STATE:

@@ -3,9 +3,8 @@
 init_security(app) binds all of it; the account rules themselves live in services.accounts.
 """
 
-from flask_security import MongoEngineUserDatastore, user_registered
+from flask_security import MongoEngineUserDatastore, Security, user_registered
 
-from app.extensions import security
 from app.models import Role, User
 from app.services import accounts
 
@@ -27,12 +26,7 @@ def _on_registered(app, user, form_data=None, **_):
 
 def init_security(app):
     init_csrf(app)
-    security.init_app(
-        app,
-        datastore,
-        register_form=PortalRegisterForm,
-        mail_util_cls=OutboxMailUtil,
-    )
+    Security(app, datastore, register_form=PortalRegisterForm, mail_util_cls=OutboxMailUtil)
     init_sessions(app)
     init_limits(app)
     init_headers(app)

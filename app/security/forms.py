@@ -7,7 +7,7 @@ details are applied by services.accounts.complete_registration, so no form can s
 from flask_babel import lazy_gettext as _l
 from flask_security import RegisterFormV2
 from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from app.i18n import current_language
 from app.models import State
@@ -42,10 +42,9 @@ class PortalRegisterForm(RegisterFormV2):
         choices=[("", _l("— not an organisation —"))]
         + [(kind, ORGANISATION_KIND_LABELS[kind]) for kind in ORGANISATION_KINDS],
         default="",
-        validators=[Optional()],
     )
     organisation_name = StringField(
-        _l("Organisation name"), validators=[Optional(), Length(max=200)]
+        _l("Organisation name"), validators=[Length(max=200)]
     )
 
     def __init__(self, *args, **kwargs):

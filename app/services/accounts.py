@@ -8,6 +8,7 @@ administrator of their state approves them.
 import secrets
 from datetime import UTC, datetime
 
+from flask import current_app
 from flask_security import hash_password
 
 from app.models import OrganisationProfile, Posting, Role, State, User
@@ -102,9 +103,7 @@ def new_staff_user(*, email, full_name, mobile=None, state=None, password=None):
     """
     if User.objects(email=email.lower()).first():
         raise AccountError("An account with this email already exists.", "email")
-    from app.extensions import security
-
-    user = security.datastore.create_user(
+    user = current_app.extensions["security"].datastore.create_user(
         email=email.lower(),
         full_name=full_name,
         mobile=mobile or None,

@@ -13,6 +13,8 @@ from flask_wtf import FlaskForm
 
 from app.services import access, audit
 
+from .fields import SafeModelConverter
+
 
 class AdminForm(FlaskForm, BaseForm):
     """Flask-WTF's CSRF token on every admin form, action and delete button."""
@@ -40,12 +42,13 @@ class SecuredView:
 class ScopedModelView(SecuredView, ModelView):
     edit_permission = None
     form_base_class = AdminForm
+    model_form_converter = SafeModelConverter
     simple_list_pager = True
     page_size = 50
     can_view_details = True
     can_set_page_size = False
-    # Reference fields whose choices are narrowed to the user's jurisdictions.
-    scoped_references = ()
+    # Field name → callable returning the queryset a reference may choose from (see fields.py).
+    reference_queries = {}
 
     @property
     def can_create(self):
@@ -72,19 +75,6 @@ class ScopedModelView(SecuredView, ModelView):
             abort(404)
         return document
 
-    def _narrow_choices(self, form):
-        for name in self.scoped_references:
-            field = getattr(form, name, None)
-            if field is not None and hasattr(field, "queryset"):
-                field.queryset = access.scoped(field.queryset._document.objects, current_user)
-        return form
-
-    def create_form(self, obj=None):
-        return self._narrow_choices(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        return self._narrow_choices(super().edit_form(obj))
-
     def on_model_change(self, form, model, is_created):
         if not access.within_scope(current_user, model):
             abort(403)
@@ -102,6 +92,11 @@ class ScopedModelView(SecuredView, ModelView):
         audit.record(
             "admin.delete", actor=current_user, target=model, state=_state_of(model), view=self.endpoint
         )
+
+
+def in_my_jurisdiction(document_class, **filters):
+    """A reference query: documents of that class inside the current user's jurisdictions."""
+    return lambda: access.scoped(document_class.objects(**filters), current_user)
 
 
 class ReadOnlyModelView(ScopedModelView):

@@ -1,5 +1,7 @@
 """Admin views for states, districts, police stations and holidays."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, StringField
 from wtforms.validators import ValidationError
@@ -7,9 +9,7 @@ from wtforms.validators import ValidationError
 from app.models import District, Holiday, PoliceStation, State
 from app.models.jurisdictions import PINCODE_RE, WEEKDAYS
 
-from .base import ScopedModelView
-
-import re
+from .base import ScopedModelView, in_my_jurisdiction
 
 WEEKDAY_LABELS = {
     0: _l("Monday"),
@@ -70,7 +70,7 @@ class DistrictView(ScopedModelView):
     column_labels = NAME_LABELS
     column_searchable_list = ("code", "name_en")
     form_columns = ("state", "code", "name_en", "name_hi")
-    scoped_references = ("state",)
+    reference_queries = {"state": in_my_jurisdiction(State)}
 
 
 def _pincodes(text):
@@ -94,7 +94,7 @@ class PoliceStationView(ScopedModelView):
             _l("PIN codes served"), description=_l("Six-digit PIN codes, separated by commas.")
         )
     }
-    scoped_references = ("district",)
+    reference_queries = {"district": in_my_jurisdiction(District)}
 
     def on_form_prefill(self, form, id):
         form.pincodes_text.data = ", ".join(self.get_one(id).pincodes)
@@ -118,7 +118,7 @@ class HolidayView(ScopedModelView):
     column_labels = NAME_LABELS
     column_default_sort = ("date", False)
     form_columns = ("state", "date", "name_en", "name_hi")
-    scoped_references = ("state",)
+    reference_queries = {"state": in_my_jurisdiction(State)}
 
 
 VIEWS = (

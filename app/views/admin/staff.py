@@ -12,12 +12,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_security.recoverable import send_reset_password_instructions
 
-from app.models import Posting, Role, User
+from app.models import District, PoliceStation, Posting, Role, State, User
 from app.models.accounts import ACCOUNT_ORGANISATION, ACCOUNT_STAFF, APPROVAL_PENDING
-from app.models import State
 from app.services import access, accounts
 
-from .base import ReadOnlyModelView, ScopedModelView
+from .base import ReadOnlyModelView, ScopedModelView, in_my_jurisdiction
+from .fields import object_ids
 
 USER_LABELS = {
     "email": _l("Email"),
@@ -99,13 +99,13 @@ class PostingView(ScopedModelView):
     }
     form_columns = ("user", "role", "designation", "station", "district", "state", "active",
                     "start_date", "end_date")
-    scoped_references = ("station", "district", "state")
-
-    def _narrow_choices(self, form):
-        form = super()._narrow_choices(form)
-        form.user.queryset = access.scoped(User.objects(account_type=ACCOUNT_STAFF), current_user)
-        form.role.queryset = Role.objects(level__ne="none")
-        return form
+    reference_queries = {
+        "user": in_my_jurisdiction(User, account_type=ACCOUNT_STAFF),
+        "role": lambda: Role.objects(level__ne="none"),
+        "station": in_my_jurisdiction(PoliceStation),
+        "district": in_my_jurisdiction(District),
+        "state": in_my_jurisdiction(State),
+    }
 
     def on_model_change(self, form, model, is_created):
         model.clean()  # fills the wider jurisdiction from the narrower one
@@ -159,7 +159,8 @@ class OrganisationView(ReadOnlyModelView):
 
     def _decide(self, ids, approve):
         decided = 0
-        for user in self.get_query().filter(id__in=ids, organisation__status=APPROVAL_PENDING):
+        wanted = object_ids(ids)
+        for user in self.get_query().filter(id__in=wanted, organisation__status=APPROVAL_PENDING):
             accounts.decide_organisation(user, current_user, approve)
             decided += 1
         skipped = len(ids) - decided
