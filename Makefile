@@ -22,13 +22,13 @@ $(STAMP): pyproject.toml constraints.txt
 # Compile every .po catalogue (ours, and the Hindi ones for Flask-Security and Flask-Admin).
 translations: venv
 	@for po in app/translations/*/LC_MESSAGES/*.po; do \
-	  $(VENV)/bin/pybabel compile -q -f -i "$$po" -o "$${po%.po}.mo" || exit 1; \
+	  $(VENV)/bin/pybabel compile -f -i "$$po" -o "$${po%.po}.mo" || exit 1; \
 	done
 
 # Refresh the English template of our own strings, then merge it into each language.
 extract-messages: venv
-	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
-	$(VENV)/bin/pybabel update -q -i app/translations/messages.pot -d app/translations -D messages
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations -D messages
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -92,3 +92,22 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """Compile the .po catalogues when the .mo files are missing or stale (make does this too)."""
+    import glob
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in glob.glob(os.path.join(os.path.dirname(__file__), "..", "..", "app",
+                                          "translations", "*", "LC_MESSAGES", "*.po")):
+        mo_path = po_path[:-3] + ".mo"
+        if os.path.exists(mo_path) and os.path.getmtime(mo_path) >= os.path.getmtime(po_path):
+            continue
+        with open(po_path, "rb") as handle:
+            catalog = read_po(handle)
+        with open(mo_path, "wb") as handle:
+            write_mo(handle, catalog)
