@@ -4,10 +4,13 @@ pymongo clients must not cross a fork (gunicorn and Celery prefork both fork), s
 registers the connection; the socket opens on first use inside the worker process.
 """
 
+import re
+
 import mongoengine
+from bson.regex import Regex
 from mongoengine.connection import DEFAULT_CONNECTION_NAME, disconnect, get_db
 
-__all__ = ["connect", "database", "ping", "close"]
+__all__ = ["connect", "database", "ping", "close", "iexact", "icontains"]
 
 
 def connect(app):
@@ -37,3 +40,17 @@ def ping():
 
 def close():
     disconnect(DEFAULT_CONNECTION_NAME)
+
+
+# Case-insensitive matching that FerretDB accepts. mongoengine's iexact/icontains compile Python
+# regexes, which pymongo sends with the "u" flag; FerretDB refuses it (docs/ferretdb.md). A bson
+# Regex with only "i" behaves the same on MongoDB, FerretDB and mongomock. The value is escaped:
+# user input is always a literal, never a pattern.
+
+
+def iexact(value):
+    return Regex("^" + re.escape(str(value)) + "$", "i")
+
+
+def icontains(value):
+    return Regex(re.escape(str(value)), "i")

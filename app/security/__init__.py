@@ -5,6 +5,7 @@ init_security(app) binds all of it; the account rules themselves live in service
 
 from flask_security import MongoEngineUserDatastore, Security, user_registered
 
+from app import db
 from app.models import Role, User
 from app.services import accounts
 
@@ -17,7 +18,18 @@ from .mailer import OutboxMailUtil
 from .sessions import init_sessions
 from .twofactor import init_twofactor
 
-datastore = MongoEngineUserDatastore(None, User, Role)
+class PortalUserDatastore(MongoEngineUserDatastore):
+    """Flask-Security's datastore with case-insensitive lookups in a form FerretDB accepts."""
+
+    def find_user(self, case_insensitive=False, **kwargs):
+        if case_insensitive:
+            if any(value is None for value in kwargs.values()):
+                return None
+            kwargs = {key: db.iexact(value) for key, value in kwargs.items()}
+        return super().find_user(case_insensitive=False, **kwargs)
+
+
+datastore = PortalUserDatastore(None, User, Role)
 
 
 def _on_registered(app, user, form_data=None, **_):

@@ -128,3 +128,12 @@ def test_admin_menu_shows_only_permitted_views(client, auth):
     page = client.get("/admin/").get_data(as_text=True)
     assert "/admin/audit/" in page and "/admin/users/" in page
     assert "/admin/organisations/" not in page
+
+
+def test_admin_search_is_case_insensitive_and_literal(client, auth):
+    """Search uses a portable regex (FerretDB refuses mongoengine's icontains) and escapes input."""
+    auth.login("admin.haryana")
+    page = client.get("/admin/stations/?search=sector").get_data(as_text=True)
+    assert "HR-GGM-SEC29" in page and "HR-FBD-NITK" not in page
+    assert client.get("/admin/stations/?search=.*").status_code == 200
+    assert "HR-GGM-SEC29" not in client.get("/admin/stations/?search=.*").get_data(as_text=True)

@@ -149,3 +149,11 @@ def test_open_redirects_are_refused_by_the_language_switch(client, auth):
     response = client.post("/language", data={"language": "hi", "next": "https://evil.example/",
                                               "csrf_token": token})
     assert response.headers["Location"] == "/"
+
+
+def test_login_email_is_case_insensitive(client, auth):
+    account = DEMO["citizen"]
+    response = client.post("/login", data={"email": account["email"].upper(),
+                                           "password": account["password"], "csrf_token": auth.csrf()})
+    assert response.status_code == 302
+    assert client.get("/dashboard").status_code == 200

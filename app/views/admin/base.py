@@ -7,10 +7,12 @@ state never sees, picks or saves another state's records.
 
 from flask import abort, redirect, request, url_for
 from flask_admin.contrib.mongoengine import ModelView
+from mongoengine.queryset.visitor import Q
 from flask_admin.form import BaseForm
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from app import db
 from app.services import access, audit
 
 from .fields import SafeModelConverter
@@ -68,6 +70,17 @@ class ScopedModelView(SecuredView, ModelView):
 
     def get_query(self):
         return access.scoped(self.model.objects, current_user)
+
+    def _search(self, query, search_term):
+        """Case-insensitive "contains" over the searchable columns, portable to FerretDB."""
+        term = (search_term or "").strip()[:100]
+        if not term:
+            return query
+        condition = None
+        for field in self._search_fields:
+            clause = Q(**{field.name: db.icontains(term)})
+            condition = clause if condition is None else condition | clause
+        return query.filter(condition) if condition is not None else query
 
     def get_one(self, id):
         document = super().get_one(id)
