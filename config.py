@@ -8,9 +8,9 @@ import os
 from datetime import timedelta
 
 # Published defaults: fine for a laptop, refused by ProductionConfig.
-DEFAULT_SECRET_KEY = "dev-secret-key-change-me"
-DEFAULT_PASSWORD_SALT = "dev-password-salt-change-me"
-DEFAULT_TOTP_SECRET = "dev-totp-secret-change-me-0000000000000"
+DEFAULT_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105 — public on purpose
+DEFAULT_PASSWORD_SALT = "dev-password-salt-change-me"  # noqa: S105
+DEFAULT_TOTP_SECRET = "dev-totp-secret-change-me-0000000000000"  # noqa: S105
 
 
 def _env(name, default=None):
@@ -73,7 +73,7 @@ class Config:
 
     # Flask-Security-Too.
     SECURITY_PASSWORD_SALT = _env("SECURITY_PASSWORD_SALT", DEFAULT_PASSWORD_SALT)
-    SECURITY_PASSWORD_HASH = "argon2"
+    SECURITY_PASSWORD_HASH = "argon2"  # noqa: S105 — a scheme name
     SECURITY_PASSWORD_LENGTH_MIN = 10
     SECURITY_PASSWORD_CHECK_BREACHED = False  # would call an outside service
     # Syntax only: a deliverability check is a DNS lookup per registration.
@@ -86,7 +86,7 @@ class Config:
     SECURITY_SEND_REGISTER_EMAIL = True
     SECURITY_RETURN_GENERIC_RESPONSES = True  # no account enumeration
     SECURITY_EMAIL_SENDER = _env("MAIL_SENDER", "no-reply@police-services.invalid")
-    SECURITY_TOKEN_AUTHENTICATION_HEADER = "Authentication-Token"
+    SECURITY_TOKEN_AUTHENTICATION_HEADER = "Authentication-Token"  # noqa: S105
     SECURITY_TOKEN_MAX_AGE = 8 * 3600
     # JSON and token-header requests are exempted by app.security.csrf (it sets g.csrf_valid,
     # which Flask-Security and Flask-WTF honour); form posts always need the token.
@@ -144,7 +144,7 @@ class TestingConfig(Config):
     MONGODB_CLIENT = "mongomock" if MONGODB_URI.startswith("mongomock://") else "pymongo"
     REDIS_URL = _env("TEST_REDIS_URL", "")
     RATELIMIT_STORAGE_URI = "memory://"
-    SECURITY_PASSWORD_HASH = "plaintext"  # speed: hashing is tested explicitly
+    SECURITY_PASSWORD_HASH = "plaintext"  # noqa: S105 — speed; tests use the real hash elsewhere
     SECURITY_PASSWORD_SCHEMES = ["plaintext", "argon2"]
     SECURITY_HASHING_SCHEMES = ["plaintext"]
     SECURITY_DEPRECATED_HASHING_SCHEMES = []

@@ -14,7 +14,11 @@ def init_cli(app):
     def seed_command(demo):
         """Create roles, jurisdictions and (in development) demo users. Safe to re-run."""
         include_demo = app.config["SEED_DEMO_USERS"] if demo is None else demo
-        if include_demo and app.config.get("SESSION_COOKIE_SECURE") and not app.config["SEED_DEMO_USERS"]:
+        if (
+            include_demo
+            and app.config.get("SESSION_COOKIE_SECURE")
+            and not app.config["SEED_DEMO_USERS"]
+        ):
             raise click.ClickException("Demo users with public passwords are refused here.")
         ensure_indexes()
         try:

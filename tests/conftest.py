@@ -6,6 +6,6 @@ def pytest_addoption(parser):
         "--db",
         choices=("mongomock", "ferretdb"),
         default="mongomock",
-        help="Run the unit suite on mongomock (default) or on the FerretDB named by TEST_MONGODB_URI.",
+        help="Unit suite on mongomock (default) or on the FerretDB named by TEST_MONGODB_URI.",
     )
     parser.addoption("--artifacts", default="test-artifacts", help="Where e2e screenshots go.")

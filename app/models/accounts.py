@@ -8,7 +8,7 @@ import mongoengine as me
 from flask_security import RoleMixin, UserMixin
 
 from .base import BaseDocument, utcnow
-from .jurisdictions import PHONE_RE, District, PoliceStation, State
+from .jurisdictions import District, PoliceStation, State
 
 __all__ = [
     "Role",

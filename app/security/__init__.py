@@ -18,6 +18,7 @@ from .mailer import OutboxMailUtil
 from .sessions import init_sessions
 from .twofactor import init_twofactor
 
+
 class PortalUserDatastore(MongoEngineUserDatastore):
     """Flask-Security's datastore with case-insensitive lookups in a form FerretDB accepts."""
 

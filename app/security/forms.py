@@ -11,8 +11,8 @@ from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from app.i18n import current_language
 from app.models import State
-from app.models.jurisdictions import localized
 from app.models.accounts import MOBILE_RE, ORGANISATION_KINDS
+from app.models.jurisdictions import localized
 
 ORGANISATION_KIND_LABELS = {
     "hotel": _l("Hotel, guest house or host of foreign guests"),
@@ -43,9 +43,7 @@ class PortalRegisterForm(RegisterFormV2):
         + [(kind, ORGANISATION_KIND_LABELS[kind]) for kind in ORGANISATION_KINDS],
         default="",
     )
-    organisation_name = StringField(
-        _l("Organisation name"), validators=[Length(max=200)]
-    )
+    organisation_name = StringField(_l("Organisation name"), validators=[Length(max=200)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

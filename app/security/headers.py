@@ -1,4 +1,4 @@
-"""Security headers on every response, with a Content-Security-Policy that allows no inline script."""
+"""Security headers on every response; the Content-Security-Policy allows no inline script."""
 
 CSP = "; ".join(
     [

@@ -10,6 +10,9 @@ class OutboxMailUtil(MailUtil):
         if isinstance(recipient, tuple):
             recipient = recipient[1]
         mail.queue_email(
-            to=str(recipient), subject=str(subject), body_text=body, body_html=html,
+            to=str(recipient),
+            subject=str(subject),
+            body_text=body,
+            body_html=html,
             template=template,
         )

@@ -11,8 +11,16 @@ import mongoengine as me
 import yaml
 from flask_security import hash_password
 
-from app.models import District, Holiday, OrganisationProfile, PoliceStation, Posting, Role, State
-from app.models import User
+from app.models import (
+    District,
+    Holiday,
+    OrganisationProfile,
+    PoliceStation,
+    Posting,
+    Role,
+    State,
+    User,
+)
 from app.models.accounts import ACCOUNT_STAFF
 
 from . import accounts
@@ -68,8 +76,12 @@ def seed_jurisdictions(data, source="jurisdictions.yaml"):
         code = _require(state_entry, "code", source, "state")
         state = State.objects(code=code).first()
         if state is None:
-            fields = {k: state_entry[k] for k in ("name_en", "name_hi", "helpline") if k in state_entry}
-            state = State(code=code, weekly_off_days=state_entry.get("weekly_off_days", [6]), **fields)
+            fields = {
+                k: state_entry[k] for k in ("name_en", "name_hi", "helpline") if k in state_entry
+            }
+            state = State(
+                code=code, weekly_off_days=state_entry.get("weekly_off_days", [6]), **fields
+            )
             _validated(state, source, f"state {code}").save()
             created += 1
         created += _seed_holidays(state, state_entry.get("holidays") or [], source)
@@ -86,7 +98,9 @@ def _seed_holidays(state, entries, source):
             raise SeedError(f"{source}: holiday of {state.code}: field 'date' is not a date")
         if Holiday.objects(state=state, date=day).first():
             continue
-        holiday = Holiday(state=state, date=day, name_en=entry.get("name_en"), name_hi=entry.get("name_hi"))
+        holiday = Holiday(
+            state=state, date=day, name_en=entry.get("name_en"), name_hi=entry.get("name_hi")
+        )
         _validated(holiday, source, f"holiday {day} of {state.code}").save()
         created += 1
     return created
@@ -97,7 +111,9 @@ def _seed_district(state, entry, source):
     code = _require(entry, "code", source, f"district of {state.code}")
     district = District.objects(state=state, code=code).first()
     if district is None:
-        district = District(state=state, code=code, name_en=entry.get("name_en"), name_hi=entry.get("name_hi"))
+        district = District(
+            state=state, code=code, name_en=entry.get("name_en"), name_hi=entry.get("name_hi")
+        )
         _validated(district, source, f"district {state.code}/{code}").save()
         created += 1
     for station_entry in entry.get("stations") or []:
@@ -120,18 +136,24 @@ def _place(posting_entry, source, label):
     if posting_entry.get("station"):
         station = PoliceStation.objects(code=posting_entry["station"]).first()
         if station is None:
-            raise SeedError(f"{source}: {label}: field 'station' names unknown {posting_entry['station']}")
+            raise SeedError(
+                f"{source}: {label}: field 'station' names unknown {posting_entry['station']}"
+            )
         return {"station": station, "district": station.district, "state": station.state}
     if posting_entry.get("district"):
         state_code, _, district_code = str(posting_entry["district"]).partition("/")
         state = State.objects(code=state_code).first()
         district = state and District.objects(state=state, code=district_code).first()
         if not district:
-            raise SeedError(f"{source}: {label}: field 'district' names unknown {posting_entry['district']}")
+            raise SeedError(
+                f"{source}: {label}: field 'district' names unknown {posting_entry['district']}"
+            )
         return {"district": district, "state": state}
     state = State.objects(code=str(posting_entry.get("state", ""))).first()
     if state is None:
-        raise SeedError(f"{source}: {label}: field 'state' names unknown {posting_entry.get('state')}")
+        raise SeedError(
+            f"{source}: {label}: field 'state' names unknown {posting_entry.get('state')}"
+        )
     return {"state": state}
 
 
@@ -147,7 +169,9 @@ def seed_demo_users(data, source="demo_users.yaml"):
             label = f"posting of {email}"
             role = Role.objects(name=_require(posting_entry, "role", source, label)).first()
             if role is None:
-                raise SeedError(f"{source}: {label}: field 'role' names unknown {posting_entry['role']}")
+                raise SeedError(
+                    f"{source}: {label}: field 'role' names unknown {posting_entry['role']}"
+                )
             posting = Posting(
                 user=user,
                 role=role,
@@ -177,7 +201,9 @@ def _demo_user(entry, email, source):
     )
     org = entry.get("organisation")
     if org:
-        user.organisation = OrganisationProfile(kind=org["kind"], name=org["name"], status=org.get("status", "pending"))
+        user.organisation = OrganisationProfile(
+            kind=org["kind"], name=org["name"], status=org.get("status", "pending")
+        )
         if user.organisation.status == "approved":
             user.roles = [Role.objects.get(name=accounts.ORGANISATION_ROLE)]
     elif account_type != ACCOUNT_STAFF:

@@ -102,8 +102,11 @@ def compiled_translations():
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    for po_path in glob.glob(os.path.join(os.path.dirname(__file__), "..", "..", "app",
-                                          "translations", "*", "LC_MESSAGES", "*.po")):
+    for po_path in glob.glob(
+        os.path.join(
+            os.path.dirname(__file__), "..", "..", "app", "translations", "*", "LC_MESSAGES", "*.po"
+        )
+    ):
         mo_path = po_path[:-3] + ".mo"
         if os.path.exists(mo_path) and os.path.getmtime(mo_path) >= os.path.getmtime(po_path):
             continue

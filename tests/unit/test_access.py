@@ -35,7 +35,10 @@ def test_station_officer_sees_only_their_station(ctx):
 def test_district_supervisor_sees_their_district(ctx):
     acp = user("acp.gurugram@demo.police.example")
     assert codes(access.scoped(PoliceStation, acp)) == [
-        "HR-GGM-DLF1", "HR-GGM-SADAR", "HR-GGM-SEC29", "HR-GGM-SEC56",
+        "HR-GGM-DLF1",
+        "HR-GGM-SADAR",
+        "HR-GGM-SEC29",
+        "HR-GGM-SEC56",
     ]
     assert codes(access.scoped(District, acp)) == ["GGM"]
 

@@ -2,8 +2,9 @@
 
 import re
 
-from app.models import AuditEvent, OutboxMessage, Posting, Role, State, User
 from conftest import DEMO
+
+from app.models import AuditEvent, OutboxMessage, Posting, Role, State, User
 
 
 def register(client, auth, **overrides):
@@ -36,8 +37,14 @@ def test_citizen_registers_confirms_and_logs_in(client, auth, app):
     assert response.status_code == 302 and response.headers["Location"].endswith("/registered")
     link = confirmation_link(app, "ravi.kumar@mail.co.in")
     assert client.get(link.split("localhost", 1)[1]).status_code == 302
-    login = client.post("/login", data={"email": "ravi.kumar@mail.co.in", "password": "Str0ng#Passw0rd",
-                                        "csrf_token": auth.csrf()})
+    login = client.post(
+        "/login",
+        data={
+            "email": "ravi.kumar@mail.co.in",
+            "password": "Str0ng#Passw0rd",
+            "csrf_token": auth.csrf(),
+        },
+    )
     assert login.status_code == 302
     assert client.get("/dashboard").status_code == 200
     with app.app_context():
@@ -50,8 +57,14 @@ def test_citizen_registers_confirms_and_logs_in(client, auth, app):
 
 def test_unconfirmed_citizen_cannot_log_in(client, auth, app):
     register(client, auth)
-    login = client.post("/login", data={"email": "ravi.kumar@mail.co.in", "password": "Str0ng#Passw0rd",
-                                        "csrf_token": auth.csrf()})
+    login = client.post(
+        "/login",
+        data={
+            "email": "ravi.kumar@mail.co.in",
+            "password": "Str0ng#Passw0rd",
+            "csrf_token": auth.csrf(),
+        },
+    )
     assert login.status_code == 200
     assert client.get("/dashboard").status_code == 302
 
@@ -85,8 +98,14 @@ def test_registering_an_existing_email_looks_like_success(client, auth, app):
 
 
 def test_organisation_registers_pending_without_a_role(client, auth, app):
-    register(client, auth, email="frontdesk@hotelsurya.co.in", applicant_type="organisation",
-             organisation_kind="hotel", organisation_name="Hotel Surya")
+    register(
+        client,
+        auth,
+        email="frontdesk@hotelsurya.co.in",
+        applicant_type="organisation",
+        organisation_kind="hotel",
+        organisation_name="Hotel Surya",
+    )
     with app.app_context():
         user = User.objects.get(email="frontdesk@hotelsurya.co.in")
         assert user.account_type == "organisation"
@@ -105,8 +124,10 @@ def test_state_admin_approves_an_organisation_of_their_state(client, auth, app):
         agency = User.objects.get(email=DEMO["agency"]["email"])
     auth.login("admin.haryana")
     token = auth.csrf("/admin/organisations/")
-    response = client.post("/admin/organisations/action/",
-                           data={"action": "approve", "rowid": str(agency.id), "csrf_token": token})
+    response = client.post(
+        "/admin/organisations/action/",
+        data={"action": "approve", "rowid": str(agency.id), "csrf_token": token},
+    )
     assert response.status_code == 302
     with app.app_context():
         agency = User.objects.get(email=DEMO["agency"]["email"])
@@ -121,8 +142,10 @@ def test_admin_of_another_state_cannot_approve(client, auth, app):
         agency = User.objects.get(email=DEMO["agency"]["email"])
     auth.login("admin.delhi")
     token = auth.csrf("/admin/organisations/")
-    client.post("/admin/organisations/action/",
-                data={"action": "approve", "rowid": str(agency.id), "csrf_token": token})
+    client.post(
+        "/admin/organisations/action/",
+        data={"action": "approve", "rowid": str(agency.id), "csrf_token": token},
+    )
     assert client.get(f"/admin/organisations/details/?id={agency.id}").status_code == 404
     with app.app_context():
         assert User.objects.get(email=DEMO["agency"]["email"]).organisation.status == "pending"
@@ -131,10 +154,16 @@ def test_admin_of_another_state_cannot_approve(client, auth, app):
 def test_state_admin_creates_a_staff_account_and_posts_it(client, auth, app):
     """A new staff account gets a set-password email; a posting then gives it the role."""
     auth.login("admin.haryana")
-    response = client.post("/admin/users/new/", data={
-        "email": "si.new@police-hr.example", "full_name": "SI New Officer", "mobile": "9811111111",
-        "active": "y", "csrf_token": auth.csrf("/admin/users/new/"),
-    })
+    response = client.post(
+        "/admin/users/new/",
+        data={
+            "email": "si.new@police-hr.example",
+            "full_name": "SI New Officer",
+            "mobile": "9811111111",
+            "active": "y",
+            "csrf_token": auth.csrf("/admin/users/new/"),
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         user = User.objects.get(email="si.new@police-hr.example")
@@ -145,11 +174,18 @@ def test_state_admin_creates_a_staff_account_and_posts_it(client, auth, app):
         from app.models import PoliceStation
 
         station = PoliceStation.objects.get(code="HR-GGM-SEC56")
-    response = client.post("/admin/postings/new/", data={
-        "user": str(user.id), "role": str(role.id), "designation": "Sub-Inspector",
-        "station": str(station.id), "active": "y", "start_date": "2026-11-01",
-        "csrf_token": auth.csrf("/admin/postings/new/"),
-    })
+    response = client.post(
+        "/admin/postings/new/",
+        data={
+            "user": str(user.id),
+            "role": str(role.id),
+            "designation": "Sub-Inspector",
+            "station": str(station.id),
+            "active": "y",
+            "start_date": "2026-11-01",
+            "csrf_token": auth.csrf("/admin/postings/new/"),
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
     with app.app_context():
         user = User.objects.get(email="si.new@police-hr.example")
@@ -166,10 +202,16 @@ def test_state_admin_cannot_post_staff_to_another_state(client, auth, app):
 
         delhi_station = PoliceStation.objects.get(code="DL-ND-CP")
     auth.login("admin.haryana")
-    response = client.post("/admin/postings/new/", data={
-        "user": str(officer.id), "role": str(role.id), "station": str(delhi_station.id),
-        "active": "y", "csrf_token": auth.csrf("/admin/postings/new/"),
-    })
+    response = client.post(
+        "/admin/postings/new/",
+        data={
+            "user": str(officer.id),
+            "role": str(role.id),
+            "station": str(delhi_station.id),
+            "active": "y",
+            "csrf_token": auth.csrf("/admin/postings/new/"),
+        },
+    )
     assert response.status_code == 200  # the form comes back with an error
     assert "Not a valid choice" in response.get_data(as_text=True)
     with app.app_context():
@@ -201,20 +243,31 @@ def test_deactivated_user_cannot_log_in(client, auth, app):
 def test_state_admin_edits_a_station_in_their_state(client, auth, app):
     with app.app_context():
         station = __import__("app.models", fromlist=["PoliceStation"]).PoliceStation.objects.get(
-            code="HR-GGM-SEC29")
+            code="HR-GGM-SEC29"
+        )
         district = station.district
     auth.login("admin.haryana")
     path = f"/admin/stations/edit/?id={station.id}"
-    response = client.post(path, data={
-        "district": str(district.id), "code": "HR-GGM-SEC29", "name_en": "Sector 29 Police Station",
-        "name_hi": "सेक्टर 29 थाना", "address": "New address, Gurugram 122009",
-        "pincodes_text": "122009, 122010", "phone": "0124-2222929",
-        "email": "sho-sector29.ggm@police-hr.example", "csrf_token": auth.csrf(path),
-    })
+    response = client.post(
+        path,
+        data={
+            "district": str(district.id),
+            "code": "HR-GGM-SEC29",
+            "name_en": "Sector 29 Police Station",
+            "name_hi": "सेक्टर 29 थाना",
+            "address": "New address, Gurugram 122009",
+            "pincodes_text": "122009, 122010",
+            "phone": "0124-2222929",
+            "email": "sho-sector29.ggm@police-hr.example",
+            "csrf_token": auth.csrf(path),
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         station.reload()
-        assert station.pincodes == ["122009", "122010"] and station.address.startswith("New address")
+        assert station.pincodes == ["122009", "122010"] and station.address.startswith(
+            "New address"
+        )
         assert AuditEvent.objects(action="admin.update", object_id=str(station.id)).count() == 1
 
 
@@ -222,8 +275,14 @@ def test_state_of_holiday_must_be_the_admins(client, auth, app):
     with app.app_context():
         delhi = State.objects.get(code="DL")
     auth.login("admin.haryana")
-    response = client.post("/admin/holidays/new/", data={
-        "state": str(delhi.id), "date": "2026-12-31", "name_en": "X", "name_hi": "X",
-        "csrf_token": auth.csrf("/admin/holidays/new/"),
-    })
+    response = client.post(
+        "/admin/holidays/new/",
+        data={
+            "state": str(delhi.id),
+            "date": "2026-12-31",
+            "name_en": "X",
+            "name_hi": "X",
+            "csrf_token": auth.csrf("/admin/holidays/new/"),
+        },
+    )
     assert response.status_code == 200 and "Not a valid choice" in response.get_data(as_text=True)

@@ -4,8 +4,17 @@ import pytest
 
 from app.models import Holiday, State
 
-LISTS = ["states", "districts", "stations", "holidays", "users", "postings", "roles",
-         "organisations", "audit"]
+LISTS = [
+    "states",
+    "districts",
+    "stations",
+    "holidays",
+    "users",
+    "postings",
+    "roles",
+    "organisations",
+    "audit",
+]
 JURISDICTION_LISTS = {"states", "districts", "stations", "holidays"}
 STAFF_LISTS = {"users", "postings", "roles"}
 CREATABLE = {"districts", "stations", "holidays", "users", "postings"}
@@ -60,33 +69,53 @@ def test_read_only_roles_cannot_post_to_admin(client, auth, app, who):
         before = Holiday.objects.count()
     auth.login(who)
     token = auth.csrf("/dashboard")
-    client.post("/admin/holidays/new/", data={"state": str(haryana.id), "date": "2026-12-31",
-                                              "name_en": "X", "name_hi": "X", "csrf_token": token})
+    client.post(
+        "/admin/holidays/new/",
+        data={
+            "state": str(haryana.id),
+            "date": "2026-12-31",
+            "name_en": "X",
+            "name_hi": "X",
+            "csrf_token": token,
+        },
+    )
     with app.app_context():
         assert Holiday.objects.count() == before
 
 
 def test_other_states_records_are_404_in_admin(client, auth, app):
     with app.app_context():
-        delhi_station = __import__("app.models", fromlist=["x"]).PoliceStation.objects.get(code="DL-ND-CP")
+        delhi_station = __import__("app.models", fromlist=["x"]).PoliceStation.objects.get(
+            code="DL-ND-CP"
+        )
     auth.login("admin.haryana")
     assert client.get(f"/admin/stations/details/?id={delhi_station.id}").status_code == 404
     assert client.get(f"/admin/stations/edit/?id={delhi_station.id}").status_code == 404
     token = auth.csrf("/admin/stations/")
-    response = client.post("/admin/stations/delete/", data={"id": str(delhi_station.id), "csrf_token": token})
+    response = client.post(
+        "/admin/stations/delete/", data={"id": str(delhi_station.id), "csrf_token": token}
+    )
     assert response.status_code in (302, 404)
 
 
-@pytest.mark.parametrize("bad", ["not-an-id", "", "{'$ne': ''}", "6b0b3eac435a6938242b7aa", "0" * 24])
+@pytest.mark.parametrize(
+    "bad", ["not-an-id", "", "{'$ne': ''}", "6b0b3eac435a6938242b7aa", "0" * 24]
+)
 def test_malformed_reference_ids_are_form_errors_not_500(client, auth, app, bad):
     """Garbage or unknown ids in a reference field come back as a field error; nothing is saved."""
     with app.app_context():
         before = Holiday.objects.count()
     auth.login("admin.haryana")
-    response = client.post("/admin/holidays/new/", data={
-        "state": bad, "date": "2026-12-31", "name_en": "X", "name_hi": "X",
-        "csrf_token": auth.csrf("/admin/holidays/new/"),
-    })
+    response = client.post(
+        "/admin/holidays/new/",
+        data={
+            "state": bad,
+            "date": "2026-12-31",
+            "name_en": "X",
+            "name_hi": "X",
+            "csrf_token": auth.csrf("/admin/holidays/new/"),
+        },
+    )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Not a valid choice" in page or "This field is required" in page
@@ -103,21 +132,32 @@ def test_malformed_ids_in_urls_are_404(client, auth, bad):
 def test_malformed_action_row_ids_change_nothing(client, auth):
     auth.login("admin.haryana")
     token = auth.csrf("/admin/organisations/")
-    response = client.post("/admin/organisations/action/",
-                           data={"action": "approve", "rowid": ["x", "{'$ne': 1}"], "csrf_token": token})
+    response = client.post(
+        "/admin/organisations/action/",
+        data={"action": "approve", "rowid": ["x", "{'$ne': 1}"], "csrf_token": token},
+    )
     assert response.status_code == 302
 
 
 def test_bad_pincode_is_a_field_error(client, auth, app):
     with app.app_context():
-        station = __import__("app.models", fromlist=["x"]).PoliceStation.objects.get(code="HR-GGM-SEC29")
+        station = __import__("app.models", fromlist=["x"]).PoliceStation.objects.get(
+            code="HR-GGM-SEC29"
+        )
     auth.login("admin.haryana")
     path = f"/admin/stations/edit/?id={station.id}"
-    client.post(path, data={
-        "district": str(station.district.id), "code": station.code, "name_en": station.name_en,
-        "name_hi": station.name_hi, "address": station.address, "pincodes_text": "12345, abc",
-        "csrf_token": auth.csrf(path),
-    })
+    client.post(
+        path,
+        data={
+            "district": str(station.district.id),
+            "code": station.code,
+            "name_en": station.name_en,
+            "name_hi": station.name_hi,
+            "address": station.address,
+            "pincodes_text": "12345, abc",
+            "csrf_token": auth.csrf(path),
+        },
+    )
     with app.app_context():
         station.reload()
         assert station.pincodes == ["122009"]

@@ -47,6 +47,8 @@ def test_production_starts_with_real_secrets(monkeypatch):
 
 def test_two_apps_do_not_share_an_admin(app):
     """Building a second app works: nothing is bound at import time."""
-    other = create_app("testing", {"MONGODB_URI": app.config["MONGODB_URI"],
-                                   "MONGODB_CLIENT": app.config["MONGODB_CLIENT"]})
+    other = create_app(
+        "testing",
+        {"MONGODB_URI": app.config["MONGODB_URI"], "MONGODB_CLIENT": app.config["MONGODB_CLIENT"]},
+    )
     assert other.extensions["admin"][0] is not app.extensions["admin"][0]

@@ -4,9 +4,9 @@ import os
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from conftest import DEMO
 
 from app.models import User
-from conftest import DEMO
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
 HI = os.path.join(ROOT, "app", "translations", "hi", "LC_MESSAGES")
@@ -58,7 +58,9 @@ def test_language_switch_on_every_portal_page(client):
 
 def test_switching_to_hindi_renders_hindi(client, auth):
     token = auth.csrf("/")
-    response = client.post("/language", data={"language": "hi", "next": "/login", "csrf_token": token})
+    response = client.post(
+        "/language", data={"language": "hi", "next": "/login", "csrf_token": token}
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     page = client.get("/login").get_data(as_text=True)
     assert '<html lang="hi">' in page
@@ -67,7 +69,9 @@ def test_switching_to_hindi_renders_hindi(client, auth):
 
 
 def test_browser_language_is_used_before_any_choice(client):
-    page = client.get("/", headers={"Accept-Language": "hi-IN,hi;q=0.9,en;q=0.5"}).get_data(as_text=True)
+    page = client.get("/", headers={"Accept-Language": "hi-IN,hi;q=0.9,en;q=0.5"}).get_data(
+        as_text=True
+    )
     assert '<html lang="hi">' in page
 
 
@@ -78,10 +82,17 @@ def test_logged_in_users_choice_is_remembered_across_sessions(client, auth, app)
         assert User.objects.get(email=DEMO["sho.sector29"]["email"]).language == "hi"
     other = app.test_client()
     account = DEMO["sho.sector29"]
-    token = __import__("re").search(r'name="csrf_token"[^>]*value="([^"]+)"',
-                                     other.get("/login").get_data(as_text=True)).group(1)
-    other.post("/login", data={"email": account["email"], "password": account["password"],
-                               "csrf_token": token})
+    token = (
+        __import__("re")
+        .search(
+            r'name="csrf_token"[^>]*value="([^"]+)"', other.get("/login").get_data(as_text=True)
+        )
+        .group(1)
+    )
+    other.post(
+        "/login",
+        data={"email": account["email"], "password": account["password"], "csrf_token": token},
+    )
     admin_page = other.get("/admin/").get_data(as_text=True)
     assert '<html lang="hi">' in admin_page and "डैशबोर्ड" in admin_page
 
@@ -94,4 +105,7 @@ def test_admin_lists_are_in_hindi(client, auth):
 
 
 def test_unknown_language_is_400(client, auth):
-    assert client.post("/language", data={"language": "fr", "csrf_token": auth.csrf("/")}).status_code == 400
+    assert (
+        client.post("/language", data={"language": "fr", "csrf_token": auth.csrf("/")}).status_code
+        == 400
+    )

@@ -59,25 +59,42 @@ def test_smtp_delivery_sends_through_the_configured_server(app, ctx, monkeypatch
 
 def test_a_claim_left_by_a_dead_worker_is_taken_over_after_the_lease(ctx):
     now = datetime.now(UTC)
-    message = OutboxMessage(to="a@mail.co.in", subject="S", body_text="B", status="sending",
-                            claimed_at=now - timedelta(minutes=30)).save()
+    message = OutboxMessage(
+        to="a@mail.co.in",
+        subject="S",
+        body_text="B",
+        status="sending",
+        claimed_at=now - timedelta(minutes=30),
+    ).save()
     assert mail.deliver(str(message.id), now=now) is not None
-    fresh = OutboxMessage(to="b@mail.co.in", subject="S", body_text="B", status="sending",
-                          claimed_at=now - timedelta(minutes=1)).save()
+    fresh = OutboxMessage(
+        to="b@mail.co.in",
+        subject="S",
+        body_text="B",
+        status="sending",
+        claimed_at=now - timedelta(minutes=1),
+    ).save()
     assert mail.deliver(str(fresh.id), now=now) is None
 
 
 def test_stuck_messages_are_found_for_requeue(ctx):
-    old = OutboxMessage(to="a@mail.co.in", subject="S", body_text="B",
-                        created_at=datetime.now(UTC) - timedelta(minutes=10)).save()
+    old = OutboxMessage(
+        to="a@mail.co.in",
+        subject="S",
+        body_text="B",
+        created_at=datetime.now(UTC) - timedelta(minutes=10),
+    ).save()
     OutboxMessage(to="b@mail.co.in", subject="S", body_text="B").save()
     assert mail.stuck_messages() == [str(old.id)]
 
 
 def test_outbox_view_shows_links_of_a_message(client, app):
     with app.app_context():
-        message = mail.queue_email(to="a@mail.co.in", subject="Confirm",
-                                   body_text="Open http://localhost/confirm/abc to confirm.")
+        message = mail.queue_email(
+            to="a@mail.co.in",
+            subject="Confirm",
+            body_text="Open http://localhost/confirm/abc to confirm.",
+        )
     page = client.get(f"/dev/outbox/{message.id}").get_data(as_text=True)
     assert 'href="http://localhost/confirm/abc"' in page
     assert client.get("/dev/outbox/nothex").status_code == 404
@@ -86,7 +103,12 @@ def test_outbox_view_shows_links_of_a_message(client, app):
 def test_outbox_view_is_absent_in_production_like_config(app):
     from app import create_app
 
-    other = create_app("testing", {"MONGODB_URI": app.config["MONGODB_URI"],
-                                   "MONGODB_CLIENT": app.config["MONGODB_CLIENT"],
-                                   "MAIL_OUTBOX_VIEW": False})
+    other = create_app(
+        "testing",
+        {
+            "MONGODB_URI": app.config["MONGODB_URI"],
+            "MONGODB_CLIENT": app.config["MONGODB_CLIENT"],
+            "MAIL_OUTBOX_VIEW": False,
+        },
+    )
     assert other.test_client().get("/dev/outbox").status_code == 404

@@ -2,14 +2,17 @@
 
 import re
 
-from app.models import AuditEvent, User, UserSession
 from conftest import DEMO
+
+from app.models import AuditEvent, User, UserSession
 
 
 def test_login_form_without_csrf_token_is_refused(client):
     """A form POST to /login without a token is a 400 and logs nobody in."""
     account = DEMO["citizen"]
-    response = client.post("/login", data={"email": account["email"], "password": account["password"]})
+    response = client.post(
+        "/login", data={"email": account["email"], "password": account["password"]}
+    )
     assert response.status_code == 400
     assert client.get("/dashboard").status_code == 302
 
@@ -17,7 +20,9 @@ def test_login_form_without_csrf_token_is_refused(client):
 def test_admin_post_without_csrf_token_is_refused(client, auth):
     """Even a state administrator's admin form POST needs the token."""
     auth.login("admin.haryana")
-    response = client.post("/admin/holidays/new/", data={"name_en": "X", "name_hi": "X", "date": "2026-12-31"})
+    response = client.post(
+        "/admin/holidays/new/", data={"name_en": "X", "name_hi": "X", "date": "2026-12-31"}
+    )
     assert response.status_code == 400
 
 
@@ -52,10 +57,14 @@ def test_repeated_failed_logins_get_429(client, auth, app):
 def test_unknown_email_and_wrong_password_answer_alike(client, auth):
     """No account enumeration: the same status and message for both failures."""
     token = auth.csrf()
-    unknown = client.post("/login", data={"email": "nobody@example.com", "password": "Whatever#123",
-                                          "csrf_token": token})
-    wrong = client.post("/login", data={"email": DEMO["citizen"]["email"], "password": "Whatever#123",
-                                        "csrf_token": token})
+    unknown = client.post(
+        "/login",
+        data={"email": "nobody@example.com", "password": "Whatever#123", "csrf_token": token},
+    )
+    wrong = client.post(
+        "/login",
+        data={"email": DEMO["citizen"]["email"], "password": "Whatever#123", "csrf_token": token},
+    )
     assert unknown.status_code == wrong.status_code == 200
 
     def errors(response):
@@ -65,17 +74,23 @@ def test_unknown_email_and_wrong_password_answer_alike(client, auth):
 
 
 def test_json_login_answers_alike_for_unknown_email(client):
-    unknown = client.post("/login", json={"email": "nobody@example.com", "password": "Whatever#123"})
-    wrong = client.post("/login", json={"email": DEMO["citizen"]["email"], "password": "Whatever#123"})
+    unknown = client.post(
+        "/login", json={"email": "nobody@example.com", "password": "Whatever#123"}
+    )
+    wrong = client.post(
+        "/login", json={"email": DEMO["citizen"]["email"], "password": "Whatever#123"}
+    )
     assert unknown.status_code == wrong.status_code == 400
     assert unknown.get_json()["response"]["errors"] == wrong.get_json()["response"]["errors"]
 
 
 def test_json_login_returns_a_token_that_authenticates(client, app):
-    """DESIGN.md's API login: JSON body, include_auth_token, then the Authentication-Token header."""
+    """DESIGN.md's API login: JSON body and include_auth_token, then the token header."""
     account = DEMO["sho.sector29"]
-    response = client.post("/login?include_auth_token",
-                           json={"email": account["email"], "password": account["password"]})
+    response = client.post(
+        "/login?include_auth_token",
+        json={"email": account["email"], "password": account["password"]},
+    )
     assert response.status_code == 200
     token = response.get_json()["response"]["user"]["authentication_token"]
     fresh = app.test_client()
@@ -97,8 +112,14 @@ def test_no_page_carries_inline_script_or_handlers(client, auth):
     pages = ["/", "/login", "/register", "/stations", "/forgot", "/confirm"]
     bodies = [client.get(p).get_data(as_text=True) for p in pages]
     auth.login("admin.haryana")
-    for path in ["/admin/", "/admin/organisations/", "/admin/holidays/", "/admin/postings/new/",
-                 "/dashboard", "/tf-setup"]:
+    for path in [
+        "/admin/",
+        "/admin/organisations/",
+        "/admin/holidays/",
+        "/admin/postings/new/",
+        "/dashboard",
+        "/tf-setup",
+    ]:
         response = client.get(path)
         assert response.status_code == 200, path
         bodies.append(response.get_data(as_text=True))
@@ -146,14 +167,38 @@ def test_totp_setup_is_offered_to_staff(client, auth):
 
 def test_open_redirects_are_refused_by_the_language_switch(client, auth):
     token = auth.csrf("/")
-    response = client.post("/language", data={"language": "hi", "next": "https://evil.example/",
-                                              "csrf_token": token})
+    response = client.post(
+        "/language", data={"language": "hi", "next": "https://evil.example/", "csrf_token": token}
+    )
     assert response.headers["Location"] == "/"
 
 
 def test_login_email_is_case_insensitive(client, auth):
     account = DEMO["citizen"]
-    response = client.post("/login", data={"email": account["email"].upper(),
-                                           "password": account["password"], "csrf_token": auth.csrf()})
+    response = client.post(
+        "/login",
+        data={
+            "email": account["email"].upper(),
+            "password": account["password"],
+            "csrf_token": auth.csrf(),
+        },
+    )
     assert response.status_code == 302
     assert client.get("/dashboard").status_code == 200
+
+
+def test_passwords_are_stored_with_argon2_outside_tests(app):
+    """The real configuration hashes with argon2 (the unit tier uses plaintext for speed)."""
+    from app import create_app
+
+    real = create_app(
+        "development",
+        {"MONGODB_URI": app.config["MONGODB_URI"], "MONGODB_CLIENT": app.config["MONGODB_CLIENT"]},
+    )
+    with real.app_context():
+        from flask_security import hash_password, verify_password
+
+        hashed = hash_password("Str0ng#Passw0rd")
+        assert hashed.startswith("$argon2")
+        assert verify_password("Str0ng#Passw0rd", hashed)
+        assert not verify_password("wrong", hashed)

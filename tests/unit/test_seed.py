@@ -9,8 +9,13 @@ from app.services import seed
 def test_every_seed_file_loads(ctx):
     """The fixture's seed produced the roles, two states, districts, stations and demo users."""
     assert {r.name for r in Role.objects} == {
-        "citizen", "organisation", "station_officer", "sho", "district_supervisor",
-        "state_admin", "auditor",
+        "citizen",
+        "organisation",
+        "station_officer",
+        "sho",
+        "district_supervisor",
+        "state_admin",
+        "auditor",
     }
     assert State.objects.count() == 2
     haryana = State.objects.get(code="HR")
@@ -31,16 +36,44 @@ def test_seeding_twice_creates_nothing_new(ctx):
 
 def test_a_bad_station_is_refused_naming_file_and_field(ctx):
     """A wrong PIN code names jurisdictions.yaml, the station and the field."""
-    data = {"states": [{"code": "HR", "districts": [{"code": "GGM", "stations": [
-        {"code": "HR-GGM-NEW", "name_en": "New", "name_hi": "नया", "address": "x",
-         "pincodes": ["12345"]}]}]}]}
-    with pytest.raises(seed.SeedError, match=r"jurisdictions.yaml: station HR-GGM-NEW: field 'pincodes'"):
+    data = {
+        "states": [
+            {
+                "code": "HR",
+                "districts": [
+                    {
+                        "code": "GGM",
+                        "stations": [
+                            {
+                                "code": "HR-GGM-NEW",
+                                "name_en": "New",
+                                "name_hi": "नया",
+                                "address": "x",
+                                "pincodes": ["12345"],
+                            }
+                        ],
+                    }
+                ],
+            }
+        ]
+    }
+    with pytest.raises(
+        seed.SeedError, match=r"jurisdictions.yaml: station HR-GGM-NEW: field 'pincodes'"
+    ):
         seed.seed_jurisdictions(data)
 
 
 def test_a_posting_to_an_unknown_station_is_refused(ctx):
-    data = {"users": [{"email": "x@example.com", "password": "Secret#12345", "account_type": "staff",
-                       "postings": [{"role": "sho", "station": "NOPE"}]}]}
+    data = {
+        "users": [
+            {
+                "email": "x@example.com",
+                "password": "Secret#12345",
+                "account_type": "staff",
+                "postings": [{"role": "sho", "station": "NOPE"}],
+            }
+        ]
+    }
     with pytest.raises(seed.SeedError, match="field 'station' names unknown NOPE"):
         seed.seed_demo_users(data)
 
@@ -49,8 +82,15 @@ def test_demo_accounts_cover_every_role_and_two_stations(ctx):
     """demo-accounts lists one account per role, officers on two different stations."""
     rows = seed.demo_accounts()
     roles = {role for row in rows for role in row["roles"]}
-    assert roles >= {"citizen", "organisation", "station_officer", "sho",
-                     "district_supervisor", "state_admin", "auditor"}
+    assert roles >= {
+        "citizen",
+        "organisation",
+        "station_officer",
+        "sho",
+        "district_supervisor",
+        "state_admin",
+        "auditor",
+    }
     officer_stations = {row["station"] for row in rows if "station_officer" in row["roles"]}
     assert len(officer_stations) >= 2
     for row in rows:

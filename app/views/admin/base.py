@@ -7,10 +7,11 @@ state never sees, picks or saves another state's records.
 
 from flask import abort, redirect, request, url_for
 from flask_admin.contrib.mongoengine import ModelView
-from mongoengine.queryset.visitor import Q
 from flask_admin.form import BaseForm
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from mongoengine.queryset.visitor import Q
 
 from app import db
 from app.services import access, audit
@@ -25,7 +26,11 @@ class AdminForm(FlaskForm, BaseForm):
 def has_permission(permission):
     user = current_user
     return bool(
-        permission and user and user.is_authenticated and user.active and user.has_permission(permission)
+        permission
+        and user
+        and user.is_authenticated
+        and user.active
+        and user.has_permission(permission)
     )
 
 
@@ -71,6 +76,9 @@ class ScopedModelView(SecuredView, ModelView):
     def get_query(self):
         return access.scoped(self.model.objects, current_user)
 
+    def search_placeholder(self):
+        return str(_("Search"))
+
     def _search(self, query, search_term):
         """Case-insensitive "contains" over the searchable columns, portable to FerretDB."""
         term = (search_term or "").strip()[:100]
@@ -103,7 +111,11 @@ class ScopedModelView(SecuredView, ModelView):
 
     def after_model_delete(self, model):
         audit.record(
-            "admin.delete", actor=current_user, target=model, state=_state_of(model), view=self.endpoint
+            "admin.delete",
+            actor=current_user,
+            target=model,
+            state=_state_of(model),
+            view=self.endpoint,
         )
 
 

@@ -46,7 +46,9 @@ class StateView(ScopedModelView):
     column_list = ("code", "name_en", "name_hi", "helpline", "weekly_off_days")
     column_labels = NAME_LABELS
     column_formatters = {
-        "weekly_off_days": lambda v, c, m, n: ", ".join(str(WEEKDAY_LABELS[d]) for d in m.weekly_off_days)
+        "weekly_off_days": lambda v, c, m, n: ", ".join(
+            str(WEEKDAY_LABELS[d]) for d in m.weekly_off_days
+        )
     }
     form_columns = ("name_en", "name_hi", "helpline", "off_days")
     form_extra_fields = {
@@ -88,7 +90,16 @@ class PoliceStationView(ScopedModelView):
     column_labels = NAME_LABELS
     column_searchable_list = ("code", "name_en", "name_hi")
     column_formatters = {"pincodes": lambda v, c, m, n: ", ".join(m.pincodes)}
-    form_columns = ("district", "code", "name_en", "name_hi", "address", "pincodes_text", "phone", "email")
+    form_columns = (
+        "district",
+        "code",
+        "name_en",
+        "name_hi",
+        "address",
+        "pincodes_text",
+        "phone",
+        "email",
+    )
     form_extra_fields = {
         "pincodes_text": StringField(
             _l("PIN codes served"), description=_l("Six-digit PIN codes, separated by commas.")

@@ -12,8 +12,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_security.recoverable import send_reset_password_instructions
 
-from app.models import District, PoliceStation, Posting, Role, State, User
+from app.models import District, PoliceStation, Role, State, User
 from app.models.accounts import ACCOUNT_ORGANISATION, ACCOUNT_STAFF, APPROVAL_PENDING
+from app.security.forms import ORGANISATION_KIND_LABELS
 from app.services import access, accounts
 
 from .base import ReadOnlyModelView, ScopedModelView, in_my_jurisdiction
@@ -44,12 +45,20 @@ class UserView(ScopedModelView):
     edit_permission = "staff.manage"
     column_list = ("email", "full_name", "account_type", "roles", "active", "last_login_at")
     column_details_list = (
-        "email", "full_name", "mobile", "account_type", "state", "roles", "active",
-        "confirmed_at", "last_login_at",
+        "email",
+        "full_name",
+        "mobile",
+        "account_type",
+        "state",
+        "roles",
+        "active",
+        "confirmed_at",
+        "last_login_at",
     )
     column_labels = USER_LABELS
     column_searchable_list = ("email", "full_name")
     column_formatters = {
+        "account_type": lambda v, c, m, n: ACCOUNT_TYPE_LABELS.get(m.account_type, m.account_type),
         "mobile": lambda v, c, m, n: mask_mobile(m.mobile),
         "roles": lambda v, c, m, n: ", ".join(r.name for r in m.roles),
     }
@@ -85,7 +94,16 @@ class PostingView(ScopedModelView):
     view_permission = "staff.view"
     edit_permission = "staff.manage"
     allow_delete = True
-    column_list = ("user", "role", "designation", "station", "district", "state", "active", "start_date")
+    column_list = (
+        "user",
+        "role",
+        "designation",
+        "station",
+        "district",
+        "state",
+        "active",
+        "start_date",
+    )
     column_labels = {
         "user": _l("Officer"),
         "role": _l("Role"),
@@ -97,8 +115,17 @@ class PostingView(ScopedModelView):
         "start_date": _l("From"),
         "end_date": _l("Until"),
     }
-    form_columns = ("user", "role", "designation", "station", "district", "state", "active",
-                    "start_date", "end_date")
+    form_columns = (
+        "user",
+        "role",
+        "designation",
+        "station",
+        "district",
+        "state",
+        "active",
+        "start_date",
+        "end_date",
+    )
     reference_queries = {
         "user": in_my_jurisdiction(User, account_type=ACCOUNT_STAFF),
         "role": lambda: Role.objects(level__ne="none"),
@@ -140,11 +167,25 @@ class RoleView(ReadOnlyModelView):
         return Role.objects(id=id).first() or abort(404)
 
 
+STATUS_LABELS = {"pending": _l("Pending"), "approved": _l("Approved"), "rejected": _l("Rejected")}
+ACCOUNT_TYPE_LABELS = {
+    "citizen": _l("Citizen"),
+    "organisation": _l("Organisation"),
+    "staff": _l("Police staff"),
+}
+
+
 class OrganisationView(ReadOnlyModelView):
     """Organisation accounts of the administrator's state, with approve / reject actions."""
 
     view_permission = "organisations.approve"
-    column_list = ("organisation.name", "organisation.kind", "organisation.status", "email", "created_at")
+    column_list = (
+        "organisation.name",
+        "organisation.kind",
+        "organisation.status",
+        "email",
+        "created_at",
+    )
     column_labels = {
         "organisation.name": _l("Organisation"),
         "organisation.kind": _l("Kind"),
@@ -153,6 +194,10 @@ class OrganisationView(ReadOnlyModelView):
         "created_at": _l("Registered"),
     }
     column_default_sort = ("created_at", True)
+    column_formatters = {
+        "organisation.status": lambda v, c, m, n: STATUS_LABELS[m.organisation.status],
+        "organisation.kind": lambda v, c, m, n: ORGANISATION_KIND_LABELS[m.organisation.kind],
+    }
 
     def get_query(self):
         return super().get_query().filter(account_type=ACCOUNT_ORGANISATION)
@@ -190,5 +235,3 @@ class AuditEventView(ReadOnlyModelView):
     }
     column_default_sort = ("at", True)
     column_filters = ("action",)
-
-
