@@ -41,4 +41,4 @@ cat <<MSG
 
 MSG
 wait -n "${STACK_PIDS[@]}" || true
-echo "run: a process of the stack exited; see var/log/" >&2
+echo "run: the stack is stopping (if you did not press Ctrl-C, see var/log/ for why)" >&2
