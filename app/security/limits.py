@@ -12,6 +12,9 @@ from flask_limiter.util import get_remote_address
 LIMITED_ENDPOINTS = {
     "security.login": "LOGIN_RATE_LIMIT",
     "security.two_factor_token_validation": "LOGIN_RATE_LIMIT",
+    "security.two_factor_setup_validate": "LOGIN_RATE_LIMIT",
+    "security.two_factor_rescue": "ACCOUNT_FORM_RATE_LIMIT",
+    "security.reset_password": "ACCOUNT_FORM_RATE_LIMIT",
     "security.register": "ACCOUNT_FORM_RATE_LIMIT",
     "security.forgot_password": "ACCOUNT_FORM_RATE_LIMIT",
     "security.send_confirmation": "ACCOUNT_FORM_RATE_LIMIT",

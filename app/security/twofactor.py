@@ -9,7 +9,10 @@ from flask_login import current_user
 ALLOWED_ENDPOINTS = frozenset(
     {
         "security.two_factor_setup",
+        "security.two_factor_setup_validate",
         "security.two_factor_token_validation",
+        "security.two_factor_rescue",
+        "security.static",
         "security.logout",
         "static",
         "health.healthz",

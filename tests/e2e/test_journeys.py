@@ -3,9 +3,9 @@ officers and an administrator open the admin. Every page is screenshotted and ch
 
 import uuid
 
-from conftest import newest_link
-
 from app.services.seed import demo_accounts
+
+from conftest import newest_link
 
 DEMO = {row["email"].split("@")[0]: row for row in demo_accounts()}
 

@@ -9,6 +9,7 @@ import os
 import pymongo
 import pytest
 import redis
+
 from live import Browser
 
 

@@ -4,9 +4,10 @@ import re
 import uuid
 
 import requests
-from live import wait_for
 
 from app.services.seed import demo_accounts
+
+from live import wait_for
 
 DEMO = {row["email"].split("@")[0]: row for row in demo_accounts()}
 

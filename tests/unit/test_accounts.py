@@ -2,9 +2,9 @@
 
 import re
 
-from conftest import DEMO
-
 from app.models import AuditEvent, OutboxMessage, Posting, Role, State, User
+
+from conftest import DEMO
 
 
 def register(client, auth, **overrides):

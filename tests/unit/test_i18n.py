@@ -4,9 +4,10 @@ import os
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-from conftest import DEMO
 
 from app.models import User
+
+from conftest import DEMO
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
 HI = os.path.join(ROOT, "app", "translations", "hi", "LC_MESSAGES")
@@ -51,7 +52,7 @@ def test_hindi_catalogues_keep_placeholders():
 
 
 def test_language_switch_on_every_portal_page(client):
-    for path in ["/", "/login", "/register", "/stations", "/forgot"]:
+    for path in ["/", "/login", "/register", "/stations", "/reset"]:
         page = client.get(path).get_data(as_text=True)
         assert 'action="/language"' in page and 'value="hi"' in page, path
 

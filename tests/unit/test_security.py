@@ -2,9 +2,9 @@
 
 import re
 
-from conftest import DEMO
-
 from app.models import AuditEvent, User, UserSession
+
+from conftest import DEMO
 
 
 def test_login_form_without_csrf_token_is_refused(client):
@@ -109,7 +109,7 @@ def test_security_headers_and_csp_without_inline_script(client):
 
 def test_no_page_carries_inline_script_or_handlers(client, auth):
     """Portal, account and admin pages work under the CSP: no inline scripts or on* handlers."""
-    pages = ["/", "/login", "/register", "/stations", "/forgot", "/confirm"]
+    pages = ["/", "/login", "/register", "/stations", "/reset", "/confirm"]
     bodies = [client.get(p).get_data(as_text=True) for p in pages]
     auth.login("admin.haryana")
     for path in [
