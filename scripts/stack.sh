@@ -7,9 +7,9 @@ STACK_PIDS=()
 start_stack() {
   local logdir=$1 port=$2 py=${VENV:-.venv}/bin
   mkdir -p "$logdir"
-  "$py/gunicorn" --worker-class gthread --workers "${WEB_WORKERS:-2}" --threads 4 \
+  "$py/gunicorn" --config gunicorn.conf.py --workers "${WEB_WORKERS:-2}" \
     --bind "127.0.0.1:$port" --access-logfile "$logdir/access.log" --error-logfile "$logdir/web.log" \
-    --graceful-timeout 5 "app:create_app()" &
+    "app:create_app()" &
   STACK_PIDS+=($!)
   "$py/celery" -A app.worker worker --loglevel=INFO --concurrency="${WORKER_CONCURRENCY:-2}" \
     --hostname "worker-$port@%h" >"$logdir/worker.log" 2>&1 &

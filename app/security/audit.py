@@ -1,6 +1,7 @@
 """Audit events for logins, failed logins, logouts and registrations."""
 
-from flask_login import user_logged_in, user_logged_out
+from flask import request
+from flask_login import current_user, user_logged_in, user_logged_out
 from flask_security import signals as fs_signals
 
 from app.services import audit
@@ -35,7 +36,20 @@ def _tf_enrolled(app, user, **_):
     audit.record("two_factor_enabled", actor=user, target=user, state=user.state)
 
 
+def _failed_login(response):
+    """A login POST that left nobody signed in. The typed email is not kept (personal data)."""
+    if (
+        request.endpoint == "security.login"
+        and request.method == "POST"
+        and response.status_code in (200, 400)
+        and not current_user.is_authenticated
+    ):
+        audit.record("login_failed", status=response.status_code)
+    return response
+
+
 def init_audit(app):
+    app.after_request(_failed_login)
     user_logged_in.connect(_logged_in, app)
     user_logged_out.connect(_logged_out, app)
     fs_signals.user_confirmed.connect(_confirmed, app)

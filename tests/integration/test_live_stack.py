@@ -1,7 +1,9 @@
 """The whole system in separate processes: web workers, Celery worker and beat, FerretDB, Redis."""
 
+import os
 import re
 import uuid
+from pathlib import Path
 
 import requests
 
@@ -42,6 +44,10 @@ def test_registration_email_is_delivered_by_the_celery_worker(browser, mongo, re
     assert message["attempts"] == 1
     link = re.search(r"https?://\S+/confirm/\S+", message["body_text"]).group(0)
     assert browser.session.get(link, timeout=10).status_code == 200
+    token = link.rsplit("/", 1)[1]
+    access_log = Path(os.environ["VAR_DIR"], "log", "access.log")
+    assert wait_for(lambda: "/confirm/…" in access_log.read_text(encoding="utf-8"), timeout=5)
+    assert token not in access_log.read_text(encoding="utf-8")
     assert browser.login(email, "Str0ng#Passw0rd").status_code == 302
     assert browser.get("/dashboard").status_code == 200
 

@@ -75,14 +75,13 @@ class Auth:
         return match.group(1)
 
     def login(self, who, password=None):
+        """Log in as a demo account (by its short name), optionally with another password."""
         account = DEMO[who]
+        return self.login_as(account["email"], password or account["password"])
+
+    def login_as(self, email, password):
         return self.client.post(
-            "/login",
-            data={
-                "email": account["email"],
-                "password": password or account["password"],
-                "csrf_token": self.csrf(),
-            },
+            "/login", data={"email": email, "password": password, "csrf_token": self.csrf()}
         )
 
     def logout(self):

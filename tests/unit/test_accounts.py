@@ -37,14 +37,7 @@ def test_citizen_registers_confirms_and_logs_in(client, auth, app):
     assert response.status_code == 302 and response.headers["Location"].endswith("/registered")
     link = confirmation_link(app, "ravi.kumar@mail.co.in")
     assert client.get(link.split("localhost", 1)[1]).status_code == 302
-    login = client.post(
-        "/login",
-        data={
-            "email": "ravi.kumar@mail.co.in",
-            "password": "Str0ng#Passw0rd",
-            "csrf_token": auth.csrf(),
-        },
-    )
+    login = auth.login_as("ravi.kumar@mail.co.in", "Str0ng#Passw0rd")
     assert login.status_code == 302
     assert client.get("/dashboard").status_code == 200
     with app.app_context():
@@ -57,14 +50,7 @@ def test_citizen_registers_confirms_and_logs_in(client, auth, app):
 
 def test_unconfirmed_citizen_cannot_log_in(client, auth, app):
     register(client, auth)
-    login = client.post(
-        "/login",
-        data={
-            "email": "ravi.kumar@mail.co.in",
-            "password": "Str0ng#Passw0rd",
-            "csrf_token": auth.csrf(),
-        },
-    )
+    login = auth.login_as("ravi.kumar@mail.co.in", "Str0ng#Passw0rd")
     assert login.status_code == 200
     assert client.get("/dashboard").status_code == 302
 

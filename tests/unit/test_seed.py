@@ -5,18 +5,20 @@ import pytest
 from app.models import District, Holiday, PoliceStation, Posting, Role, State, User
 from app.services import seed
 
+ALL_ROLES = {
+    "citizen",
+    "organisation",
+    "station_officer",
+    "sho",
+    "district_supervisor",
+    "state_admin",
+    "auditor",
+}
+
 
 def test_every_seed_file_loads(ctx):
     """The fixture's seed produced the roles, two states, districts, stations and demo users."""
-    assert {r.name for r in Role.objects} == {
-        "citizen",
-        "organisation",
-        "station_officer",
-        "sho",
-        "district_supervisor",
-        "state_admin",
-        "auditor",
-    }
+    assert {r.name for r in Role.objects} == ALL_ROLES
     assert State.objects.count() == 2
     haryana = State.objects.get(code="HR")
     assert District.objects(state=haryana).count() >= 3
@@ -82,15 +84,7 @@ def test_demo_accounts_cover_every_role_and_two_stations(ctx):
     """demo-accounts lists one account per role, officers on two different stations."""
     rows = seed.demo_accounts()
     roles = {role for row in rows for role in row["roles"]}
-    assert roles >= {
-        "citizen",
-        "organisation",
-        "station_officer",
-        "sho",
-        "district_supervisor",
-        "state_admin",
-        "auditor",
-    }
+    assert roles >= ALL_ROLES
     officer_stations = {row["station"] for row in rows if "station_officer" in row["roles"]}
     assert len(officer_stations) >= 2
     for row in rows:

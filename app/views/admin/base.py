@@ -128,6 +128,7 @@ class ReadOnlyModelView(ScopedModelView):
     allow_create = False
     allow_edit = False
     allow_delete = False
+    form_columns = ()
 
 
 def _state_of(model):

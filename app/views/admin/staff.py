@@ -94,27 +94,6 @@ class PostingView(ScopedModelView):
     view_permission = "staff.view"
     edit_permission = "staff.manage"
     allow_delete = True
-    column_list = (
-        "user",
-        "role",
-        "designation",
-        "station",
-        "district",
-        "state",
-        "active",
-        "start_date",
-    )
-    column_labels = {
-        "user": _l("Officer"),
-        "role": _l("Role"),
-        "designation": _l("Designation"),
-        "station": _l("Police station"),
-        "district": _l("District"),
-        "state": _l("State"),
-        "active": _l("Active"),
-        "start_date": _l("From"),
-        "end_date": _l("Until"),
-    }
     form_columns = (
         "user",
         "role",
@@ -126,6 +105,18 @@ class PostingView(ScopedModelView):
         "start_date",
         "end_date",
     )
+    column_list = form_columns[:-1]  # all but end_date
+    column_labels = {
+        "user": _l("Officer"),
+        "role": _l("Role"),
+        "designation": _l("Designation"),
+        "station": _l("Police station"),
+        "district": _l("District"),
+        "state": _l("State"),
+        "active": _l("Active"),
+        "start_date": _l("From"),
+        "end_date": _l("Until"),
+    }
     reference_queries = {
         "user": in_my_jurisdiction(User, account_type=ACCOUNT_STAFF),
         "role": lambda: Role.objects(level__ne="none"),
