@@ -110,3 +110,10 @@ def test_unknown_language_is_400(client, auth):
         client.post("/language", data={"language": "fr", "csrf_token": auth.csrf("/")}).status_code
         == 400
     )
+
+
+def test_admin_shows_places_in_the_pages_language(client, auth):
+    auth.login("admin.haryana")
+    client.post("/language", data={"language": "hi", "next": "/", "csrf_token": auth.csrf("/")})
+    page = client.get("/admin/stations/").get_data(as_text=True)
+    assert "गुरुग्राम (GGM)" in page and "Gurugram (GGM)" not in page

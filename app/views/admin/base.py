@@ -14,6 +14,8 @@ from flask_wtf import FlaskForm
 from mongoengine.queryset.visitor import Q
 
 from app import db
+from app.i18n import current_language
+from app.models.jurisdictions import localized
 from app.services import access, audit
 
 from .fields import SafeModelConverter
@@ -117,6 +119,18 @@ class ScopedModelView(SecuredView, ModelView):
             state=_state_of(model),
             view=self.endpoint,
         )
+
+
+def localized_name(attribute):
+    """A list-column formatter showing a referenced place in the page's language, with its code."""
+
+    def format_cell(view, context, model, name):
+        place = getattr(model, attribute, None)
+        if place is None:
+            return ""
+        return f"{localized(place, 'name', current_language())} ({place.code})"
+
+    return format_cell
 
 
 def in_my_jurisdiction(document_class, **filters):

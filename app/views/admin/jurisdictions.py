@@ -9,7 +9,7 @@ from wtforms.validators import ValidationError
 from app.models import District, Holiday, PoliceStation, State
 from app.models.jurisdictions import PINCODE_RE, WEEKDAYS
 
-from .base import ScopedModelView, in_my_jurisdiction
+from .base import ScopedModelView, in_my_jurisdiction, localized_name
 
 WEEKDAY_LABELS = {
     0: _l("Monday"),
@@ -70,6 +70,7 @@ class DistrictView(ScopedModelView):
     edit_permission = "jurisdictions.manage"
     column_list = ("code", "name_en", "name_hi", "state")
     column_labels = NAME_LABELS
+    column_formatters = {"state": localized_name("state")}
     column_searchable_list = ("code", "name_en")
     form_columns = ("state", "code", "name_en", "name_hi")
     reference_queries = {"state": in_my_jurisdiction(State)}
@@ -89,7 +90,10 @@ class PoliceStationView(ScopedModelView):
     column_list = ("code", "name_en", "name_hi", "district", "pincodes", "phone")
     column_labels = NAME_LABELS
     column_searchable_list = ("code", "name_en", "name_hi")
-    column_formatters = {"pincodes": lambda v, c, m, n: ", ".join(m.pincodes)}
+    column_formatters = {
+        "pincodes": lambda v, c, m, n: ", ".join(m.pincodes),
+        "district": localized_name("district"),
+    }
     form_columns = (
         "district",
         "code",
@@ -127,6 +131,7 @@ class HolidayView(ScopedModelView):
     allow_delete = True
     column_list = ("date", "name_en", "name_hi", "state")
     column_labels = NAME_LABELS
+    column_formatters = {"state": localized_name("state")}
     column_default_sort = ("date", False)
     form_columns = ("state", "date", "name_en", "name_hi")
     reference_queries = {"state": in_my_jurisdiction(State)}

@@ -17,7 +17,7 @@ from app.models.accounts import ACCOUNT_ORGANISATION, ACCOUNT_STAFF, APPROVAL_PE
 from app.security.forms import ORGANISATION_KIND_LABELS
 from app.services import access, accounts
 
-from .base import ReadOnlyModelView, ScopedModelView, in_my_jurisdiction
+from .base import ReadOnlyModelView, ScopedModelView, in_my_jurisdiction, localized_name
 from .fields import object_ids
 
 USER_LABELS = {
@@ -106,6 +106,7 @@ class PostingView(ScopedModelView):
         "end_date",
     )
     column_list = form_columns[:-1]  # all but end_date
+    column_formatters = {place: localized_name(place) for place in ("station", "district", "state")}
     column_labels = {
         "user": _l("Officer"),
         "role": _l("Role"),
