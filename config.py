@@ -129,7 +129,11 @@ class Config:
     MAIL_OUTBOX_VIEW = False
 
     SEED_DEMO_USERS = False
-    FLASK_ADMIN_SWATCH = "default"
+    # Uploaded documents: outside the web root, served only through permission-checked views.
+    UPLOAD_DIR = _env(
+        "UPLOAD_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "var", "uploads")
+    )
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 
 
 class DevelopmentConfig(Config):

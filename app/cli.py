@@ -33,6 +33,31 @@ def init_cli(app):
         """Print the demo accounts as JSON (email, password, roles, station)."""
         click.echo(json.dumps(seed.demo_accounts(), indent=2, ensure_ascii=False))
 
+    catalogue_group = click.Group("catalogue", help="The service catalogue.")
+
+    @catalogue_group.command("check")
+    def catalogue_check():
+        """Validate every seed definition file and every live definition in the database."""
+        from app.models import ServiceType
+        from app.services import catalogue, service_types
+
+        problems = 0
+        try:
+            files = service_types.seed_files()
+            click.echo(f"{len(files)} definition files valid")
+        except catalogue.DefinitionError as error:
+            click.echo(str(error), err=True)
+            problems += 1
+        for live in ServiceType.objects:
+            for message in catalogue.validate(live.definition):
+                click.echo(f"{live.state.code}/{live.code} v{live.version}: {message}", err=True)
+                problems += 1
+        if problems:
+            raise click.ClickException(f"{problems} problem(s) found")
+        click.echo("catalogue ok")
+
+    app.cli.add_command(catalogue_group)
+
     @app.cli.command("ensure-indexes")
     def ensure_indexes_command():
         """Create every declared index."""

@@ -5,3 +5,5 @@ from blinker import Namespace
 _signals = Namespace()
 
 email_queued = _signals.signal("email-queued")
+request_submitted = _signals.signal("request-submitted")
+request_transitioned = _signals.signal("request-transitioned")

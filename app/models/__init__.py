@@ -2,11 +2,19 @@
 
 from .accounts import OrganisationProfile, Posting, Role, User, UserSession
 from .audit import AuditEvent
+from .catalogue import ServiceType, ServiceTypeVersion
 from .jurisdictions import District, Holiday, PoliceStation, State
 from .outbox import OutboxMessage
+from .requests import Counter, ServiceRequest
+from .uploads import Upload
 
 __all__ = [
     "AuditEvent",
+    "Counter",
+    "ServiceRequest",
+    "ServiceType",
+    "ServiceTypeVersion",
+    "Upload",
     "District",
     "Holiday",
     "OrganisationProfile",
@@ -30,4 +38,9 @@ ALL_DOCUMENTS = (
     UserSession,
     AuditEvent,
     OutboxMessage,
+    ServiceType,
+    ServiceTypeVersion,
+    ServiceRequest,
+    Counter,
+    Upload,
 )

@@ -211,12 +211,16 @@ def _demo_user(entry, email, source):
     return _validated(user, source, f"user {email}").save()
 
 
-def seed_all(include_demo_users, seed_dir=SEED_DIR):
+def seed_all(include_demo_users, seed_dir=SEED_DIR, include_service_types=True):
     """Load every seed file; returns {file: documents created}."""
     counts = {
         "roles.yaml": seed_roles(read("roles.yaml", seed_dir)),
         "jurisdictions.yaml": seed_jurisdictions(read("jurisdictions.yaml", seed_dir)),
     }
+    from . import service_types
+
+    if include_service_types:
+        counts["service_types/"] = service_types.seed(os.path.join(seed_dir, "service_types"))
     if include_demo_users:
         counts["demo_users.yaml"] = seed_demo_users(read("demo_users.yaml", seed_dir))
     return counts

@@ -37,13 +37,24 @@ def app(db_uri):
         from app.cli import ensure_indexes
 
         ensure_indexes()
-        seed.seed_all(include_demo_users=True)
+        # The catalogue is seeded only for tests that ask for it (catalogue_seeded): publishing
+        # thirty definitions per test would triple the suite's time.
+        seed.seed_all(include_demo_users=True, include_service_types=False)
     yield app
     with app.app_context():
         from app import db
 
         db.database().client.drop_database(db.database().name)
         db.close()
+
+
+@pytest.fixture
+def catalogue_seeded(app):
+    from app.services import service_types
+
+    with app.app_context():
+        service_types.seed()
+    return app
 
 
 @pytest.fixture

@@ -18,3 +18,6 @@ def test_seed_command_is_idempotent(app):
     assert result.exit_code == 0, result.output
     assert "roles.yaml: 0 created" in result.output
     assert "demo_users.yaml: 0 created" in result.output
+    assert "service_types/: 30 created" in result.output  # 15 services in each of 2 states
+    again = app.test_cli_runner().invoke(args=["seed"])
+    assert "service_types/: 0 created" in again.output

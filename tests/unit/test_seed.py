@@ -31,7 +31,7 @@ def test_seeding_twice_creates_nothing_new(ctx):
     """A second seed run inserts nothing and keeps administrators' edits."""
     station = PoliceStation.objects.get(code="HR-GGM-SEC29")
     station.update(set__phone="0124-1111111")
-    counts = seed.seed_all(include_demo_users=True)
+    counts = seed.seed_all(include_demo_users=True, include_service_types=False)
     assert counts == {"roles.yaml": 0, "jurisdictions.yaml": 0, "demo_users.yaml": 0}
     assert PoliceStation.objects.get(code="HR-GGM-SEC29").phone == "0124-1111111"
 

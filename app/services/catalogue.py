@@ -1,0 +1,453 @@
+"""The service catalogue: validating service definitions and reading the live ones.
+
+A definition is plain data (seed/service_types/<code>.yaml, the admin, or PUT /api/v1/services).
+validate() checks its whole shape and returns a list of errors, each naming the field path, e.g.
+"fields[3].type: unknown type 'money'". Nothing about a particular service is written in Python.
+"""
+
+import re
+
+__all__ = [
+    "FIELD_TYPES",
+    "DefinitionError",
+    "validate",
+    "check",
+    "field_map",
+    "transitions_from",
+    "state_info",
+]
+
+FIELD_TYPES = frozenset(
+    {
+        "text",
+        "long_text",
+        "number",
+        "date",
+        "datetime",
+        "select",
+        "multi_select",
+        "boolean",
+        "phone",
+        "email",
+        "pincode",
+        "aadhaar",
+        "vehicle_registration",
+        "file",
+    }
+)
+APPLICANT_ROLES = frozenset({"citizen", "organisation"})
+STAFF_ROLES = frozenset({"station_officer", "sho", "district_supervisor", "state_admin"})
+TRANSITION_ROLES = APPLICANT_ROLES | STAFF_ROLES
+SLA_UNITS = frozenset({"minutes", "hours", "days", "working_days"})
+ESCALATION_TIERS = ("designated", "competent", "appellate")
+ELIGIBILITY_OPS = frozenset(
+    {"==", "!=", ">=", "<=", ">", "<", "in", "not_in", "age_at_least", "days_ahead_at_least"}
+)
+NOTIFY_EVENTS = frozenset({"submitted", "transition", "escalated", "approved", "rejected"})
+CHANNELS = frozenset({"in_app", "email", "sms"})
+ROUTING = frozenset({"pincode", "applicant_choice"})
+ACCEPTED_MIME = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+CODE = re.compile(r"^[a-z][a-z0-9_]{2,39}$")
+PREFIX = re.compile(r"^[A-Z]{3}$")
+MAX_FIELDS = 60
+
+
+class DefinitionError(ValueError):
+    """A service definition is invalid; `errors` lists "path: message" strings."""
+
+    def __init__(self, source, errors):
+        self.source = source
+        self.errors = errors
+        super().__init__(f"{source}: " + "; ".join(errors))
+
+
+def check(definition, source):
+    """Raise DefinitionError naming `source` (a file or service) when `definition` is invalid."""
+    errors = validate(definition)
+    if errors:
+        raise DefinitionError(source, errors)
+    return definition
+
+
+class _Checker:
+    def __init__(self):
+        self.errors = []
+
+    def error(self, path, message):
+        self.errors.append(f"{path}: {message}")
+
+    def mapping(self, value, path):
+        if not isinstance(value, dict):
+            self.error(path, "must be a mapping")
+            return False
+        return True
+
+    def listing(self, value, path):
+        if not isinstance(value, list):
+            self.error(path, "must be a list")
+            return False
+        return True
+
+    def bilingual(self, value, path, required=True):
+        if value is None and not required:
+            return
+        if not isinstance(value, dict):
+            self.error(path, "must have 'en' and 'hi' texts")
+            return
+        for language in ("en", "hi"):
+            text = value.get(language)
+            if not isinstance(text, str) or not text.strip():
+                self.error(f"{path}.{language}", "is missing")
+
+    def positive_number(self, value, path):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            self.error(path, "must be a positive number")
+            return False
+        return True
+
+    def limit(self, value, path):
+        if not self.mapping(value, path):
+            return
+        self.positive_number(value.get("value"), f"{path}.value")
+        if value.get("unit") not in SLA_UNITS:
+            self.error(f"{path}.unit", f"must be one of {', '.join(sorted(SLA_UNITS))}")
+
+
+def validate(definition):
+    """All the problems with a definition, as "path: message" strings (empty when valid)."""
+    c = _Checker()
+    if not c.mapping(definition, "definition"):
+        return c.errors
+    code = definition.get("code")
+    if not isinstance(code, str) or not CODE.match(code):
+        c.error("code", "must be lower-case letters, digits and _ (3 to 40)")
+    prefix = definition.get("number_prefix")
+    if not isinstance(prefix, str) or not PREFIX.match(prefix):
+        c.error("number_prefix", "must be three capital letters")
+    c.bilingual(definition.get("name"), "name")
+    c.bilingual(definition.get("description"), "description")
+    applicants = definition.get("applicants")
+    if not isinstance(applicants, list) or not applicants:
+        c.error("applicants", "must list who may apply")
+    else:
+        for role in applicants:
+            if role not in APPLICANT_ROLES:
+                c.error("applicants", f"unknown applicant role '{role}'")
+    fields = _check_fields(c, definition.get("fields"))
+    _check_documents(c, definition.get("documents", []))
+    _check_routing(c, definition.get("routing"), fields)
+    _check_eligibility(c, definition.get("eligibility", []), fields)
+    states = _check_workflow(c, definition.get("workflow"))
+    _check_sla(c, definition.get("sla"), definition.get("instant", False), fields)
+    _check_notifications(c, definition.get("notifications", []))
+    if definition.get("instant") and states:
+        initial = definition["workflow"].get("initial")
+        if not states.get(initial, {}).get("final"):
+            c.error("workflow.initial", "an instant service starts in a final state")
+    known = {
+        "code",
+        "number_prefix",
+        "name",
+        "description",
+        "applicants",
+        "routing",
+        "eligibility",
+        "documents",
+        "fields",
+        "workflow",
+        "sla",
+        "notifications",
+        "instant",
+        "filer_deadline",
+    }
+    for key in definition:
+        if key not in known:
+            c.error(str(key), "is not a known part of a service definition")
+    _check_filer_deadline(c, definition.get("filer_deadline"), fields)
+    return c.errors
+
+
+def _check_fields(c, fields):
+    found = {}
+    if not c.listing(fields, "fields"):
+        return found
+    if not fields:
+        c.error("fields", "must not be empty")
+    if len(fields) > MAX_FIELDS:
+        c.error("fields", f"at most {MAX_FIELDS}")
+    for index, spec in enumerate(fields):
+        path = f"fields[{index}]"
+        if not c.mapping(spec, path):
+            continue
+        name = spec.get("name")
+        if not isinstance(name, str) or not IDENTIFIER.match(name):
+            c.error(f"{path}.name", "must be a lower-case identifier")
+            continue
+        path = f"fields[{index}] ({name})"
+        if name in found:
+            c.error(f"{path}.name", "is used twice")
+        found[name] = spec
+        kind = spec.get("type")
+        if kind not in FIELD_TYPES:
+            c.error(f"{path}.type", f"unknown type '{kind}'")
+            continue
+        c.bilingual(spec.get("label"), f"{path}.label")
+        c.bilingual(spec.get("help"), f"{path}.help", required=False)
+        if not isinstance(spec.get("required", False), bool):
+            c.error(f"{path}.required", "must be true or false")
+        if kind in ("text", "long_text") and "max_length" in spec:
+            c.positive_number(spec["max_length"], f"{path}.max_length")
+        if kind == "number":
+            for bound in ("min", "max"):
+                if bound in spec and not isinstance(spec[bound], (int, float)):
+                    c.error(f"{path}.{bound}", "must be a number")
+        if kind in ("select", "multi_select"):
+            _check_choices(c, spec.get("choices"), f"{path}.choices")
+        if kind == "file":
+            accept = spec.get("accept")
+            if not isinstance(accept, list) or not accept:
+                c.error(f"{path}.accept", "must list the accepted types")
+            else:
+                for mime in accept:
+                    if mime not in ACCEPTED_MIME:
+                        c.error(f"{path}.accept", f"'{mime}' is not an accepted type")
+            c.positive_number(spec.get("max_kb"), f"{path}.max_kb")
+    return found
+
+
+def _check_choices(c, choices, path):
+    if not isinstance(choices, list) or not choices:
+        c.error(path, "must list the choices")
+        return
+    values = set()
+    for index, choice in enumerate(choices):
+        if not isinstance(choice, dict) or not isinstance(choice.get("value"), str):
+            c.error(f"{path}[{index}]", "needs a value")
+            continue
+        if choice["value"] in values:
+            c.error(f"{path}[{index}]", f"value '{choice['value']}' is used twice")
+        values.add(choice["value"])
+        c.bilingual({"en": choice.get("en"), "hi": choice.get("hi")}, f"{path}[{index}]")
+
+
+def _check_documents(c, documents):
+    if not c.listing(documents, "documents"):
+        return
+    for index, document in enumerate(documents):
+        c.bilingual(document, f"documents[{index}]")
+
+
+def _check_routing(c, routing, fields):
+    if not c.mapping(routing, "routing"):
+        return
+    if routing.get("by") not in ROUTING:
+        c.error("routing.by", "must be 'pincode' or 'applicant_choice'")
+    elif routing["by"] == "pincode":
+        field = routing.get("field")
+        if field not in fields or fields[field].get("type") != "pincode":
+            c.error("routing.field", "must name a pincode field of the form")
+        elif not fields[field].get("required"):
+            c.error("routing.field", "the routing pincode field must be required")
+
+
+def _check_eligibility(c, rules, fields):
+    if not c.listing(rules, "eligibility"):
+        return
+    for index, rule in enumerate(rules):
+        path = f"eligibility[{index}]"
+        if not c.mapping(rule, path):
+            continue
+        if rule.get("field") not in fields:
+            c.error(f"{path}.field", f"unknown field '{rule.get('field')}'")
+        if rule.get("op") not in ELIGIBILITY_OPS:
+            c.error(f"{path}.op", f"unknown operator '{rule.get('op')}'")
+        if "value" not in rule:
+            c.error(f"{path}.value", "is missing")
+        c.bilingual(rule.get("message"), f"{path}.message")
+
+
+def _check_workflow(c, workflow):
+    if not c.mapping(workflow, "workflow"):
+        return {}
+    states = workflow.get("states")
+    if not c.mapping(states, "workflow.states") or not states:
+        return {}
+    for name, info in states.items():
+        path = f"workflow.states.{name}"
+        if not IDENTIFIER.match(str(name)):
+            c.error(path, "state names are lower-case identifiers")
+        if not c.mapping(info, path):
+            continue
+        c.bilingual(info.get("public"), f"{path}.public")
+        for flag in ("final", "editable_by_applicant", "pauses_clock"):
+            if not isinstance(info.get(flag, False), bool):
+                c.error(f"{path}.{flag}", "must be true or false")
+    if workflow.get("initial") not in states:
+        c.error("workflow.initial", f"unknown state '{workflow.get('initial')}'")
+    transitions = workflow.get("transitions", [])
+    if not c.listing(transitions, "workflow.transitions"):
+        return states
+    seen = set()
+    for index, transition in enumerate(transitions):
+        path = f"workflow.transitions[{index}]"
+        if not c.mapping(transition, path):
+            continue
+        action = transition.get("action")
+        if not isinstance(action, str) or not IDENTIFIER.match(action):
+            c.error(f"{path}.action", "must be a lower-case identifier")
+        sources = transition.get("from")
+        sources = sources if isinstance(sources, list) else [sources]
+        for source in sources:
+            if source not in states:
+                c.error(f"{path}.from", f"unknown state '{source}'")
+            elif states[source].get("final"):
+                c.error(f"{path}.from", f"'{source}' is final")
+            if (action, source) in seen:
+                c.error(f"{path}.action", f"'{action}' from '{source}' is defined twice")
+            seen.add((action, source))
+        if transition.get("to") not in states:
+            c.error(f"{path}.to", f"unknown state '{transition.get('to')}'")
+        roles = transition.get("roles")
+        if not isinstance(roles, list) or not roles:
+            c.error(f"{path}.roles", "must list who may act")
+        else:
+            for role in roles:
+                if role not in TRANSITION_ROLES:
+                    c.error(f"{path}.roles", f"unknown role '{role}'")
+        if transition.get("remark", "optional") not in ("required", "optional"):
+            c.error(f"{path}.remark", "must be 'required' or 'optional'")
+        if not isinstance(transition.get("self_approval", True), bool):
+            c.error(f"{path}.self_approval", "must be true or false")
+        c.bilingual(transition.get("label"), f"{path}.label")
+    reachable = {workflow.get("initial")}
+    changed = True
+    while changed:
+        changed = False
+        for transition in transitions:
+            if not isinstance(transition, dict):
+                continue
+            sources = transition.get("from")
+            sources = sources if isinstance(sources, list) else [sources]
+            if any(s in reachable for s in sources) and transition.get("to") not in reachable:
+                reachable.add(transition.get("to"))
+                changed = True
+    for name in states:
+        if name not in reachable:
+            c.error(f"workflow.states.{name}", "cannot be reached from the initial state")
+    if not any(info.get("final") for info in states.values() if isinstance(info, dict)):
+        c.error("workflow.states", "needs at least one final state")
+    return states
+
+
+def _check_sla(c, sla, instant, fields):
+    if instant and sla is None:
+        return
+    if not c.mapping(sla, "sla"):
+        return
+    c.limit(sla.get("limit"), "sla.limit")
+    warn = sla.get("warn_at", 0.8)
+    if isinstance(warn, bool) or not isinstance(warn, (int, float)) or not 0 < warn < 1:
+        c.error("sla.warn_at", "must be a share between 0 and 1")
+    chain = sla.get("escalation", [])
+    if not c.listing(chain, "sla.escalation"):
+        return
+    for index, tier in enumerate(chain):
+        path = f"sla.escalation[{index}]"
+        if not c.mapping(tier, path):
+            continue
+        if tier.get("tier") != ESCALATION_TIERS[min(index, 2)]:
+            c.error(f"{path}.tier", f"must be '{ESCALATION_TIERS[min(index, 2)]}'")
+        if tier.get("role") not in STAFF_ROLES:
+            c.error(f"{path}.role", f"unknown role '{tier.get('role')}'")
+        if index > 0:
+            c.limit(tier.get("limit"), f"{path}.limit")
+
+
+def _check_notifications(c, rules):
+    if not c.listing(rules, "notifications"):
+        return
+    for index, rule in enumerate(rules):
+        path = f"notifications[{index}]"
+        if not c.mapping(rule, path):
+            continue
+        if rule.get("on") not in NOTIFY_EVENTS:
+            c.error(f"{path}.on", f"unknown event '{rule.get('on')}'")
+        channels = rule.get("channels")
+        if not isinstance(channels, list) or not set(channels) <= CHANNELS:
+            c.error(f"{path}.channels", f"must be a list of {', '.join(sorted(CHANNELS))}")
+
+
+def _check_filer_deadline(c, deadline, fields):
+    """C-Form: the filer must submit within hours of the guest's arrival."""
+    if deadline is None:
+        return
+    if not c.mapping(deadline, "filer_deadline"):
+        return
+    start = deadline.get("from_field")
+    if start not in fields or fields[start].get("type") != "datetime":
+        c.error("filer_deadline.from_field", "must name a datetime field")
+    c.positive_number(deadline.get("hours"), "filer_deadline.hours")
+    shorter = deadline.get("shorter", [])
+    if not c.listing(shorter, "filer_deadline.shorter"):
+        return
+    for index, rule in enumerate(shorter):
+        path = f"filer_deadline.shorter[{index}]"
+        if not c.mapping(rule, path):
+            continue
+        if rule.get("field") not in fields:
+            c.error(f"{path}.field", f"unknown field '{rule.get('field')}'")
+        c.positive_number(rule.get("hours"), f"{path}.hours")
+        if not isinstance(rule.get("values"), list):
+            c.error(f"{path}.values", "must be a list")
+
+
+def field_map(definition):
+    return {spec["name"]: spec for spec in definition["fields"]}
+
+
+def transitions_from(definition, state):
+    """The transitions whose `from` includes `state`."""
+    result = []
+    for transition in definition["workflow"].get("transitions", []):
+        sources = (
+            transition["from"] if isinstance(transition["from"], list) else [transition["from"]]
+        )
+        if state in sources:
+            result.append(transition)
+    return result
+
+
+def state_info(definition, state):
+    return definition["workflow"]["states"][state]
+
+
+def load_file(path):
+    """Read one definition file. YAML 1.1 reads the key `on` as boolean true, so notification
+    rules written `{on: submitted}` are turned back into `{"on": "submitted"}` here."""
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        try:
+            definition = yaml.safe_load(handle)
+        except yaml.YAMLError as error:
+            raise DefinitionError(path, [f"not valid YAML: {error}"]) from error
+    if isinstance(definition, dict):
+        for rule in definition.get("notifications") or []:
+            if isinstance(rule, dict) and True in rule:
+                rule["on"] = rule.pop(True)
+    return _plain(definition)
+
+
+def _plain(value):
+    """Dates from YAML become ISO strings, so a definition is JSON- and Mongo-safe throughout."""
+    import datetime
+
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value

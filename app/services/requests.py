@@ -1,0 +1,248 @@
+"""Submitting, editing and reading service requests.
+
+submit() routes the request to a station (by PIN code or the applicant's choice), coerces the
+data with the station's state's live definition, attaches the uploads, allocates a number and sets
+the deadline. Nothing is written until everything has been checked.
+"""
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from app import signals
+from app.models import PoliceStation, ServiceRequest, State, Upload
+from app.models.requests import Attachment, DataVersion, HistoryEntry
+
+from . import catalogue, forms, numbering, service_types, sla
+
+IST = forms.IST
+
+
+class SubmissionError(ValueError):
+    """Bad input; `errors` maps field names to messages."""
+
+    status = 400
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class NotAllowed(PermissionError):
+    """The caller's role may not apply for this service."""
+
+    status = 403
+
+
+class UnknownService(LookupError):
+    status = 404
+
+
+def applicable_roles(definition, user):
+    return [role for role in definition["applicants"] if user.has_role(role)]
+
+
+def _guess_state(user):
+    return user.state or State.objects.order_by("code").first()
+
+
+def _route(definition, data, station_code, state_hint):
+    """The station for a request, or SubmissionError naming the field at fault."""
+    routing = definition["routing"]
+    if routing["by"] == "pincode":
+        pincode = data.get(routing["field"])
+        if pincode is None:
+            return None
+        station = PoliceStation.objects(pincodes=pincode).order_by("code").first()
+        if station is None:
+            raise SubmissionError(
+                {routing["field"]: _l("No police station on this portal serves this PIN code.")}
+            )
+        return station
+    if not isinstance(station_code, str) or not station_code.strip():
+        raise SubmissionError({"station": _l("Choose the police station.")})
+    station = PoliceStation.objects(code=station_code.strip()[:24]).first()
+    if station is None:
+        raise SubmissionError({"station": _l("Unknown police station.")})
+    return station
+
+
+def _attachments(definition, data, applicant):
+    """Attachment records for the file fields, or errors naming the fields."""
+    errors, attachments = {}, []
+    for name, spec in catalogue.field_map(definition).items():
+        if spec["type"] != "file" or name not in data:
+            continue
+        upload = Upload.objects(file_id=data[name], owner=applicant.id).first()
+        if upload is None:
+            errors[name] = _l("Upload the file first.")
+        elif upload.mime not in spec["accept"]:
+            errors[name] = _l("This kind of file is not accepted here.")
+        elif upload.size > spec["max_kb"] * 1024:
+            errors[name] = _l("The file is larger than %(kb)d KB.", kb=spec["max_kb"])
+        else:
+            attachments.append(
+                Attachment(
+                    field=name,
+                    file_id=upload.file_id,
+                    filename=upload.filename,
+                    mime=upload.mime,
+                    size=upload.size,
+                    sha256=upload.sha256,
+                )
+            )
+    return attachments, errors
+
+
+def body_hash(service, station, data):
+    """A stable hash of a submission, for Idempotency-Key comparisons."""
+    text = json.dumps(
+        {"service": service, "station": station, "data": data}, sort_keys=True, default=str
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def submit(user, service_code, data, station_code=None, idempotency_key=None, now=None):
+    """Check and save a new request. Raises SubmissionError, NotAllowed or UnknownService."""
+    now = now or datetime.now(UTC)
+    if not isinstance(service_code, str) or not catalogue.CODE.match(service_code):
+        raise SubmissionError({"service": _l("Unknown service.")})
+    guess = service_types.live(_guess_state(user), service_code)
+    if guess is None:
+        raise UnknownService(service_code)
+    if not applicable_roles(guess.definition, user):
+        raise NotAllowed(service_code)
+    if not isinstance(data, dict):
+        raise SubmissionError({"data": _l("Must be an object of field values.")})
+
+    clean, errors = forms.clean(guess.definition, data, now)
+    station = None
+    try:
+        station = _route(guess.definition, clean, station_code, guess.state)
+    except SubmissionError as error:
+        errors.update(error.errors)
+    if errors:
+        raise SubmissionError(errors)
+    live = guess
+    if station.state.id != guess.state.id:
+        live = service_types.live(station.state, service_code)
+        if live is None:
+            raise SubmissionError({"station": _l("This service is not offered in that state.")})
+        clean, errors = forms.clean(live.definition, data, now)
+        if errors:
+            raise SubmissionError(errors)
+    definition = live.definition
+    attachments, errors = _attachments(definition, clean, user)
+    if errors:
+        raise SubmissionError(errors)
+
+    year = now.astimezone(IST).year
+    initial = definition["workflow"]["initial"]
+    info = catalogue.state_info(definition, initial)
+    due, late = sla.due_at(station.state, definition, now), False
+    filer_due, _hours = sla.filer_deadline(definition, clean)
+    if filer_due is not None:
+        late = now > filer_due
+    role = applicable_roles(definition, user)[0]
+    request = ServiceRequest(
+        number=numbering.next_number(station.state.code, definition["number_prefix"], year),
+        service=service_code,
+        service_version=live.version,
+        state=station.state,
+        district=station.district,
+        station=station,
+        applicant=user,
+        applicant_name=(user.full_name or "")[:120],
+        data=clean,
+        attachments=attachments,
+        status=initial,
+        submitted_at=now,
+        closed_at=now if info.get("final") else None,
+        due_at=due,
+        late=late,
+        idempotency_key=idempotency_key,
+        idempotency_hash=body_hash(service_code, station_code, data) if idempotency_key else None,
+        history=[
+            HistoryEntry(
+                at=now,
+                actor=user,
+                actor_role=role,
+                action="submit",
+                from_state=None,
+                to_state=initial,
+                public_en=info["public"]["en"],
+                public_hi=info["public"]["hi"],
+            )
+        ],
+    ).save()
+    Upload.objects(file_id__in=[a.file_id for a in attachments]).update(set__attached_to=request)
+    signals.request_submitted.send(current_app._get_current_object(), request_id=str(request.id))
+    return request
+
+
+def edit(request, user, data, now=None):
+    """The applicant changes the data while the request is in an editable state; the earlier
+    data is kept in previous_data so the officer sees what changed."""
+    now = now or datetime.now(UTC)
+    if request.applicant.id != user.id:
+        raise NotAllowed(request.number)
+    definition = service_types.definition_of(request)
+    if not catalogue.state_info(definition, request.status).get("editable_by_applicant"):
+        raise NotAllowed("not editable now")
+    clean, errors = forms.clean(definition, data, now)
+    routing = definition["routing"]
+    if (
+        not errors
+        and routing["by"] == "pincode"
+        and clean.get(routing["field"]) != request.data.get(routing["field"])
+    ):
+        errors[routing["field"]] = _l(
+            "The PIN code decides the police station and cannot be changed; withdraw and apply again."  # noqa: E501
+        )
+    attachments, file_errors = _attachments(definition, clean, user)
+    errors.update(file_errors)
+    if errors:
+        raise SubmissionError(errors)
+    from .workflow import StaleState
+
+    updated = ServiceRequest.objects(
+        id=request.id, status=request.status, version=request.version
+    ).modify(
+        new=True,
+        set__data=clean,
+        set__attachments=attachments,
+        push__previous_data=DataVersion(at=now, data=request.data),
+        inc__version=1,
+        set__updated_at=now,
+    )
+    if updated is None:
+        raise StaleState(request.number)
+    return updated
+
+
+def find_by_number(number):
+    """The request with this number, or None; MalformedNumber for a bad check character."""
+    numbering.parse(number)
+    return ServiceRequest.objects(number=number.strip().upper()).first()
+
+
+def public_status(request, language="en"):
+    """What anyone may see with the number: never personal data."""
+    definition = service_types.definition_of(request)
+    info = catalogue.state_info(definition, request.status)
+    station = request.station
+    return {
+        "number": request.number,
+        "service": request.service,
+        "service_name": definition["name"].get(language) or definition["name"]["en"],
+        "status": request.status,
+        "status_text": info["public"].get(language) or info["public"]["en"],
+        "final": bool(info.get("final")),
+        "submitted_on": request.submitted_at.astimezone(IST).date().isoformat(),
+        "due_on": request.due_at.astimezone(IST).date().isoformat() if request.due_at else None,
+        "station": station.name_hi if language == "hi" and station.name_hi else station.name_en,
+        "station_phone": station.phone,
+    }

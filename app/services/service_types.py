@@ -1,0 +1,104 @@
+"""Publishing and reading service definitions per state.
+
+publish() validates a definition and stores it as a new immutable version, then points the live
+service type at it: the portal and API use it from the next request, with no restart. Versions
+never change, so reading one is cached in the process.
+"""
+
+import glob
+import os
+from functools import lru_cache
+
+from app.models import ServiceType, ServiceTypeVersion, State
+
+from . import audit, catalogue
+from .seed import SEED_DIR
+
+SERVICE_TYPES_DIR = os.path.join(SEED_DIR, "service_types")
+
+
+class ServiceTypeError(ValueError):
+    pass
+
+
+def publish(state, definition, actor=None, source=None):
+    """Validate and publish `definition` for `state`; returns the live ServiceType."""
+    catalogue.check(definition, source or f"service {definition.get('code', '?')}")
+    code = definition["code"]
+    live = ServiceType.objects(state=state, code=code).first()
+    version = (live.version if live else 0) + 1
+    ServiceTypeVersion(
+        code=code, state=state, version=version, definition=definition, created_by=actor
+    ).save()
+    fields = {
+        "set__version": version,
+        "set__definition": definition,
+        "set__name_en": definition["name"]["en"],
+        "set__name_hi": definition["name"]["hi"],
+        "set__active": True,
+        "set__updated_by": actor,
+    }
+    if live is None:
+        live = ServiceType(
+            state=state,
+            code=code,
+            version=version,
+            definition=definition,
+            name_en=definition["name"]["en"],
+            name_hi=definition["name"]["hi"],
+            updated_by=actor,
+        ).save()
+    else:
+        live.modify(**fields)
+    audit.record("catalogue.publish", actor=actor, target=live, state=state, version=version)
+    return live
+
+
+def live(state, code):
+    return ServiceType.objects(state=state, code=code, active=True).first()
+
+
+def live_services(state):
+    return ServiceType.objects(state=state, active=True).order_by("code")
+
+
+@lru_cache(maxsize=512)
+def _version(state_id, code, version):
+    found = ServiceTypeVersion.objects(state=state_id, code=code, version=version).first()
+    if found is None:
+        raise ServiceTypeError(f"{code} v{version} does not exist")
+    return found.definition
+
+
+def definition_of(request):
+    """The definition a request was submitted under (immutable, cached)."""
+    return _version(request.state.id, request.service, request.service_version)
+
+
+def clear_cache():
+    _version.cache_clear()
+
+
+def seed_files(seed_dir=SERVICE_TYPES_DIR):
+    """Every definition file, loaded and validated; an error names the file and field."""
+    definitions = []
+    for path in sorted(glob.glob(os.path.join(seed_dir, "*.yaml"))):
+        name = os.path.basename(path)
+        definition = catalogue.load_file(path)
+        catalogue.check(definition, name)
+        if definition["code"] != name[:-5]:
+            raise catalogue.DefinitionError(name, [f"code: must be '{name[:-5]}' like the file"])
+        definitions.append(definition)
+    return definitions
+
+
+def seed(seed_dir=SERVICE_TYPES_DIR):
+    """Publish every seed definition in every state that does not have that service yet."""
+    created = 0
+    definitions = seed_files(seed_dir)
+    for state in State.objects:
+        for definition in definitions:
+            if ServiceType.objects(state=state, code=definition["code"]).first() is None:
+                publish(state, definition, source=f"{definition['code']}.yaml")
+                created += 1
+    return created

@@ -1,0 +1,188 @@
+"""The workflow engine: apply_transition is the only code that changes a request's status.
+
+It checks the action exists from the current state, the actor's role and jurisdiction, the remark
+and self-approval rules, then compares-and-sets on status and version, so of two officers acting
+at once one wins and the other gets StaleState. History records actor, time, remark and the
+public wording; internal notes are kept apart and never shown to the applicant.
+"""
+
+from datetime import UTC, datetime
+
+from flask import current_app
+
+from app import signals
+from app.models import ServiceRequest
+from app.models.requests import HistoryEntry, InternalNote
+
+from . import access, catalogue, service_types
+from .catalogue import APPLICANT_ROLES
+
+__all__ = [
+    "WorkflowError",
+    "TransitionNotAllowed",
+    "NotVisible",
+    "RemarkRequired",
+    "SelfApprovalForbidden",
+    "StaleState",
+    "apply_transition",
+    "available_actions",
+    "assign",
+    "add_note",
+]
+
+
+class WorkflowError(Exception):
+    """Base of the engine's typed errors; `status` is the HTTP status views answer with."""
+
+    status = 400
+
+
+class NotVisible(WorkflowError):
+    """The actor may not see this request at all (views answer 404)."""
+
+    status = 404
+
+
+class TransitionNotAllowed(WorkflowError):
+    """No such action from the current state, or not for this actor's role."""
+
+    status = 403
+
+
+class RemarkRequired(WorkflowError):
+    status = 400
+
+
+class SelfApprovalForbidden(WorkflowError):
+    status = 403
+
+
+class StaleState(WorkflowError):
+    """Someone else changed the request first; reload and try again."""
+
+    status = 409
+
+
+def _is_applicant(request, actor):
+    return getattr(actor, "id", None) == request.applicant.id
+
+
+def _actor_role(request, actor, transition):
+    """The role under which `actor` may take `transition`, or None."""
+    for role in transition["roles"]:
+        if role in APPLICANT_ROLES:
+            if _is_applicant(request, actor) and actor.has_role(role):
+                return role
+        elif actor.has_role(role) and access.can_see(actor, request):
+            return role
+    return None
+
+
+def _visible(request, actor):
+    return _is_applicant(request, actor) or access.can_see(actor, request)
+
+
+def available_actions(request, actor):
+    """The transitions `actor` may take now: [(transition, role)]."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return []
+    definition = service_types.definition_of(request)
+    result = []
+    for transition in catalogue.transitions_from(definition, request.status):
+        role = _actor_role(request, actor, transition)
+        if role and not _self_approval_blocked(request, actor, transition):
+            result.append((transition, role))
+    return result
+
+
+def _self_approval_blocked(request, actor, transition):
+    if transition.get("self_approval", True):
+        return False
+    if _is_applicant(request, actor):
+        return True
+    last = request.history[-1] if request.history else None
+    return bool(last and last.actor and last.actor.id == actor.id)
+
+
+def apply_transition(request, action, actor, remark="", now=None):
+    """Take `action` on `request` as `actor`; returns the updated request."""
+    now = now or datetime.now(UTC)
+    if not _visible(request, actor):
+        raise NotVisible(request.number)
+    definition = service_types.definition_of(request)
+    candidates = [
+        t for t in catalogue.transitions_from(definition, request.status) if t["action"] == action
+    ]
+    if not candidates:
+        raise TransitionNotAllowed(f"'{action}' is not possible while '{request.status}'")
+    transition = candidates[0]
+    role = _actor_role(request, actor, transition)
+    if role is None:
+        raise TransitionNotAllowed(f"your role may not '{action}'")
+    remark = (remark or "").strip()
+    if len(remark) > 2000:
+        raise RemarkRequired("remark too long")
+    if transition.get("remark") == "required" and not remark:
+        raise RemarkRequired(action)
+    if _self_approval_blocked(request, actor, transition):
+        raise SelfApprovalForbidden(action)
+
+    target = transition["to"]
+    info = catalogue.state_info(definition, target)
+    entry = HistoryEntry(
+        at=now,
+        actor=actor,
+        actor_role=role,
+        action=action,
+        from_state=request.status,
+        to_state=target,
+        remark=remark or None,
+        public_en=info["public"]["en"],
+        public_hi=info["public"]["hi"],
+    )
+    updates = {
+        "set__status": target,
+        "inc__version": 1,
+        "push__history": entry,
+        "set__updated_at": now,
+    }
+    if info.get("final"):
+        updates["set__closed_at"] = now
+    if role == "station_officer" and request.assigned_to is None:
+        updates["set__assigned_to"] = actor
+    updated = ServiceRequest.objects(
+        id=request.id, status=request.status, version=request.version
+    ).modify(new=True, **updates)
+    if updated is None:
+        raise StaleState(request.number)
+    signals.request_transitioned.send(
+        current_app._get_current_object(), request_id=str(updated.id), action=action
+    )
+    return updated
+
+
+def assign(request, officer, actor):
+    """An SHO (or supervisor) assigns an enquiry officer of the request's station."""
+    if not (actor.has_permission("requests.assign") and access.can_see(actor, request)):
+        raise TransitionNotAllowed("assign")
+    if not (officer.has_role("station_officer") and access.can_see(officer, request)):
+        raise TransitionNotAllowed("the officer is not posted at this station")
+    updated = ServiceRequest.objects(id=request.id, version=request.version).modify(
+        new=True, set__assigned_to=officer, inc__version=1
+    )
+    if updated is None:
+        raise StaleState(request.number)
+    return updated
+
+
+def add_note(request, actor, text):
+    """An internal note; only officers who can see the request may write or read them."""
+    text = (text or "").strip()
+    if not text or len(text) > 2000:
+        raise RemarkRequired("note")
+    if not (actor.has_permission("requests.view") and access.can_see(actor, request)):
+        raise NotVisible(request.number)
+    ServiceRequest.objects(id=request.id).update_one(
+        push__notes=InternalNote(author=actor, text=text)
+    )
+    return request.reload()
