@@ -5,12 +5,13 @@ from .audit import AuditEvent
 from .catalogue import ServiceType, ServiceTypeVersion
 from .jurisdictions import District, Holiday, PoliceStation, State
 from .outbox import OutboxMessage
-from .requests import Counter, ServiceRequest
+from .requests import Counter, IdempotencyRecord, ServiceRequest
 from .uploads import Upload
 
 __all__ = [
     "AuditEvent",
     "Counter",
+    "IdempotencyRecord",
     "ServiceRequest",
     "ServiceType",
     "ServiceTypeVersion",
@@ -42,5 +43,6 @@ ALL_DOCUMENTS = (
     ServiceTypeVersion,
     ServiceRequest,
     Counter,
+    IdempotencyRecord,
     Upload,
 )

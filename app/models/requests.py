@@ -8,7 +8,15 @@ import mongoengine as me
 
 from .base import BaseDocument, utcnow
 
-__all__ = ["ServiceRequest", "HistoryEntry", "InternalNote", "Attachment", "DataVersion", "Counter"]
+__all__ = [
+    "ServiceRequest",
+    "HistoryEntry",
+    "InternalNote",
+    "Attachment",
+    "DataVersion",
+    "Counter",
+    "IdempotencyRecord",
+]
 
 
 class HistoryEntry(me.EmbeddedDocument):
@@ -70,8 +78,6 @@ class ServiceRequest(BaseDocument):
     due_at = me.DateTimeField()
     escalation_level = me.IntField(default=0)
     late = me.BooleanField(default=False)  # e.g. a C-Form filed after the filer's deadline
-    idempotency_key = me.StringField(max_length=200)
-    idempotency_hash = me.StringField(max_length=64)
 
     meta = {
         "collection": "service_requests",
@@ -83,7 +89,6 @@ class ServiceRequest(BaseDocument):
             ("assigned_to", "status"),
             ("service", "station", "-submitted_at"),
             ("status", "due_at"),
-            {"fields": ["applicant", "idempotency_key"], "unique": True, "sparse": True},
         ],
         "ordering": ["-submitted_at"],
     }
@@ -108,3 +113,22 @@ class Counter(me.Document):
 
     def __str__(self):
         return f"{self.key}={self.seq}"
+
+
+class IdempotencyRecord(me.Document):
+    """One Idempotency-Key of one caller and the request it created.
+
+    A collection of its own, keyed "<user id>:<key>": a unique index on (applicant, key) inside
+    service_requests would also index every request sent without a key (a sparse compound index
+    includes any document that has one of its fields), and FerretDB refuses partial indexes.
+    """
+
+    key = me.StringField(primary_key=True, max_length=240)
+    body_hash = me.StringField(required=True, max_length=64)
+    request = me.ReferenceField(ServiceRequest, required=True)
+    created_at = me.DateTimeField(default=utcnow, required=True)
+
+    meta = {"collection": "idempotency_records"}
+
+    def __str__(self):
+        return self.key

@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app import signals
-from app.models import PoliceStation, ServiceRequest, State, Upload
+from app.models import IdempotencyRecord, PoliceStation, ServiceRequest, State, Upload
 from app.models.requests import Attachment, DataVersion, HistoryEntry
 
 from . import catalogue, forms, numbering, service_types, sla
@@ -105,6 +105,20 @@ def body_hash(service, station, data):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def idempotency_key_of(user, key):
+    return f"{user.id}:{key}"
+
+
+def earlier_submission(user, key):
+    """(request, body hash) recorded for this caller's Idempotency-Key, or (None, None)."""
+    record = IdempotencyRecord.objects(key=idempotency_key_of(user, key)).first()
+    return (record.request, record.body_hash) if record else (None, None)
+
+
+def remember_key(user, key, digest, request):
+    IdempotencyRecord(key=idempotency_key_of(user, key), body_hash=digest, request=request).save()
+
+
 def submit(user, service_code, data, station_code=None, idempotency_key=None, now=None):
     """Check and save a new request. Raises SubmissionError, NotAllowed or UnknownService."""
     now = now or datetime.now(UTC)
@@ -163,8 +177,6 @@ def submit(user, service_code, data, station_code=None, idempotency_key=None, no
         closed_at=now if info.get("final") else None,
         due_at=due,
         late=late,
-        idempotency_key=idempotency_key,
-        idempotency_hash=body_hash(service_code, station_code, data) if idempotency_key else None,
         history=[
             HistoryEntry(
                 at=now,
@@ -178,6 +190,8 @@ def submit(user, service_code, data, station_code=None, idempotency_key=None, no
             )
         ],
     ).save()
+    if idempotency_key:
+        remember_key(user, idempotency_key, body_hash(service_code, station_code, data), request)
     Upload.objects(file_id__in=[a.file_id for a in attachments]).update(set__attached_to=request)
     signals.request_submitted.send(current_app._get_current_object(), request_id=str(request.id))
     return request

@@ -297,9 +297,9 @@ def create_request():
     if station is not None and not isinstance(station, str):
         raise ApiError(400, {"station": _("Must be a station code.")})
     if key:
-        earlier = ServiceRequest.objects(applicant=current_user.id, idempotency_key=key).first()
+        earlier, digest = request_service.earlier_submission(current_user, key)
         if earlier is not None:
-            if earlier.idempotency_hash != request_service.body_hash(service_code, station, data):
+            if digest != request_service.body_hash(service_code, station, data):
                 raise ApiError(
                     422, {"Idempotency-Key": _("This key was used with a different request.")}
                 )

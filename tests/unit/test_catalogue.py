@@ -1,0 +1,127 @@
+"""Service definitions: every seed file is valid; bad ones are refused naming the field."""
+
+import copy
+import glob
+import os
+
+import pytest
+
+from app.services import catalogue, service_types
+
+FILES = sorted(glob.glob(os.path.join(service_types.SERVICE_TYPES_DIR, "*.yaml")))
+CODES = {
+    "complaint", "lost_article", "tenant_verification", "domestic_help_verification",
+    "employee_verification", "character_certificate", "passport_verification",
+    "senior_citizen_registration", "arms_licence", "security_agency_verification",
+    "event_permission", "procession_permission", "foreigner_registration", "c_form", "grievance",
+}  # fmt: skip
+
+
+def test_there_is_one_file_for_each_of_the_fifteen_services():
+    assert {os.path.basename(f)[:-5] for f in FILES} == CODES
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: os.path.basename(p))
+def test_every_seed_definition_is_valid_and_bilingual(path):
+    definition = catalogue.load_file(path)
+    assert catalogue.validate(definition) == []
+    for spec in definition["fields"]:
+        assert spec["label"]["hi"] and spec["label"]["en"]
+    for state in definition["workflow"]["states"].values():
+        assert state["public"]["hi"]
+
+
+def tenant():
+    return catalogue.load_file(
+        os.path.join(service_types.SERVICE_TYPES_DIR, "tenant_verification.yaml")
+    )
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (lambda d: d["fields"][0].update(type="money"), "fields[0] (owner_name).type: unknown type 'money'"),
+        (lambda d: d["fields"][0]["label"].pop("hi"), "fields[0] (owner_name).label.hi: is missing"),
+        (lambda d: d["workflow"]["transitions"][0].update(to="nowhere"), "workflow.transitions[0].to: unknown state 'nowhere'"),
+        (lambda d: d["workflow"]["transitions"][0].update(roles=["superuser"]), "workflow.transitions[0].roles: unknown role 'superuser'"),
+        (lambda d: d["sla"]["limit"].update(unit="fortnights"), "sla.limit.unit: must be one of"),
+        (lambda d: d.update(routing={"by": "pincode", "field": "owner_name"}), "routing.field: must name a pincode field"),
+        (lambda d: d["fields"].append(dict(d["fields"][0])), "(owner_name).name: is used twice"),
+        (lambda d: d.update(surprise=1), "surprise: is not a known part"),
+        (lambda d: d["workflow"]["states"].update(orphan={"public": {"en": "x", "hi": "x"}}), "workflow.states.orphan: cannot be reached"),
+        (lambda d: d["fields"][15].update(accept=["text/html"]), "'text/html' is not an accepted type"),
+    ],
+)  # fmt: skip
+def test_a_bad_definition_is_refused_naming_the_field(change, expected):
+    definition = copy.deepcopy(tenant())
+    change(definition)
+    errors = catalogue.validate(definition)
+    assert any(expected in error for error in errors), errors
+
+
+def test_check_names_the_source():
+    definition = tenant()
+    definition["fields"][0]["type"] = "money"
+    with pytest.raises(catalogue.DefinitionError, match=r"^tenant_verification.yaml: fields\[0\]"):
+        catalogue.check(definition, "tenant_verification.yaml")
+
+
+def test_yaml_on_key_is_read_as_on():
+    """YAML 1.1 reads `on:` as true; the loader puts it back."""
+    assert tenant()["notifications"][0]["on"] == "submitted"
+
+
+def test_catalogue_check_command(catalogue_seeded):
+    result = catalogue_seeded.test_cli_runner().invoke(args=["catalogue", "check"])
+    assert result.exit_code == 0, result.output
+    assert "15 definition files valid" in result.output
+
+
+def test_publishing_makes_a_new_version_live_at_once(catalogue_seeded, client, auth):
+    """A state administrator changes a time limit with PUT; the API shows it immediately."""
+    auth.login("admin.haryana")
+    definition = client.get("/api/v1/services/tenant_verification?state=HR").get_json()[
+        "definition"
+    ]
+    definition["sla"]["limit"]["value"] = 5
+    response = client.put("/api/v1/services/tenant_verification", json=definition)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["version"] == 2
+    shown = client.get("/api/v1/services/tenant_verification?state=HR").get_json()
+    assert shown["time_limit"] == {"value": 5, "unit": "working_days"}
+    delhi = client.get("/api/v1/services/tenant_verification?state=DL").get_json()
+    assert delhi["time_limit"]["value"] == 7 and delhi["version"] == 1
+
+
+def test_a_new_service_can_be_created_by_put(catalogue_seeded, client, auth):
+    auth.login("admin.haryana")
+    definition = client.get("/api/v1/services/tenant_verification?state=HR").get_json()[
+        "definition"
+    ]
+    definition.update(code="pg_verification", number_prefix="PGV")
+    response = client.put("/api/v1/services/pg_verification", json=definition)
+    assert response.status_code == 201
+    codes = [s["code"] for s in client.get("/api/v1/services?state=HR").get_json()]
+    assert "pg_verification" in codes
+
+
+def test_put_with_a_bad_definition_is_400_naming_the_field(catalogue_seeded, client, auth):
+    auth.login("admin.haryana")
+    definition = client.get("/api/v1/services/grievance?state=HR").get_json()["definition"]
+    definition["fields"][0]["type"] = "money"
+    response = client.put("/api/v1/services/grievance", json=definition)
+    assert response.status_code == 400
+    assert response.get_json()["errors"]["fields[0] (full_name).type"] == "unknown type 'money'"
+    assert client.get("/api/v1/services/grievance?state=HR").get_json()["version"] == 1
+
+
+@pytest.mark.parametrize(
+    "who, status", [("sho.sector29", 403), ("auditor.haryana", 403), (None, 401)]
+)
+def test_only_state_administrators_may_put(catalogue_seeded, client, auth, who, status):
+    if who:
+        auth.login(who)
+    definition = catalogue.load_file(FILES[0])
+    assert (
+        client.put(f"/api/v1/services/{definition['code']}", json=definition).status_code == status
+    )

@@ -1,0 +1,129 @@
+"""forms.clean: every field type coerced; bad input is an error naming the field."""
+
+import os
+
+import pytest
+
+from app.services import catalogue, forms, service_types
+from tests.helpers.service_data import valid_data, verhoeff_complete
+
+
+def definition(code):
+    return catalogue.load_file(os.path.join(service_types.SERVICE_TYPES_DIR, f"{code}.yaml"))
+
+
+def fake_upload(mime):
+    return "0" * 32
+
+
+@pytest.fixture
+def tenant(app):
+    with app.test_request_context():
+        yield definition("tenant_verification")
+
+
+def errors_for(tenant, **changes):
+    data = valid_data(tenant, fake_upload)
+    data.update(changes)
+    return forms.clean(tenant, data)[1]
+
+
+OPERATORS = [{"$ne": ""}, {"$gt": 0}, ["a", "b"], {"$where": "1"}]
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["owner_name", "owner_mobile", "property_address", "property_pincode", "tenant_dob",
+     "tenant_aadhaar", "tenant_occupation", "family_members", "tenant_photo"],
+)  # fmt: skip
+@pytest.mark.parametrize("bad", OPERATORS, ids=["ne", "gt", "list", "where"])
+def test_operator_objects_are_field_errors(tenant, field, bad):
+    assert field in errors_for(tenant, **{field: bad})
+
+
+@pytest.mark.parametrize(
+    "field, bad",
+    [
+        ("owner_name", "x" * 101), ("owner_name", "two\nlines"), ("owner_name", "nul\x00byte"),
+        ("owner_mobile", "12345"), ("owner_mobile", "5123456789"), ("property_pincode", "012345"),
+        ("property_pincode", "12345"), ("tenant_dob", "31-12-1990"), ("tenant_dob", "2999-01-01"),
+        ("tenant_aadhaar", "123412341234"), ("tenant_aadhaar", "234567890123"),
+        ("tenant_occupation", "hired_killer"), ("family_members", "many"), ("family_members", 21),
+        ("family_members", True), ("family_members", float("nan")), ("tenant_photo", "../../etc/passwd"),
+        ("property_address", "y" * 501),
+    ],
+)  # fmt: skip
+def test_bad_values_are_errors_naming_the_field(tenant, field, bad):
+    assert field in errors_for(tenant, **{field: bad})
+
+
+def test_unknown_fields_are_errors(tenant):
+    assert "is_admin" in errors_for(tenant, is_admin=True)
+
+
+def test_missing_required_fields_are_named(tenant):
+    data, errors = forms.clean(tenant, {})
+    assert {"owner_name", "tenant_photo", "property_pincode"} <= set(errors)
+
+
+def test_hindi_and_other_unicode_text_is_kept(tenant):
+    data, errors = forms.clean(
+        tenant,
+        dict(valid_data(tenant, fake_upload), tenant_name="रोहित कुमार 👍", owner_name="Zoë Ünal"),
+    )
+    assert errors == {}
+    assert data["tenant_name"] == "रोहित कुमार 👍"
+
+
+def test_aadhaar_is_stored_masked_and_tokenised(tenant):
+    number = verhoeff_complete("23456789012")
+    data, errors = forms.clean(tenant, dict(valid_data(tenant, fake_upload), tenant_aadhaar=number))
+    assert errors == {}
+    assert data["tenant_aadhaar"]["masked"] == f"XXXX XXXX {number[-4:]}"
+    assert number not in str(data)
+
+
+def test_values_are_normalised(tenant):
+    data, _ = forms.clean(
+        tenant,
+        dict(valid_data(tenant, fake_upload), owner_mobile="+91 98765 43210", family_members="3"),
+    )
+    assert data["owner_mobile"] == "9876543210" and data["family_members"] == 3
+
+
+def test_senior_citizen_eligibility(app):
+    with app.test_request_context():
+        senior = definition("senior_citizen_registration")
+        young = dict(valid_data(senior, fake_upload), dob="1990-01-01")
+        assert "dob" in forms.clean(senior, young)[1]
+        with_family = dict(valid_data(senior, fake_upload), living_arrangement="with_family")
+        assert "living_arrangement" in forms.clean(senior, with_family)[1]
+        assert forms.clean(senior, valid_data(senior, fake_upload))[1] == {}
+
+
+def test_procession_must_be_applied_for_seven_days_ahead(app):
+    from datetime import datetime, timedelta
+
+    with app.test_request_context():
+        procession = definition("procession_permission")
+        soon = (datetime.now(forms.IST) + timedelta(days=2)).replace(microsecond=0).isoformat()
+        assert (
+            "starts_at"
+            in forms.clean(procession, dict(valid_data(procession, fake_upload), starts_at=soon))[1]
+        )
+
+
+def test_nepal_nationals_need_no_c_form(app):
+    with app.test_request_context():
+        c_form = definition("c_form")
+        assert (
+            "nationality"
+            in forms.clean(c_form, dict(valid_data(c_form, fake_upload), nationality="NP"))[1]
+        )
+
+
+@pytest.mark.parametrize("path", sorted(os.listdir(service_types.SERVICE_TYPES_DIR)))
+def test_generated_valid_data_passes_for_every_service(app, path):
+    with app.test_request_context():
+        service = definition(path[:-5])
+        assert forms.clean(service, valid_data(service, fake_upload))[1] == {}
