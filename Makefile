@@ -27,7 +27,7 @@ translations: venv
 
 # Refresh the English template of our own strings, then merge it into each language.
 extract-messages: venv
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o app/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations -D messages
 
 lint: venv

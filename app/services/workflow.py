@@ -104,11 +104,17 @@ def _self_approval_blocked(request, actor, transition):
     return bool(last and last.actor and last.actor.id == actor.id)
 
 
-def apply_transition(request, action, actor, remark="", now=None):
-    """Take `action` on `request` as `actor`; returns the updated request."""
+def apply_transition(request, action, actor, remark="", now=None, expected_version=None):
+    """Take `action` on `request` as `actor`; returns the updated request.
+
+    `expected_version` is the version the actor's screen showed; if the request has moved on
+    since, StaleState (409) rather than a confusing "not allowed in this state".
+    """
     now = now or datetime.now(UTC)
     if not _visible(request, actor):
         raise NotVisible(request.number)
+    if expected_version is not None and expected_version != request.version:
+        raise StaleState(request.number)
     definition = service_types.definition_of(request)
     candidates = [
         t for t in catalogue.transitions_from(definition, request.status) if t["action"] == action

@@ -349,12 +349,17 @@ def transition(number):
     found = visible_request(number)
     body = json_body()
     action, remark = body.get("action"), body.get("remark", "")
+    version = body.get("version")
     if not isinstance(action, str) or not action:
         raise ApiError(400, {"action": _("Name the action.")})
     if not isinstance(remark, str):
         raise ApiError(400, {"remark": _("Must be text.")})
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        raise ApiError(400, {"version": _("Must be a number.")})
     try:
-        updated = workflow.apply_transition(found, action[:40], current_user, remark)
+        updated = workflow.apply_transition(
+            found, action[:40], current_user, remark, expected_version=version
+        )
     except workflow.NotVisible:
         abort(404)
     except workflow.RemarkRequired as error:

@@ -18,6 +18,7 @@ from flask_security import auth_required
 from app.i18n import current_language
 from app.models import PoliceStation, State
 from app.models.jurisdictions import localized
+from app.services import service_types
 
 bp = Blueprint("portal", __name__)
 
@@ -39,7 +40,10 @@ def index():
         {"code": s.code, "name": localized(s, "name", language)}
         for s in State.objects.only("code", "name_en", "name_hi")
     ]
-    return render_template("portal/index.html", states=states)
+    state = current_user.state if current_user.is_authenticated and current_user.state else None
+    state = state or State.objects.order_by("code").first()
+    services = service_types.live_services(state) if state else []
+    return render_template("portal/index.html", states=states, services=services)
 
 
 @bp.get("/stations")

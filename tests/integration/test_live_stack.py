@@ -111,3 +111,72 @@ def test_security_headers_come_through_gunicorn(base_url):
     response = requests.get(base_url + "/", timeout=10)
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def _token(base_url, who):
+    account = DEMO[who]
+    response = requests.post(
+        base_url + "/login?include_auth_token",
+        json={"email": account["email"], "password": account["password"]},
+        timeout=10,
+    )
+    return {"Authentication-Token": response.json()["response"]["user"]["authentication_token"]}
+
+
+def test_two_officers_acting_at_the_same_moment_one_gets_409(base_url, reset_rate_limits):
+    """Real processes, real FerretDB: the compare-and-set lets exactly one of them through."""
+    import threading
+
+    from app.services.catalogue import load_file
+    from app.services.service_types import SERVICE_TYPES_DIR
+    from tests.helpers.service_data import BY_MIME, valid_data
+
+    citizen = _token(base_url, "citizen")
+
+    def upload(mime):
+        files = {"file": ("f", BY_MIME[mime])}
+        response = requests.post(
+            base_url + "/api/v1/uploads", headers=citizen, files=files, timeout=10
+        )
+        return response.json()["id"]
+
+    definition = load_file(Path(SERVICE_TYPES_DIR, "tenant_verification.yaml"))
+    created = requests.post(
+        base_url + "/api/v1/requests",
+        headers=citizen,
+        json={"service": "tenant_verification", "data": valid_data(definition, upload)},
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    number = created.json()["number"]
+    officers = [_token(base_url, "officer.sector29"), _token(base_url, "sho.sector29")]
+    for _round in range(3):
+        # Both officers saw version 1. Whichever request reaches the compare-and-set second, or
+        # loads the request after the first has written, is answered 409.
+        barrier = threading.Barrier(2)
+        statuses = []
+
+        def act(headers, target=number, barrier=barrier, statuses=statuses):
+            barrier.wait()
+            response = requests.post(
+                f"{base_url}/api/v1/requests/{target}/transitions",
+                headers=headers,
+                json={"action": "accept", "version": 1},
+                timeout=10,
+            )
+            statuses.append(response.status_code)
+
+        threads = [threading.Thread(target=act, args=(h,)) for h in officers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(statuses) == [200, 409], statuses
+        detail = requests.get(f"{base_url}/api/v1/requests/{number}", headers=citizen, timeout=10)
+        assert [h["action"] for h in detail.json()["history"]] == ["submit", "accept"]
+        number = requests.post(
+            base_url + "/api/v1/requests",
+            headers=citizen,
+            json={"service": "tenant_verification", "data": valid_data(definition, upload)},
+            timeout=10,
+        ).json()["number"]

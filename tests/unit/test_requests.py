@@ -188,6 +188,28 @@ def test_two_officers_acting_at_once_one_wins_the_other_gets_409(catalogue_seede
         assert ServiceRequest.objects.get(number=number).version == 2
 
 
+def test_a_stale_version_from_the_client_is_409(catalogue_seeded):
+    app = catalogue_seeded
+    number = submit(app, "tenant_verification").get_json()["number"]
+    officer, officer_headers = token_client(app, "officer.sector29")
+    sho, sho_headers = token_client(app, "sho.sector29")
+    url = f"/api/v1/requests/{number}/transitions"
+    assert (
+        officer.post(
+            url, headers=officer_headers, json={"action": "accept", "version": 1}
+        ).status_code
+        == 200
+    )
+    assert (
+        sho.post(url, headers=sho_headers, json={"action": "accept", "version": 1}).status_code
+        == 409
+    )
+    assert (
+        sho.post(url, headers=sho_headers, json={"action": "accept", "version": "1"}).status_code
+        == 400
+    )
+
+
 @pytest.mark.parametrize("who", ["officer.nitkotwali", "sho.nitkotwali", "admin.delhi", "hotel"])
 def test_others_get_404(catalogue_seeded, who):
     number = submit(catalogue_seeded, "tenant_verification").get_json()["number"]

@@ -1,0 +1,45 @@
+"""Template filters shared by the portal and the admin: Indian dates and Citizens Charter limits."""
+
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+IST = ZoneInfo("Asia/Kolkata")
+
+
+def limit_text(limit):
+    """{value: 7, unit: working_days} → "7 working days" in the page's language."""
+    if not limit:
+        return ""
+    value, unit = limit["value"], limit["unit"]
+    count = int(value) if float(value).is_integer() else value
+    if unit == "working_days":
+        return ngettext("%(num)s working day", "%(num)s working days", count)
+    if unit == "days":
+        return ngettext("%(num)s day", "%(num)s days", count)
+    if unit == "hours":
+        return ngettext("%(num)s hour", "%(num)s hours", count)
+    return ngettext("%(num)s minute", "%(num)s minutes", count)
+
+
+def _ist(value):
+    if value.tzinfo is None:
+        from datetime import UTC
+
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(IST)
+
+
+def local_date(value):
+    return _ist(value).strftime("%d-%m-%Y") if value else ""
+
+
+def local_datetime(value):
+    return _ist(value).strftime("%d-%m-%Y %H:%M") + " " + _("IST") if value else ""
+
+
+def init_filters(app):
+    app.add_template_filter(limit_text)
+    app.add_template_filter(local_date)
+    app.add_template_filter(local_datetime)

@@ -1,0 +1,179 @@
+"""Citizen pages of the service catalogue: the list, a service, its generated form, the charter.
+
+The form is generated from the live definition; the same services.requests.submit used by the
+API checks and saves it, after a review step.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_security import auth_required
+
+from app.i18n import current_language
+from app.models import District, PoliceStation, Posting, Role, State
+from app.services import requests as request_service
+from app.services import service_types, uploads
+
+bp = Blueprint("services", __name__)
+
+
+def _state():
+    code = request.args.get("state", "", type=str).strip().upper()[:2]
+    if code:
+        return State.objects(code=code).first() or abort(404)
+    if current_user.is_authenticated and current_user.state:
+        return current_user.state
+    return State.objects.order_by("code").first() or abort(404)
+
+
+def _service(state, code):
+    return service_types.live(state, code[:40]) or abort(404)
+
+
+@bp.get("/services")
+def index():
+    state = _state()
+    return render_template(
+        "services/index.html",
+        state=state,
+        states=State.objects.only("code", "name_en", "name_hi"),
+        services=service_types.live_services(state),
+    )
+
+
+@bp.get("/services/<code>")
+def detail(code):
+    state = _state()
+    live = _service(state, code)
+    return render_template("services/detail.html", state=state, service=live, d=live.definition)
+
+
+def _form_values(definition):
+    """The raw values of a posted service form, one per field (lists for multi-select)."""
+    values = {}
+    for spec in definition["fields"]:
+        name = spec["name"]
+        if spec["type"] == "multi_select":
+            values[name] = request.form.getlist(name)
+        elif spec["type"] == "boolean":
+            values[name] = bool(request.form.get(name))
+        elif spec["type"] == "file":
+            values[name] = request.form.get(f"{name}__upload", "")
+        else:
+            values[name] = request.form.get(name, "")
+    return values
+
+
+def _store_files(definition, values, errors):
+    """Save newly chosen files; their ids replace earlier uploads of the same field."""
+    for spec in definition["fields"]:
+        if spec["type"] != "file":
+            continue
+        file = request.files.get(spec["name"])
+        if file is None or not file.filename:
+            continue
+        try:
+            values[spec["name"]] = uploads.store(file.stream, file.filename, current_user).file_id
+        except uploads.UploadError as error:
+            messages = {
+                "empty": _("The file is empty."),
+                "too_large": _("The file is too large."),
+                "type": _("Only PDF, JPEG and PNG files are accepted."),
+            }
+            errors[spec["name"]] = messages.get(str(error), _("The file was refused."))
+
+
+@bp.route("/services/<code>/apply", methods=["GET", "POST"])
+@auth_required("session")
+def apply(code):
+    state = _state()
+    live = _service(state, code)
+    definition = live.definition
+    if not request_service.applicable_roles(definition, current_user):
+        flash(_("Your account may not apply for this service."), "error")
+        return redirect(url_for("services.detail", code=code, state=state.code))
+    stations = []
+    if definition["routing"]["by"] == "applicant_choice":
+        stations = PoliceStation.objects(state=state).only("code", "name_en", "name_hi")
+    values, errors, step = {}, {}, "form"
+    if request.method == "POST":
+        values = _form_values(definition)
+        _store_files(definition, values, errors)
+        station = request.form.get("station", "", type=str) or None
+        if request.form.get("confirm") == "1" and not errors:
+            try:
+                created = request_service.submit(current_user, code, values, station)
+            except request_service.SubmissionError as error:
+                errors = error.errors
+            else:
+                return redirect(url_for("tracking.detail", number=created.number, submitted=1))
+        elif not errors:
+            from app.services import forms
+
+            _clean, errors = forms.clean(definition, values)
+            if not errors and definition["routing"]["by"] == "applicant_choice" and not station:
+                errors = {"station": _("Choose the police station.")}
+            if not errors:
+                step = "review"
+    return render_template(
+        "services/apply.html",
+        state=state,
+        service=live,
+        d=definition,
+        values=values,
+        errors={k: str(v) for k, v in errors.items()},
+        step=step,
+        stations=stations,
+        chosen_station=request.form.get("station", ""),
+    )
+
+
+@bp.get("/charter")
+def charter():
+    """The Citizens Charter: each service's time limit and the officers responsible."""
+    state = _state()
+    station_code = request.args.get("station", "", type=str).strip()[:24]
+    station = (
+        PoliceStation.objects(code=station_code, state=state).first() if station_code else None
+    )
+    station = station or PoliceStation.objects(state=state).order_by("code").first()
+    officers = _officers_for(station) if station else {}
+    return render_template(
+        "services/charter.html",
+        state=state,
+        station=station,
+        stations=PoliceStation.objects(state=state).only("code", "name_en", "name_hi"),
+        services=service_types.live_services(state),
+        officers=officers,
+        language=current_language(),
+    )
+
+
+def _officers_for(station):
+    """Who answers for a station's services at each tier, with contact details."""
+    district = District.objects(id=station.district.id).first()
+    sho = Role.objects(name="sho").first()
+    supervisor = Role.objects(name="district_supervisor").first()
+    admin = Role.objects(name="state_admin").first()
+
+    def posted(role, **where):
+        posting = Posting.objects(role=role, active=True, **where).first()
+        return posting.designation if posting and posting.designation else None
+
+    return {
+        "designated": {
+            "title": posted(sho, station=station) or _("Station House Officer"),
+            "place": station,
+            "phone": station.phone,
+            "email": station.email,
+        },
+        "competent": {
+            "title": posted(supervisor, district=district) or _("District supervisory officer"),
+            "place": district,
+        },
+        "appellate": {
+            "title": posted(admin, state=station.state) or _("State police headquarters"),
+            "place": station.state,
+            "phone": station.state.helpline,
+        },
+    }

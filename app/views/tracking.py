@@ -1,0 +1,105 @@
+"""The applicant's side of a request: my requests, one request with its timeline and actions,
+and public tracking by number (no login, no personal data)."""
+
+from bson import ObjectId
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_security import auth_required
+
+from app.i18n import current_language
+from app.models import ServiceRequest
+from app.services import catalogue, forms, numbering, service_types, workflow
+from app.services import requests as request_service
+
+bp = Blueprint("tracking", __name__)
+PAGE = 20
+
+
+def _mine(number):
+    """The caller's own request (applicants see only theirs here; officers use the admin)."""
+    try:
+        numbering.parse(number)
+    except numbering.MalformedNumber:
+        abort(404)
+    found = ServiceRequest.objects(number=number.upper(), applicant=current_user.id).first()
+    return found or abort(404)
+
+
+@bp.get("/my/requests")
+@auth_required("session")
+def mine():
+    query = ServiceRequest.objects(applicant=current_user.id).order_by("-id")
+    cursor = request.args.get("after", "", type=str)
+    if cursor and ObjectId.is_valid(cursor):
+        query = query.filter(id__lt=ObjectId(cursor))
+    page = list(query.limit(PAGE + 1))
+    rows = [(r, service_types.definition_of(r)) for r in page[:PAGE]]
+    after = str(page[PAGE - 1].id) if len(page) > PAGE else None
+    return render_template("tracking/mine.html", rows=rows, after=after, catalogue=catalogue)
+
+
+@bp.get("/my/requests/<number>")
+@auth_required("session")
+def detail(number):
+    found = _mine(number)
+    definition = service_types.definition_of(found)
+    language = current_language()
+    fields = [
+        (spec, forms.display(spec, found.data.get(spec["name"]), language))
+        for spec in definition["fields"]
+        if spec["type"] != "file" and spec["name"] in found.data
+    ]
+    return render_template(
+        "tracking/detail.html",
+        r=found,
+        d=definition,
+        info=catalogue.state_info(definition, found.status),
+        fields=fields,
+        actions=workflow.available_actions(found, current_user),
+        submitted=request.args.get("submitted") == "1",
+        status=request_service.public_status(found, language),
+    )
+
+
+@bp.post("/my/requests/<number>/actions")
+@auth_required("session")
+def act(number):
+    found = _mine(number)
+    action = request.form.get("action", "", type=str)[:40]
+    version = request.form.get("version", type=int)
+    try:
+        workflow.apply_transition(
+            found,
+            action,
+            current_user,
+            request.form.get("remark", "", type=str),
+            expected_version=version,
+        )
+    except workflow.StaleState:
+        flash(_("Someone else changed this request first. Reload it."), "error")
+    except workflow.RemarkRequired:
+        flash(_("A remark is required for this action."), "error")
+    except workflow.WorkflowError:
+        flash(_("This action is not allowed now."), "error")
+    else:
+        flash(_("Done."), "success")
+    return redirect(url_for("tracking.detail", number=found.number))
+
+
+@bp.get("/track")
+def track():
+    """Public status by request number: minimal fields, never personal data."""
+    number = request.args.get("number", "", type=str).strip().upper()[:40]
+    status, error, code = None, None, 200
+    if number:
+        try:
+            found = request_service.find_by_number(number)
+        except numbering.MalformedNumber:
+            error, code = _("This is not a valid request number. Check it and try again."), 400
+        else:
+            if found is None:
+                error, code = _("No request has this number."), 404
+            else:
+                status = request_service.public_status(found, current_language())
+    return render_template("tracking/track.html", number=number, status=status, error=error), code
