@@ -14,6 +14,7 @@ LISTS = [
     "roles",
     "organisations",
     "audit",
+    "requests",
 ]
 JURISDICTION_LISTS = {"states", "districts", "stations", "holidays"}
 STAFF_LISTS = {"users", "postings", "roles"}
@@ -23,11 +24,11 @@ CREATABLE = {"districts", "stations", "holidays", "users", "postings"}
 ACCESS = {
     "citizen": (False, set(), set()),
     "hotel": (False, set(), set()),
-    "officer.sector29": (True, set(), set()),
-    "sho.sector29": (True, set(), set()),
-    "acp.gurugram": (True, JURISDICTION_LISTS, set()),
+    "officer.sector29": (True, {"requests"}, set()),
+    "sho.sector29": (True, {"requests"}, set()),
+    "acp.gurugram": (True, JURISDICTION_LISTS | {"requests"}, set()),
     "admin.haryana": (True, set(LISTS), CREATABLE),
-    "auditor.haryana": (True, JURISDICTION_LISTS | STAFF_LISTS | {"audit"}, set()),
+    "auditor.haryana": (True, JURISDICTION_LISTS | STAFF_LISTS | {"audit", "requests"}, set()),
 }
 
 
@@ -56,6 +57,8 @@ def test_every_role_against_every_admin_endpoint(client, auth, who):
         else:
             expected[f"/admin/{name}/new/"] = expected_status(who, False)
         seen[f"/admin/{name}/new/"] = new.status_code
+    seen["/admin/queue/"] = client.get("/admin/queue/").status_code
+    expected["/admin/queue/"] = expected_status(who, "requests" in lists)
     assert seen == expected
     if who is None:
         assert "/login" in client.get("/admin/users/").headers["Location"]

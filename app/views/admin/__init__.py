@@ -9,12 +9,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.i18n import TRANSLATIONS_DIR
-from app.models import AuditEvent, Posting, Role, User
+from app.models import AuditEvent, Posting, Role, ServiceRequest, User
 from app.models.accounts import ACCOUNT_ORGANISATION, APPROVAL_PENDING
 from app.services import access
 
 from .base import SecuredView, has_permission
 from .jurisdictions import VIEWS as JURISDICTION_VIEWS
+from .requests import QueueView, RequestView
 from .staff import AuditEventView, OrganisationView, PostingView, RoleView, UserView
 
 
@@ -39,6 +40,13 @@ def init_admin(app):
         index_view=DashboardView(name=_l("Dashboard"), url="/admin"),
         theme=Bootstrap4Theme(base_template="admin/portal_base.html", swatch="default"),
         translations_path=TRANSLATIONS_DIR,
+    )
+    requests_menu = _l("Requests")
+    admin.add_view(QueueView(name=_l("My queue"), category=requests_menu, endpoint="queue"))
+    admin.add_view(
+        RequestView(
+            ServiceRequest, name=_l("All requests"), category=requests_menu, endpoint="requests"
+        )
     )
     jurisdictions = _l("Jurisdictions")
     for view_class, model, name, endpoint in JURISDICTION_VIEWS:

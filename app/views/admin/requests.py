@@ -1,0 +1,280 @@
+"""Officers' views of service requests: the list per service, a detail page with the form data,
+attachments, history, notes and actions, and "My queue". Every change goes through
+services.workflow; every query through services.access."""
+
+from datetime import UTC, datetime
+
+from flask import abort, flash, redirect, request, send_file, url_for
+from flask_admin import BaseView, expose
+from flask_admin.actions import action
+from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.i18n import current_language
+from app.models import Posting, Role, ServiceRequest, User
+from app.services import access, catalogue, forms, service_types, uploads, workflow
+
+from .base import ReadOnlyModelView, SecuredView, localized_name
+from .fields import object_ids
+
+QUEUE_SIZE = 200
+
+
+class OverdueFilter(BaseMongoEngineFilter):
+    def apply(self, query, value):
+        now = datetime.now(UTC)
+        if value == "1":
+            return query.filter(due_at__lt=now, closed_at=None)
+        return query
+
+    def operation(self):
+        return _l("is")
+
+    def get_options(self, view):
+        return [("1", _l("Yes"))]
+
+
+class AssignedToMeFilter(BaseMongoEngineFilter):
+    def apply(self, query, value):
+        return query.filter(assigned_to=current_user.id) if value == "1" else query
+
+    def operation(self):
+        return _l("is")
+
+    def get_options(self, view):
+        return [("1", _l("Yes"))]
+
+
+def _status_text(view, context, model, name):
+    definition = service_types.definition_of(model)
+    info = catalogue.state_info(definition, model.status)
+    return info["public"].get(current_language()) or info["public"]["en"]
+
+
+def _service_name(view, context, model, name):
+    definition = service_types.definition_of(model)
+    return definition["name"].get(current_language()) or definition["name"]["en"]
+
+
+def _when(view, context, model, name):
+    from app.views.filters import local_date
+
+    value = getattr(model, name)
+    overdue = name == "due_at" and value and not model.closed_at and value < datetime.now(UTC)
+    text = local_date(value) if value else ""
+    return f"{text} ({_('overdue')})" if overdue else text
+
+
+class RequestView(ReadOnlyModelView):
+    view_permission = "requests.view"
+    can_view_details = True
+    details_template = "admin/request_details.html"
+    list_template = "admin/request_list.html"
+    column_list = (
+        "number",
+        "service",
+        "station",
+        "status",
+        "submitted_at",
+        "due_at",
+        "assigned_to",
+    )
+    column_labels = {
+        "number": _l("Number"),
+        "service": _l("Service"),
+        "station": _l("Police station"),
+        "status": _l("Status"),
+        "submitted_at": _l("Submitted"),
+        "due_at": _l("Due by"),
+        "assigned_to": _l("Enquiry officer"),
+        "applicant_name": _l("Applicant"),
+    }
+    column_formatters = {
+        "status": _status_text,
+        "service": _service_name,
+        "station": localized_name("station"),
+        "submitted_at": _when,
+        "due_at": _when,
+    }
+    column_searchable_list = ("number", "applicant_name")
+    column_default_sort = ("due_at", False)
+
+    @property
+    def column_filters(self):
+        return [
+            "status",
+            "service",
+            "submitted_at",
+            OverdueFilter(ServiceRequest.due_at, _l("Overdue")),
+            AssignedToMeFilter(ServiceRequest.assigned_to, _l("Assigned to me")),
+        ]
+
+    def get_query(self):
+        query = super().get_query()
+        code = request.args.get("service", "", type=str)
+        if code and catalogue.CODE.match(code):
+            query = query.filter(service=code)
+        return query
+
+    def render(self, template, **kwargs):
+        if template == self.details_template and kwargs.get("model") is not None:
+            kwargs.update(self._detail_context(kwargs["model"]))
+        if template == self.list_template:
+            kwargs["service_tabs"] = self._service_tabs()
+            kwargs["current_service"] = request.args.get("service", "")
+        return super().render(template, **kwargs)
+
+    def _service_tabs(self):
+        state = current_user.state
+        language = current_language()
+        if state is None:
+            return []
+        return [
+            (s.code, s.name_hi if language == "hi" else s.name_en)
+            for s in service_types.live_services(state)
+        ]
+
+    def _detail_context(self, model):
+        language = current_language()
+        definition = service_types.definition_of(model)
+        fields = [
+            (spec, forms.display(spec, model.data.get(spec["name"]), language))
+            for spec in definition["fields"]
+            if spec["type"] != "file" and spec["name"] in model.data
+        ]
+        officers = []
+        if current_user.has_permission("requests.assign"):
+            # The station officers posted at the request's station.
+            role = Role.objects(name="station_officer").first()
+            postings = Posting.objects(station=model.station.id, role=role, active=True).limit(100)
+            officers = [p.user for p in postings if p.user.active]
+        return {
+            "definition": definition,
+            "fields": fields,
+            "info": catalogue.state_info(definition, model.status),
+            "actions": workflow.available_actions(model, current_user),
+            "officers": officers,
+            "language": language,
+        }
+
+    @expose("/transition/<request_id>", methods=["POST"])
+    def transition(self, request_id):
+        model = self.get_one(request_id)
+        try:
+            workflow.apply_transition(
+                model,
+                request.form.get("action", "", type=str)[:40],
+                current_user,
+                request.form.get("remark", "", type=str),
+                expected_version=request.form.get("version", type=int),
+            )
+        except workflow.StaleState:
+            flash(_("Someone else changed this request first. Reload it."), "error")
+        except workflow.RemarkRequired:
+            flash(_("A remark is required for this action."), "error")
+        except workflow.WorkflowError:
+            flash(_("This action is not allowed now."), "error")
+        else:
+            flash(_("Done."), "success")
+        return redirect(url_for(".details_view", id=request_id))
+
+    @expose("/note/<request_id>", methods=["POST"])
+    def note(self, request_id):
+        model = self.get_one(request_id)
+        try:
+            workflow.add_note(model, current_user, request.form.get("text", "", type=str))
+        except workflow.WorkflowError:
+            flash(_("Write the note (up to 2,000 characters)."), "error")
+        return redirect(url_for(".details_view", id=request_id))
+
+    @expose("/assign/<request_id>", methods=["POST"])
+    def assign(self, request_id):
+        model = self.get_one(request_id)
+        ids = object_ids([request.form.get("officer", "", type=str)])
+        officer = User.objects(id=ids[0]).first() if ids else None
+        try:
+            if officer is None:
+                raise workflow.TransitionNotAllowed("officer")
+            workflow.assign(model, officer, current_user)
+        except workflow.WorkflowError:
+            flash(_("This officer cannot be assigned to this request."), "error")
+        else:
+            flash(_("Enquiry officer assigned."), "success")
+        return redirect(url_for(".details_view", id=request_id))
+
+    @expose("/file/<request_id>/<field>")
+    def file(self, request_id, field):
+        """An attachment, only for those who may see the request."""
+        model = self.get_one(request_id)
+        attachment = next((a for a in model.attachments if a.field == field), None)
+        if attachment is None:
+            abort(404)
+        try:
+            path = uploads.path_of(attachment.file_id)
+        except uploads.UploadError:
+            abort(404)
+        return send_file(
+            path,
+            mimetype=attachment.mime,
+            as_attachment=True,
+            download_name=f"{model.number}-{field}",
+        )
+
+    # Bulk actions for the first step of most services, which needs no remark; each goes through
+    # the workflow engine row by row, and rows where it is not possible are skipped.
+    def _bulk(self, ids, name):
+        done = skipped = 0
+        for model in self.get_query().filter(id__in=object_ids(ids)):
+            try:
+                workflow.apply_transition(model, name, current_user)
+                done += 1
+            except workflow.WorkflowError:
+                skipped += 1
+        flash(_("%(done)d done, %(skipped)d skipped.", done=done, skipped=skipped), "success")
+
+    @action("accept", _l("Accept"), _l("Accept the selected requests?"))
+    def action_accept(self, ids):
+        self._bulk(ids, "accept")
+
+    @action("acknowledge", _l("Acknowledge"), _l("Acknowledge the selected requests?"))
+    def action_acknowledge(self, ids):
+        self._bulk(ids, "acknowledge")
+
+    @action("take_up", _l("Take up"), _l("Take up the selected requests?"))
+    def action_take_up(self, ids):
+        self._bulk(ids, "take_up")
+
+
+class QueueView(SecuredView, BaseView):
+    """Open requests in the officer's jurisdiction, soonest deadline first."""
+
+    view_permission = "requests.view"
+
+    @expose("/")
+    def index(self):
+        query = (
+            access.scoped(ServiceRequest.objects(closed_at=None), current_user)
+            .order_by("due_at")
+            .limit(QUEUE_SIZE)
+        )
+        mine = request.args.get("mine") == "1"
+        if mine:
+            query = query.filter(assigned_to=current_user.id)
+        rows = []
+        now = datetime.now(UTC)
+        language = current_language()
+        for model in query:
+            definition = service_types.definition_of(model)
+            info = catalogue.state_info(definition, model.status)
+            rows.append(
+                {
+                    "model": model,
+                    "service": definition["name"].get(language) or definition["name"]["en"],
+                    "status": info["public"].get(language) or info["public"]["en"],
+                    "overdue": bool(model.due_at and model.due_at < now),
+                    "actionable": bool(workflow.available_actions(model, current_user)),
+                }
+            )
+        return self.render("admin/queue.html", rows=rows, mine=mine)

@@ -1,0 +1,73 @@
+"""A request's whole life in the browser: applied for in Hindi, approved in the admin."""
+
+import re
+
+from app.services.seed import demo_accounts
+from tests.helpers.service_data import PDF, PNG
+
+DEMO = {row["email"].split("@")[0]: row for row in demo_accounts()}
+
+
+def test_tenant_verification_in_hindi_approved_by_officers_in_the_admin(tab_factory):
+    citizen = tab_factory()
+    citizen.csrf_form_login(DEMO["citizen"]["email"], DEMO["citizen"]["password"])
+    page = citizen.open("/services/tenant_verification/apply")
+    page.click("form.language-switch button[value=hi]")
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == "hi"
+    citizen.check("40-apply-form-hi")
+
+    page.fill("#owner_name", "आशा वर्मा")
+    page.fill("#owner_mobile", "9810000001")
+    page.fill("#property_address", "मकान नं. 12, सेक्टर 29, गुरुग्राम")
+    page.fill("#property_pincode", "122009")
+    page.fill("#tenant_name", "रोहित कुमार")
+    page.fill("#tenant_father_name", "सुरेश कुमार")
+    page.fill("#tenant_dob", "1994-05-10")
+    page.fill("#tenant_mobile", "9812345678")
+    page.fill("#tenant_permanent_address", "गाँव खेड़ी, ज़िला जींद, हरियाणा")
+    page.select_option("#tenant_occupation", "salaried")
+    page.fill("#reference_1", "अनिल, 9811111111")
+    page.fill("#tenancy_start", "2026-11-01")
+    page.set_input_files("#tenant_photo", files=[{"name": "photo.png", "mimeType": "image/png", "buffer": PNG}])
+    page.set_input_files("#tenant_id_proof", files=[{"name": "aadhaar.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.click("form.stack button[type=submit]")
+    page.wait_for_load_state()
+    assert "अपने उत्तर जाँचें" in page.inner_text("main")
+    citizen.check("41-apply-review-hi")
+    page.click("form.stack .actions button.button >> nth=0")
+    page.wait_for_load_state()
+    text = page.inner_text("main")
+    assert "आपका अनुरोध प्राप्त हो गया है" in text
+    number = re.search(r"HR-TEN-\d{4}-\d{6}-[0-9A-Z*]", text).group(0)
+    citizen.check("42-acknowledgement-hi")
+
+    def act(who, action, remark=""):
+        tab = tab_factory()
+        tab.csrf_form_login(DEMO[who]["email"], DEMO[who]["password"])
+        queue = tab.open("/admin/queue/")
+        queue.click(f"text={number}")
+        queue.wait_for_load_state()
+        form = queue.locator(f"form:has(input[name=action][value={action}])")
+        if remark:
+            form.locator("textarea").fill(remark)
+        form.locator("button[type=submit]").click()
+        queue.wait_for_load_state()
+        return tab
+
+    officer = act("officer.sector29", "accept")
+    officer.check("43-admin-request-accepted")
+    act("officer.sector29", "submit_report", "पते और संदर्भों का सत्यापन किया गया।")
+    sho = act("sho.sector29", "approve")
+    sho.check("44-admin-request-approved")
+    assert "Verified" in sho.page.inner_text("main")
+
+    status = citizen.open(f"/my/requests/{number}")
+    assert "सत्यापित" in status.inner_text("main")
+    assert "पते और संदर्भों का सत्यापन किया गया।" in status.inner_text("main")
+    citizen.check("45-request-verified-hi")
+
+    public = tab_factory()
+    public.open(f"/track?number={number}")
+    assert "Verified" in public.page.inner_text("main") and "रोहित" not in public.page.inner_text("main")
+    public.check("46-track-public")
