@@ -29,8 +29,13 @@ def test_tenant_verification_in_hindi_approved_by_officers_in_the_admin(tab_fact
     page.select_option("#tenant_occupation", "salaried")
     page.fill("#reference_1", "अनिल, 9811111111")
     page.fill("#tenancy_start", "2026-11-01")
-    page.set_input_files("#tenant_photo", files=[{"name": "photo.png", "mimeType": "image/png", "buffer": PNG}])
-    page.set_input_files("#tenant_id_proof", files=[{"name": "aadhaar.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.set_input_files(
+        "#tenant_photo", files=[{"name": "photo.png", "mimeType": "image/png", "buffer": PNG}]
+    )
+    page.set_input_files(
+        "#tenant_id_proof",
+        files=[{"name": "aadhaar.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
     page.click("form.stack button[type=submit]")
     page.wait_for_load_state()
     assert "अपने उत्तर जाँचें" in page.inner_text("main")
@@ -69,5 +74,7 @@ def test_tenant_verification_in_hindi_approved_by_officers_in_the_admin(tab_fact
 
     public = tab_factory()
     public.open(f"/track?number={number}")
-    assert "Verified" in public.page.inner_text("main") and "रोहित" not in public.page.inner_text("main")
+    assert "Verified" in public.page.inner_text("main") and "रोहित" not in public.page.inner_text(
+        "main"
+    )
     public.check("46-track-public")
