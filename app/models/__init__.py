@@ -3,6 +3,7 @@
 from .accounts import OrganisationProfile, Posting, Role, User, UserSession
 from .audit import AuditEvent
 from .catalogue import ServiceType, ServiceTypeVersion
+from .claims import Claim
 from .jurisdictions import District, Holiday, PoliceStation, State
 from .outbox import OutboxMessage
 from .requests import Counter, IdempotencyRecord, ServiceRequest
@@ -10,6 +11,7 @@ from .uploads import Upload
 
 __all__ = [
     "AuditEvent",
+    "Claim",
     "Counter",
     "IdempotencyRecord",
     "ServiceRequest",
@@ -45,4 +47,5 @@ ALL_DOCUMENTS = (
     Counter,
     IdempotencyRecord,
     Upload,
+    Claim,
 )

@@ -14,6 +14,7 @@ from mongoengine.queryset.visitor import Q
 from app import signals
 from app.models import OutboxMessage
 from app.models.outbox import STATUS_FAILED, STATUS_QUEUED, STATUS_SENDING, STATUS_SENT
+from app.services import claims
 
 MAX_ATTEMPTS = 5
 # A claim older than this is taken to belong to a worker that died mid-delivery.
@@ -33,11 +34,24 @@ def queue_email(*, to, subject, body_text, body_html=None, template=None):
 
 
 def _claim(message_id, now):
+    """The message if this worker may deliver it now: queued, or sending under an expired lease.
+
+    The attempt itself is claimed with services.claims (atomic on every backend), so two workers
+    never send the same attempt; a filtered findAndModify alone is not atomic on FerretDB 1.24.
+    """
     stale = now - CLAIM_LEASE
-    return OutboxMessage.objects(
+    message = OutboxMessage.objects(
         Q(id=message_id)
         & (Q(status=STATUS_QUEUED) | (Q(status=STATUS_SENDING) & Q(claimed_at__lte=stale)))
-    ).modify(set__status=STATUS_SENDING, set__claimed_at=now, inc__attempts=1, new=True)
+    ).first()
+    if message is None or not claims.take(f"mail:{message.id}:{message.attempts + 1}"):
+        return None
+    return OutboxMessage.objects(id=message.id).modify(
+        set__status=STATUS_SENDING,
+        set__claimed_at=now,
+        set__attempts=message.attempts + 1,
+        new=True,
+    )
 
 
 def deliver(message_id, now=None):

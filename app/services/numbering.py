@@ -1,6 +1,6 @@
 """Request numbers: readable, unique, carrying state, service and year, with a check character.
 
-Format: HR-TEN-2026-000123-K. The sequence is an atomic counter per state, service and year; the
+Format: HR-TEN-2026-000123-K. The sequence runs per state, service and year; the
 check character is ISO 7064 pure MOD 37-2 over the other characters. 37 is prime and every
 position has a different weight, so it catches every single wrong character and every swap of two
 neighbours; the hybrid MOD 37,36 does not (it misses some swaps). The price is a 37th check
@@ -9,9 +9,11 @@ symbol, "*", in about one number in 37.
 
 import re
 
-from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from app.models import Counter
+
+from . import claims
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 CHECK_ALPHABET = ALPHABET + "*"
@@ -46,11 +48,25 @@ def parse(number):
     return state, prefix, int(year), int(sequence)
 
 
+MAX_TRIES = 10_000
+
+
 def next_number(state_code, prefix, year):
-    """Allocate the next number; safe across processes (one findAndModify with $inc, upsert)."""
+    """Allocate the next free number, exactly once across processes.
+
+    Each candidate is claimed (services.claims: an insert with a unique _id, atomic everywhere);
+    the counter only says where to start looking, because $inc is not atomic on FerretDB 1.24
+    (concurrent increments are lost). It moves forward with $max and never back.
+    """
     key = f"{state_code}-{year}-{prefix}"
-    counter = Counter._get_collection().find_one_and_update(
-        {"_id": key}, {"$inc": {"seq": 1}}, upsert=True, return_document=ReturnDocument.AFTER
-    )
-    body = f"{state_code}-{prefix}-{year}-{counter['seq']:06d}"
-    return f"{body}-{check_character(body)}"
+    collection = Counter._get_collection()
+    start = (collection.find_one({"_id": key}) or {}).get("seq", 0)
+    for seq in range(start + 1, start + 1 + MAX_TRIES):
+        body = f"{state_code}-{prefix}-{year}-{seq:06d}"
+        if claims.take(f"number:{body}"):
+            try:
+                collection.update_one({"_id": key}, {"$max": {"seq": seq}}, upsert=True)
+            except DuplicateKeyError:  # two first-ever upserts at once; the other one created it
+                collection.update_one({"_id": key}, {"$max": {"seq": seq}})
+            return f"{body}-{check_character(body)}"
+    raise RuntimeError(f"no free number after {MAX_TRIES} tries for {key}")

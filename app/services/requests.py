@@ -16,7 +16,7 @@ from app import signals
 from app.models import IdempotencyRecord, PoliceStation, ServiceRequest, State, Upload
 from app.models.requests import Attachment, DataVersion, HistoryEntry
 
-from . import catalogue, forms, numbering, service_types, sla
+from . import catalogue, claims, forms, numbering, service_types, sla
 
 IST = forms.IST
 
@@ -207,6 +207,13 @@ def edit(request, user, data, now=None):
     if not catalogue.state_info(definition, request.status).get("editable_by_applicant"):
         raise NotAllowed("not editable now")
     clean, errors = forms.clean(definition, data, now)
+    for spec in definition["fields"]:
+        # Only the mask of an Aadhaar number is stored, so a form cannot show it again; left
+        # empty in an edit, it keeps the stored value.
+        name = spec["name"]
+        if spec["type"] == "aadhaar" and name not in clean and name in request.data:
+            clean[name] = request.data[name]
+            errors.pop(name, None)
     routing = definition["routing"]
     if (
         not errors
@@ -220,8 +227,10 @@ def edit(request, user, data, now=None):
     errors.update(file_errors)
     if errors:
         raise SubmissionError(errors)
-    from .workflow import StaleState
+    from .workflow import StaleState, version_key
 
+    if not claims.take(version_key(request)):
+        raise StaleState(request.number)
     updated = ServiceRequest.objects(
         id=request.id, status=request.status, version=request.version
     ).modify(

@@ -1,8 +1,9 @@
 """The workflow engine: apply_transition is the only code that changes a request's status.
 
 It checks the action exists from the current state, the actor's role and jurisdiction, the remark
-and self-approval rules, then compares-and-sets on status and version, so of two officers acting
-at once one wins and the other gets StaleState. History records actor, time, remark and the
+and self-approval rules, then claims the request's current version (services.claims) and writes
+with a filter on status and version, so of two officers acting at once one wins and the other
+gets StaleState, on FerretDB as on MongoDB. History records actor, time, remark and the
 public wording; internal notes are kept apart and never shown to the applicant.
 """
 
@@ -14,7 +15,7 @@ from app import signals
 from app.models import ServiceRequest
 from app.models.requests import HistoryEntry, InternalNote
 
-from . import access, catalogue, service_types
+from . import access, catalogue, claims, service_types
 from .catalogue import APPLICANT_ROLES
 
 __all__ = [
@@ -61,6 +62,11 @@ class StaleState(WorkflowError):
     """Someone else changed the request first; reload and try again."""
 
     status = 409
+
+
+def version_key(request):
+    """The claim that lets exactly one writer move `request` on from its current version."""
+    return f"request:{request.id}:v{request.version}"
 
 
 def _is_applicant(request, actor):
@@ -146,6 +152,8 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
         public_en=info["public"]["en"],
         public_hi=info["public"]["hi"],
     )
+    if not claims.take(version_key(request)):
+        raise StaleState(request.number)
     updates = {
         "set__status": target,
         "inc__version": 1,
@@ -173,6 +181,8 @@ def assign(request, officer, actor):
         raise TransitionNotAllowed("assign")
     if not (officer.has_role("station_officer") and access.can_see(officer, request)):
         raise TransitionNotAllowed("the officer is not posted at this station")
+    if not claims.take(version_key(request)):
+        raise StaleState(request.number)
     updated = ServiceRequest.objects(id=request.id, version=request.version).modify(
         new=True, set__assigned_to=officer, inc__version=1
     )

@@ -48,7 +48,7 @@ def detail(code):
     return render_template("services/detail.html", state=state, service=live, d=live.definition)
 
 
-def _form_values(definition):
+def form_values(definition):
     """The raw values of a posted service form, one per field (lists for multi-select)."""
     values = {}
     for spec in definition["fields"]:
@@ -64,7 +64,7 @@ def _form_values(definition):
     return values
 
 
-def _store_files(definition, values, errors):
+def store_files(definition, values, errors):
     """Save newly chosen files; their ids replace earlier uploads of the same field."""
     for spec in definition["fields"]:
         if spec["type"] != "file":
@@ -97,8 +97,8 @@ def apply(code):
         stations = PoliceStation.objects(state=state).only("code", "name_en", "name_hi")
     values, errors, step = {}, {}, "form"
     if request.method == "POST":
-        values = _form_values(definition)
-        _store_files(definition, values, errors)
+        values = form_values(definition)
+        store_files(definition, values, errors)
         station = request.form.get("station", "", type=str) or None
         if request.form.get("confirm") == "1" and not errors:
             try:

@@ -87,6 +87,62 @@ def act(number):
     return redirect(url_for("tracking.detail", number=found.number))
 
 
+def _form_values_of(found, definition):
+    """The stored data as a form shows it (files by their upload ids, times as local input)."""
+    values = dict(found.data)
+    for spec in definition["fields"]:
+        name = spec["name"]
+        if spec["type"] == "aadhaar":
+            values.pop(name, None)
+        elif spec["type"] == "datetime" and name in values:
+            values[name] = values[name][:16]
+        elif spec["type"] == "file":
+            attached = next((a for a in found.attachments if a.field == name), None)
+            values[name] = attached.file_id if attached else ""
+    return values
+
+
+@bp.route("/my/requests/<number>/edit", methods=["GET", "POST"])
+@auth_required("session")
+def edit(number):
+    """Change the answers while the request is still in a state the applicant may edit."""
+    from .services import form_values, store_files
+
+    found = _mine(number)
+    definition = service_types.definition_of(found)
+    if not catalogue.state_info(definition, found.status).get("editable_by_applicant"):
+        flash(_("This request can no longer be changed."), "error")
+        return redirect(url_for("tracking.detail", number=found.number))
+    errors = {}
+    values = _form_values_of(found, definition)
+    if request.method == "POST":
+        values = form_values(definition)
+        store_files(definition, values, errors)
+        if not errors:
+            try:
+                request_service.edit(found, current_user, values)
+            except request_service.SubmissionError as error:
+                errors = error.errors
+            except (request_service.NotAllowed, workflow.StaleState):
+                flash(_("This request can no longer be changed."), "error")
+                return redirect(url_for("tracking.detail", number=found.number))
+            else:
+                flash(_("Your changes are saved. The police station sees what changed."), "success")
+                return redirect(url_for("tracking.detail", number=found.number))
+    return render_template(
+        "services/apply.html",
+        state=found.state,
+        d=definition,
+        values=values,
+        errors={k: str(v) for k, v in errors.items()},
+        step="form",
+        stations=[],
+        chosen_station="",
+        form_action=url_for("tracking.edit", number=found.number),
+        editing=found,
+    )
+
+
 @bp.get("/track")
 def track():
     """Public status by request number: minimal fields, never personal data."""

@@ -127,3 +127,29 @@ def test_charter_names_the_officers_of_the_chosen_station(catalogue_seeded, clie
 def test_organisation_only_service_form_turns_a_citizen_away(citizen):
     response = citizen.get("/services/c_form/apply")
     assert response.status_code == 302
+
+
+def test_applicant_changes_answers_on_the_html_form_and_the_old_version_is_kept(citizen, app):
+    from tests.unit.test_requests import submit
+
+    number = submit(app, "tenant_verification").get_json()["number"]
+    page = citizen.get(f"/my/requests/{number}/edit").get_data(as_text=True)
+    assert 'name="tenant_photo__upload"' in page and "Save changes" in page
+    fields = dict(re.findall(r'<input id="([a-z_0-9]+)" name="\1"[^>]*value="([^"]*)"', page))
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    data = {**fields, **hidden}
+    data.update(
+        tenant_name="Rohit Kumar Sharma",
+        property_address="H.No. 12, Sector 29",
+        tenant_permanent_address="Jind",
+        tenant_occupation="salaried",
+    )
+    response = citizen.post(f"/my/requests/{number}/edit", data=data)
+    assert response.status_code == 302
+    with app.app_context():
+        request = ServiceRequest.objects.get(number=number)
+        assert request.data["tenant_name"] == "Rohit Kumar Sharma"
+        assert request.previous_data[0].data["tenant_name"] == "Test value"
+        assert len(request.attachments) == 2 and request.data.get("tenant_aadhaar", {}).get(
+            "masked"
+        )
