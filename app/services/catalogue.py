@@ -424,20 +424,32 @@ def state_info(definition, state):
 
 
 def load_file(path):
-    """Read one definition file. YAML 1.1 reads the key `on` as boolean true, so notification
+    """Read one definition file (see parse_yaml)."""
+    with open(path, encoding="utf-8") as handle:
+        return parse_yaml(handle.read(), path)
+
+
+def parse_yaml(text, source="definition"):
+    """A definition from YAML text. YAML 1.1 reads the key `on` as boolean true, so notification
     rules written `{on: submitted}` are turned back into `{"on": "submitted"}` here."""
     import yaml
 
-    with open(path, encoding="utf-8") as handle:
-        try:
-            definition = yaml.safe_load(handle)
-        except yaml.YAMLError as error:
-            raise DefinitionError(path, [f"not valid YAML: {error}"]) from error
+    try:
+        definition = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise DefinitionError(source, [f"not valid YAML: {error}"]) from error
     if isinstance(definition, dict):
         for rule in definition.get("notifications") or []:
             if isinstance(rule, dict) and True in rule:
                 rule["on"] = rule.pop(True)
     return _plain(definition)
+
+
+def to_yaml(definition):
+    """A definition as YAML for people to edit (Hindi kept readable)."""
+    import yaml
+
+    return yaml.safe_dump(_plain(definition), allow_unicode=True, sort_keys=False, width=100)
 
 
 def _plain(value):

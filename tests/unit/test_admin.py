@@ -15,10 +15,11 @@ LISTS = [
     "organisations",
     "audit",
     "requests",
+    "catalogue",
 ]
 JURISDICTION_LISTS = {"states", "districts", "stations", "holidays"}
 STAFF_LISTS = {"users", "postings", "roles"}
-CREATABLE = {"districts", "stations", "holidays", "users", "postings"}
+CREATABLE = {"districts", "stations", "holidays", "users", "postings", "catalogue"}
 
 # who → (can open the dashboard, lists they may open, lists they may create in)
 ACCESS = {

@@ -9,11 +9,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.i18n import TRANSLATIONS_DIR
-from app.models import AuditEvent, Posting, Role, ServiceRequest, User
+from app.models import AuditEvent, Posting, Role, ServiceRequest, ServiceType, User
 from app.models.accounts import ACCOUNT_ORGANISATION, APPROVAL_PENDING
 from app.services import access
 
 from .base import SecuredView, has_permission
+from .catalogue import ServiceTypeView
 from .jurisdictions import VIEWS as JURISDICTION_VIEWS
 from .requests import QueueView, RequestView
 from .staff import AuditEventView, OrganisationView, PostingView, RoleView, UserView
@@ -46,6 +47,11 @@ def init_admin(app):
     admin.add_view(
         RequestView(
             ServiceRequest, name=_l("All requests"), category=requests_menu, endpoint="requests"
+        )
+    )
+    admin.add_view(
+        ServiceTypeView(
+            ServiceType, name=_l("Service catalogue"), category=requests_menu, endpoint="catalogue"
         )
     )
     jurisdictions = _l("Jurisdictions")
