@@ -14,6 +14,7 @@ test: venv translations
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
+	scripts/system-packages.sh
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -c constraints.txt -e '.[dev]'

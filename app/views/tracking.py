@@ -2,7 +2,16 @@
 and public tracking by number (no login, no personal data)."""
 
 from bson import ObjectId
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_security import auth_required
@@ -60,6 +69,20 @@ def detail(number):
         submitted=request.args.get("submitted") == "1",
         status=request_service.public_status(found, language),
     )
+
+
+@bp.get("/my/requests/<number>/acknowledgement.pdf")
+@auth_required("session")
+def acknowledgement(number):
+    """The bilingual acknowledgement, with a QR code that opens the public status page."""
+    from app.services import pdf
+
+    found = _mine(number)
+    status_url = url_for("tracking.track", number=found.number, _external=True)
+    response = make_response(pdf.acknowledgement_pdf(found, status_url))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{found.number}.pdf"'
+    return response
 
 
 @bp.post("/my/requests/<number>/actions")

@@ -153,3 +153,27 @@ def test_applicant_changes_answers_on_the_html_form_and_the_old_version_is_kept(
         assert len(request.attachments) == 2 and request.data.get("tenant_aadhaar", {}).get(
             "masked"
         )
+
+
+def test_acknowledgement_pdf_is_bilingual_with_a_qr_code_to_the_status_page(citizen, app):
+    from app.services import pdf
+    from tests.unit.test_requests import submit
+
+    number = submit(app, "lost_article").get_json()["number"]
+    response = citizen.get(f"/my/requests/{number}/acknowledgement.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-") and response.data.rstrip().endswith(b"%%EOF")
+    with app.test_request_context():
+        request = ServiceRequest.objects.get(number=number)
+        html = pdf.acknowledgement_html(request, f"http://localhost/track?number={number}")
+    assert number in html and "पावती" in html and "data:image/svg+xml;base64," in html
+    assert "cannot be used in civil or criminal cases" in html  # the lost-article disclaimer
+    assert "9876543210" not in html  # no phone numbers on the slip
+
+
+def test_someone_elses_acknowledgement_is_404(catalogue_seeded, client, auth, app):
+    from tests.unit.test_requests import submit
+
+    number = submit(app, "grievance", who="hotel").get_json()["number"]
+    auth.login("citizen")
+    assert client.get(f"/my/requests/{number}/acknowledgement.pdf").status_code == 404

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Debian libraries the Python packages need at run time: Pango for WeasyPrint (PDFs).
+# Idempotent; installs only what is missing.
+set -euo pipefail
+need=()
+ldconfig -p | grep -q "libpango-1.0.so.0" || need+=(libpango-1.0-0)
+ldconfig -p | grep -q "libpangoft2-1.0.so.0" || need+=(libpangoft2-1.0-0)
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "system-packages: installing ${need[*]} from Debian" >&2
+if [ "$(id -u)" = 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+else
+  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
