@@ -177,3 +177,50 @@ def test_someone_elses_acknowledgement_is_404(catalogue_seeded, client, auth, ap
     number = submit(app, "grievance", who="hotel").get_json()["number"]
     auth.login("citizen")
     assert client.get(f"/my/requests/{number}/acknowledgement.pdf").status_code == 404
+
+
+SERVICES_DIR = __import__("app.services.service_types", fromlist=["x"]).SERVICE_TYPES_DIR
+
+
+@pytest.mark.parametrize("code", sorted(f[:-5] for f in __import__("os").listdir(SERVICES_DIR)))
+def test_every_service_can_be_applied_for_through_its_html_form(
+    catalogue_seeded, client, auth, code
+):
+    """Fill the generated form from the definition, review, confirm: a numbered acknowledgement."""
+    from app.services import catalogue as catalogue_service
+    from tests.helpers.service_data import BY_MIME, applicant_for, value_for
+
+    app = catalogue_seeded
+    with app.app_context():
+        definition = catalogue_service.load_file(f"{SERVICES_DIR}/{code}.yaml")
+    auth.login(applicant_for(definition))
+    path = f"/services/{code}/apply"
+    page = client.get(path)
+    assert page.status_code == 200
+    form = {"csrf_token": auth.csrf(path)}
+    if definition["routing"]["by"] == "applicant_choice":
+        form["station"] = "HR-GGM-SEC29"
+    for spec in definition["fields"]:
+        if spec["type"] == "file":
+            form[spec["name"]] = (io.BytesIO(BY_MIME[spec["accept"][0]]), "document")
+            continue
+        value = value_for(spec, upload=None)
+        if spec["type"] == "boolean":
+            if value:
+                form[spec["name"]] = "y"
+        elif spec["type"] == "datetime":
+            form[spec["name"]] = value[:16]  # what a datetime-local input sends
+        else:
+            form[spec["name"]] = value
+    review = client.post(path, data=form, content_type="multipart/form-data")
+    page = review.get_data(as_text=True)
+    assert "field-error" not in page, re.findall(r'field-error" id="([^"]+)"', page)
+    hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page)
+    from werkzeug.datastructures import MultiDict
+
+    confirm = client.post(path, data=MultiDict(hidden))
+    assert confirm.status_code == 302, confirm.get_data(as_text=True)[-1500:]
+    number = confirm.headers["Location"].split("/")[3].split("?")[0]
+    with app.app_context():
+        request = ServiceRequest.objects.get(number=number)
+        assert request.service == code and request.station.code == "HR-GGM-SEC29"
