@@ -21,6 +21,8 @@ from app.models import ServiceRequest
 from app.services import catalogue, forms, numbering, service_types, workflow
 from app.services import requests as request_service
 
+from .transition_form import apply_posted_transition
+
 bp = Blueprint("tracking", __name__)
 PAGE = 20
 
@@ -89,24 +91,7 @@ def acknowledgement(number):
 @auth_required("session")
 def act(number):
     found = _mine(number)
-    action = request.form.get("action", "", type=str)[:40]
-    version = request.form.get("version", type=int)
-    try:
-        workflow.apply_transition(
-            found,
-            action,
-            current_user,
-            request.form.get("remark", "", type=str),
-            expected_version=version,
-        )
-    except workflow.StaleState:
-        flash(_("Someone else changed this request first. Reload it."), "error")
-    except workflow.RemarkRequired:
-        flash(_("A remark is required for this action."), "error")
-    except workflow.WorkflowError:
-        flash(_("This action is not allowed now."), "error")
-    else:
-        flash(_("Done."), "success")
+    apply_posted_transition(found, current_user, request.form)
     return redirect(url_for("tracking.detail", number=found.number))
 
 

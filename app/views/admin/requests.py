@@ -16,6 +16,7 @@ from app.i18n import current_language
 from app.models import Posting, Role, ServiceRequest, User
 from app.services import access, catalogue, forms, service_types, uploads, workflow
 
+from ..transition_form import apply_posted_transition
 from .base import ReadOnlyModelView, SecuredView, localized_name
 from .fields import object_ids
 
@@ -162,22 +163,7 @@ class RequestView(ReadOnlyModelView):
     @expose("/transition/<request_id>", methods=["POST"])
     def transition(self, request_id):
         model = self.get_one(request_id)
-        try:
-            workflow.apply_transition(
-                model,
-                request.form.get("action", "", type=str)[:40],
-                current_user,
-                request.form.get("remark", "", type=str),
-                expected_version=request.form.get("version", type=int),
-            )
-        except workflow.StaleState:
-            flash(_("Someone else changed this request first. Reload it."), "error")
-        except workflow.RemarkRequired:
-            flash(_("A remark is required for this action."), "error")
-        except workflow.WorkflowError:
-            flash(_("This action is not allowed now."), "error")
-        else:
-            flash(_("Done."), "success")
+        apply_posted_transition(model, current_user, request.form)
         return redirect(url_for(".details_view", id=request_id))
 
     @expose("/note/<request_id>", methods=["POST"])
