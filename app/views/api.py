@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.i18n import current_language
-from app.models import PoliceStation, ServiceRequest, State
-from app.services import access, catalogue, numbering, service_types, uploads, workflow
+from app.models import Claim, PoliceStation, ServiceRequest, State
+from app.services import access, catalogue, claims, numbering, service_types, uploads, workflow
 from app.services import requests as request_service
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -304,17 +304,29 @@ def create_request():
                     422, {"Idempotency-Key": _("This key was used with a different request.")}
                 )
             return jsonify(request_summary(earlier, current_language())), 201
+        # Claimed before submitting, so two simultaneous calls with a new key make one request.
+        if not claims.take(request_service.idempotency_key_of(current_user, key)):
+            raise ApiError(409, message=_("A request with this key is being made. Retry shortly."))
     try:
         created = request_service.submit(
             current_user, service_code, data, station, idempotency_key=key
         )
     except request_service.SubmissionError as error:
+        _release(key)
         raise ApiError(400, error.errors) from error
     except request_service.NotAllowed as error:
+        _release(key)
         raise ApiError(403, message=_("Your account may not apply for this service.")) from error
     except request_service.UnknownService as error:
+        _release(key)
         raise ApiError(400, {"service": _("Unknown service.")}) from error
     return jsonify(request_summary(created, current_language())), 201
+
+
+def _release(key):
+    """A refused submission frees its Idempotency-Key, so a corrected retry may use it."""
+    if key:
+        Claim.objects(key=request_service.idempotency_key_of(current_user, key)).delete()
 
 
 @bp.get("/requests")

@@ -409,3 +409,35 @@ def test_api_requires_authentication(catalogue_seeded):
     assert client.get("/api/v1/requests").status_code == 401
     assert client.post("/api/v1/requests", json={}).status_code == 401
     assert client.get("/api/v1/services").status_code == 200
+
+
+def test_a_refused_submission_frees_its_idempotency_key(catalogue_seeded):
+    app = catalogue_seeded
+    client, headers = token_client(app, "citizen")
+    data = valid_data(definition(app, "grievance"), api_uploader(client, headers))
+    keyed = dict(headers, **{"Idempotency-Key": "retry-1"})
+    bad = {"service": "grievance", "station": "HR-GGM-SEC29", "data": dict(data, mobile="1")}
+    assert client.post("/api/v1/requests", headers=keyed, json=bad).status_code == 400
+    good = {"service": "grievance", "station": "HR-GGM-SEC29", "data": data}
+    assert client.post("/api/v1/requests", headers=keyed, json=good).status_code == 201
+
+
+def test_simultaneous_calls_with_one_new_key_make_one_request(catalogue_seeded):
+    from app.services import claims
+    from app.services.requests import idempotency_key_of
+
+    app = catalogue_seeded
+    client, headers = token_client(app, "citizen")
+    data = valid_data(definition(app, "grievance"), api_uploader(client, headers))
+    body = {"service": "grievance", "station": "HR-GGM-SEC29", "data": data}
+    with app.app_context():
+        from app.models import User
+
+        citizen = User.objects.get(email="citizen@demo.police.example")
+        assert claims.take(idempotency_key_of(citizen, "busy-key"))  # another call is under way
+    response = client.post(
+        "/api/v1/requests", headers=dict(headers, **{"Idempotency-Key": "busy-key"}), json=body
+    )
+    assert response.status_code == 409
+    with app.app_context():
+        assert ServiceRequest.objects.count() == 0
