@@ -47,9 +47,13 @@ def test_tenant_verification_in_hindi_approved_by_officers_in_the_admin(tab_fact
     number = re.search(r"HR-TEN-\d{4}-\d{6}-[0-9A-Z*]", text).group(0)
     citizen.check("42-acknowledgement-hi")
 
+    sessions = {}
+
     def act(who, action, remark=""):
-        tab = tab_factory()
-        tab.csrf_form_login(DEMO[who]["email"], DEMO[who]["password"])
+        tab = sessions.get(who)
+        if tab is None:
+            tab = sessions[who] = tab_factory()
+            tab.csrf_form_login(DEMO[who]["email"], DEMO[who]["password"])
         queue = tab.open("/admin/queue/")
         queue.click(f"text={number}")
         queue.wait_for_load_state()
