@@ -115,7 +115,7 @@ def apply(code):
                 errors = {"station": _("Choose the police station.")}
             if not errors:
                 step = "review"
-    return render_template(
+    page = render_template(
         "services/apply.html",
         state=state,
         service=live,
@@ -126,6 +126,7 @@ def apply(code):
         stations=stations,
         chosen_station=request.form.get("station", ""),
     )
+    return page, 400 if errors else 200
 
 
 @bp.get("/charter")

@@ -137,7 +137,7 @@ def edit(number):
             else:
                 flash(_("Your changes are saved. The police station sees what changed."), "success")
                 return redirect(url_for("tracking.detail", number=found.number))
-    return render_template(
+    page = render_template(
         "services/apply.html",
         state=found.state,
         d=definition,
@@ -149,6 +149,7 @@ def edit(number):
         form_action=url_for("tracking.edit", number=found.number),
         editing=found,
     )
+    return page, 400 if errors else 200
 
 
 @bp.get("/track")

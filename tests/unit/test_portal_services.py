@@ -70,6 +70,7 @@ def test_form_errors_name_fields_and_keep_values(citizen, auth):
     form = dict(tenant_form(auth), owner_mobile="12345", tenant_occupation="hired_killer")
     response = citizen.post("/services/tenant_verification/apply", data=form)
     page = response.get_data(as_text=True)
+    assert response.status_code == 400
     assert 'href="#owner_mobile"' in page and 'id="owner_mobile-error"' in page
     assert 'href="#tenant_occupation"' in page and 'href="#tenant_photo"' in page
     assert 'value="Asha Verma"' in page
