@@ -44,3 +44,12 @@ def init_i18n(app):
     @app.context_processor
     def language_context():
         return {"current_language": current_language(), "languages": app.config["LANGUAGES"]}
+
+    @app.context_processor
+    def notification_context():
+        """Unread count for the header link: one indexed count per page, signed-in users only."""
+        if not getattr(current_user, "is_authenticated", False):
+            return {"unread_notifications": 0}
+        from app.services.notify import unread_count
+
+        return {"unread_notifications": unread_count(current_user)}

@@ -5,6 +5,7 @@ from .audit import AuditEvent
 from .catalogue import ServiceType, ServiceTypeVersion
 from .claims import Claim
 from .jurisdictions import District, Holiday, PoliceStation, State
+from .notifications import Notification
 from .outbox import OutboxMessage
 from .requests import Counter, IdempotencyRecord, ServiceRequest
 from .uploads import Upload
@@ -20,6 +21,7 @@ __all__ = [
     "Upload",
     "District",
     "Holiday",
+    "Notification",
     "OrganisationProfile",
     "OutboxMessage",
     "PoliceStation",
@@ -48,4 +50,5 @@ ALL_DOCUMENTS = (
     IdempotencyRecord,
     Upload,
     Claim,
+    Notification,
 )

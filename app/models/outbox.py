@@ -1,7 +1,8 @@
 """Outgoing messages: every email is written here first, then delivered by a worker.
 
-In development the outbox is the mailbox (readable at /dev/outbox); with SMTP configured a worker
-delivers each message once (a queued → sending claim makes re-runs harmless).
+In development the outbox is the mailbox (readable at /dev/outbox), for SMS too; with SMTP
+configured a worker delivers each email once (each attempt is claimed, so re-runs are harmless).
+An SMS gateway is not connected yet: SMS stay in the outbox.
 """
 
 import mongoengine as me
@@ -19,7 +20,7 @@ OUTBOX_STATUSES = (STATUS_QUEUED, STATUS_SENDING, STATUS_SENT, STATUS_FAILED)
 
 class OutboxMessage(me.Document):
     created_at = me.DateTimeField(default=utcnow, required=True)
-    channel = me.StringField(default="email", choices=("email",))
+    channel = me.StringField(default="email", choices=("email", "sms"))
     template = me.StringField(max_length=80)
     to = me.StringField(required=True, max_length=255)
     subject = me.StringField(required=True, max_length=255)

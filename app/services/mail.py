@@ -33,6 +33,15 @@ def queue_email(*, to, subject, body_text, body_html=None, template=None):
     return message
 
 
+def queue_sms(*, to, body_text):
+    """An SMS. No gateway is connected yet: in every environment it is kept in the outbox."""
+    message = OutboxMessage(
+        channel="sms", to=to, subject="SMS", body_text=body_text, template="sms"
+    ).save()
+    signals.email_queued.send(current_app._get_current_object(), message_id=str(message.id))
+    return message
+
+
 def _claim(message_id, now):
     """The message if this worker may deliver it now: queued, or sending under an expired lease.
 
@@ -60,7 +69,7 @@ def deliver(message_id, now=None):
     message = _claim(message_id, now)
     if message is None:
         return None
-    if current_app.config["MAIL_BACKEND"] == "smtp":
+    if message.channel == "email" and current_app.config["MAIL_BACKEND"] == "smtp":
         try:
             _send_smtp(message)
         except (OSError, smtplib.SMTPException) as error:

@@ -193,7 +193,9 @@ def submit(user, service_code, data, station_code=None, idempotency_key=None, no
     if idempotency_key:
         remember_key(user, idempotency_key, body_hash(service_code, station_code, data), request)
     Upload.objects(file_id__in=[a.file_id for a in attachments]).update(set__attached_to=request)
-    signals.request_submitted.send(current_app._get_current_object(), request_id=str(request.id))
+    signals.request_submitted.send(
+        current_app._get_current_object(), request_id=str(request.id), version=request.version
+    )
     return request
 
 

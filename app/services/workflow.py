@@ -170,7 +170,10 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
     if updated is None:
         raise StaleState(request.number)
     signals.request_transitioned.send(
-        current_app._get_current_object(), request_id=str(updated.id), action=action
+        current_app._get_current_object(),
+        request_id=str(updated.id),
+        action=action,
+        version=updated.version,
     )
     return updated
 

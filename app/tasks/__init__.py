@@ -35,7 +35,8 @@ def celery_init_app(app):
     celery_app.set_default()
     app.extensions["celery"] = celery_app
 
-    from . import mail, sessions  # noqa: F401 — registers the tasks
+    from . import mail, notifications, sessions  # noqa: F401 — registers the tasks
 
     mail.connect_signals(app)
+    notifications.connect_signals(app)
     return celery_app

@@ -12,8 +12,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.i18n import current_language
-from app.models import Claim, PoliceStation, ServiceRequest, State
-from app.services import access, catalogue, claims, numbering, service_types, uploads, workflow
+from app.models import Claim, Notification, PoliceStation, ServiceRequest, State
+from app.services import (
+    access,
+    catalogue,
+    claims,
+    notify,
+    numbering,
+    service_types,
+    uploads,
+    workflow,
+)
 from app.services import requests as request_service
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -401,6 +410,39 @@ def edit_request(number):
             409, message=_("Someone else changed this request first. Reload it.")
         ) from error
     return jsonify(request_detail(updated, current_user, current_language()))
+
+
+@bp.get("/notifications")
+@login_required
+def notifications():
+    """The caller's in-app notifications, newest first (cursor: ?before=<created_at ISO>)."""
+    items = Notification.objects(recipient=current_user.id).order_by("-created_at").limit(50)
+    return jsonify(
+        {
+            "unread": notify.unread_count(current_user),
+            "items": [
+                {
+                    "number": n.number,
+                    "event": n.event,
+                    "text": n.text,
+                    "created_at": _iso(n.created_at),
+                    "read": n.read_at is not None,
+                }
+                for n in items
+            ],
+        }
+    )
+
+
+@bp.post("/notifications/read")
+@login_required
+def notifications_read():
+    from datetime import UTC, datetime
+
+    Notification.objects(recipient=current_user.id, read_at=None).update(
+        set__read_at=datetime.now(UTC)
+    )
+    return jsonify({"unread": 0})
 
 
 @bp.get("/status/<number>")

@@ -152,6 +152,22 @@ def edit(number):
     return page, 400 if errors else 200
 
 
+@bp.route("/notifications", methods=["GET", "POST"])
+@auth_required("session")
+def notifications():
+    from datetime import UTC, datetime
+
+    from app.models import Notification
+
+    if request.method == "POST":
+        Notification.objects(recipient=current_user.id, read_at=None).update(
+            set__read_at=datetime.now(UTC)
+        )
+        return redirect(url_for("tracking.notifications"))
+    items = Notification.objects(recipient=current_user.id).order_by("-created_at").limit(100)
+    return render_template("tracking/notifications.html", items=items)
+
+
 @bp.get("/track")
 def track():
     """Public status by request number: minimal fields, never personal data."""
