@@ -16,10 +16,6 @@ def _logged_out(app, user=None, **_):
         audit.record("logout", actor=user, target=user, state=user.state)
 
 
-def _registered(app, user, **_):
-    audit.record("register", actor=user, target=user, state=user.state)
-
-
 def _confirmed(app, user, **_):
     audit.record("confirm_email", actor=user, target=user, state=user.state)
 
