@@ -73,19 +73,19 @@ def _is_applicant(request, actor):
     return getattr(actor, "id", None) == request.applicant.id
 
 
-def _actor_role(request, actor, transition):
-    """The role under which `actor` may take `transition`, or None."""
+def _actor_role(request, actor, transition, in_jurisdiction):
+    """The role under which `actor` may take `transition`, or None.
+
+    `in_jurisdiction` is access.can_see(actor, request), computed once by the caller: it is a
+    query, and every transition of every request on a queue page asks it.
+    """
     for role in transition["roles"]:
         if role in APPLICANT_ROLES:
             if _is_applicant(request, actor) and actor.has_role(role):
                 return role
-        elif actor.has_role(role) and access.can_see(actor, request):
+        elif in_jurisdiction and actor.has_role(role):
             return role
     return None
-
-
-def _visible(request, actor):
-    return _is_applicant(request, actor) or access.can_see(actor, request)
 
 
 def available_actions(request, actor):
@@ -93,9 +93,10 @@ def available_actions(request, actor):
     if actor is None or not getattr(actor, "is_authenticated", False):
         return []
     definition = service_types.definition_of(request)
+    in_jurisdiction = access.can_see(actor, request)
     result = []
     for transition in catalogue.transitions_from(definition, request.status):
-        role = _actor_role(request, actor, transition)
+        role = _actor_role(request, actor, transition, in_jurisdiction)
         if role and not _self_approval_blocked(request, actor, transition):
             result.append((transition, role))
     return result
@@ -117,7 +118,8 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
     since, StaleState (409) rather than a confusing "not allowed in this state".
     """
     now = now or datetime.now(UTC)
-    if not _visible(request, actor):
+    in_jurisdiction = access.can_see(actor, request)
+    if not (_is_applicant(request, actor) or in_jurisdiction):
         raise NotVisible(request.number)
     if expected_version is not None and expected_version != request.version:
         raise StaleState(request.number)
@@ -128,7 +130,7 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
     if not candidates:
         raise TransitionNotAllowed(f"'{action}' is not possible while '{request.status}'")
     transition = candidates[0]
-    role = _actor_role(request, actor, transition)
+    role = _actor_role(request, actor, transition, in_jurisdiction)
     if role is None:
         raise TransitionNotAllowed(f"your role may not '{action}'")
     remark = (remark or "").strip()
