@@ -10,7 +10,10 @@ VERSION=1.24.2
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/.cache/ferretdb-$VERSION"
 bin="$out/ferretdb"
-if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "v$VERSION"; then
+# The version is read into a variable, not piped into `grep -q`: with pipefail, grep exiting at
+# the first match makes ferretdb die of SIGPIPE and the whole check fail at random.
+reports_version() { local out; out=$("$1" --version 2>/dev/null) || return 1; [[ "$out" == *"v$VERSION"* ]]; }
+if [ -x "$bin" ] && reports_version "$bin"; then
   echo "$bin"; exit 0
 fi
 command -v go >/dev/null || { echo "build-ferretdb: Go is required (https://go.dev) and was not found" >&2; exit 1; }
@@ -23,5 +26,5 @@ rm -rf "$src"; cp -r "$moddir" "$src"; chmod -R u+w "$src"
 echo "v$VERSION" > "$src/build/version/version.txt"
 (cd "$src" && CGO_ENABLED=0 go build -trimpath -o "$bin" ./cmd/ferretdb) >&2
 rm -rf "$src"
-"$bin" --version | grep -q "v$VERSION" || { echo "build-ferretdb: built binary does not report v$VERSION" >&2; exit 1; }
+reports_version "$bin" || { echo "build-ferretdb: built binary does not report v$VERSION" >&2; exit 1; }
 echo "$bin"

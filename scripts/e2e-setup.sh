@@ -5,7 +5,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 need=()
 command -v chromium >/dev/null || need+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans Devanagari" || need+=(fonts-noto-core)
+fonts=$(fc-list 2>/dev/null || true)  # not piped into grep -q: SIGPIPE under pipefail
+[[ "$fonts" == *"Noto Sans Devanagari"* ]] || need+=(fonts-noto-core)
 if [ ${#need[@]} -gt 0 ]; then
   echo "e2e-setup: installing ${need[*]} from Debian" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

@@ -3,8 +3,10 @@
 # Idempotent; installs only what is missing.
 set -euo pipefail
 need=()
-ldconfig -p | grep -q "libpango-1.0.so.0" || need+=(libpango-1.0-0)
-ldconfig -p | grep -q "libpangoft2-1.0.so.0" || need+=(libpangoft2-1.0-0)
+# Read once into a variable: piping into `grep -q` under pipefail fails at random (SIGPIPE).
+libs=$(ldconfig -p)
+[[ "$libs" == *"libpango-1.0.so.0"* ]] || need+=(libpango-1.0-0)
+[[ "$libs" == *"libpangoft2-1.0.so.0"* ]] || need+=(libpangoft2-1.0-0)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "system-packages: installing ${need[*]} from Debian" >&2
 if [ "$(id -u)" = 0 ]; then
