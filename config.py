@@ -44,7 +44,10 @@ class Config:
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
-        "broker_transport_options": {"visibility_timeout": 3600},
+        # Longer than any task; a message taken by a worker that died is redelivered after it.
+        "broker_transport_options": {
+            "visibility_timeout": int(_env("CELERY_VISIBILITY_TIMEOUT", "3600"))
+        },
         "result_expires": 3600,
         "task_ignore_result": True,
         "broker_connection_retry_on_startup": True,
@@ -128,6 +131,23 @@ class Config:
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
     MAIL_OUTBOX_VIEW = False
 
+    # SMS: "outbox" keeps every SMS in the outbox (development); "http" posts each one to
+    # SMS_GATEWAY_URL (a DLT-registered gateway's JSON endpoint) with SMS_GATEWAY_TOKEN.
+    SMS_BACKEND = _env("SMS_BACKEND", "outbox")
+    SMS_GATEWAY_URL = _env("SMS_GATEWAY_URL")
+    SMS_GATEWAY_TOKEN = _env("SMS_GATEWAY_TOKEN")
+    SMS_SENDER_ID = _env("SMS_SENDER_ID", "POLICE")
+
+    # Deadlines: events whose notification task has not run after this are queued again.
+    EVENT_REQUEUE_AFTER_SECONDS = int(_env("EVENT_REQUEUE_AFTER_SECONDS", "120"))
+    # Appeals (Right to Services acts): filing windows and the authorities' limits, in days.
+    APPEAL_FILING_DAYS = 30
+    APPEAL_DECISION_DAYS = {1: 30, 2: 45}
+    # Fault injection for the crash tests only: seconds a notification task sleeps between its
+    # in-app write and its email/SMS (so a test can kill the worker mid-task). Refused in
+    # production.
+    FAULT_NOTIFY_PAUSE_SECONDS = float(_env("FAULT_NOTIFY_PAUSE_SECONDS", "0"))
+
     SEED_DEMO_USERS = False
     # Uploaded documents: outside the web root, served only through permission-checked views.
     UPLOAD_DIR = _env(
@@ -174,6 +194,10 @@ class ProductionConfig(Config):
             problems.append("SECURITY_PASSWORD_SALT is unset or the published default")
         if DEFAULT_TOTP_SECRET in settings.get("SECURITY_TOTP_SECRETS", {}).values():
             problems.append("TOTP_SECRET is unset or the published default")
+        if settings.get("FAULT_NOTIFY_PAUSE_SECONDS"):
+            problems.append("FAULT_NOTIFY_PAUSE_SECONDS is a test fault and must be 0")
+        if settings.get("SMS_BACKEND") == "http" and not settings.get("SMS_GATEWAY_URL"):
+            problems.append("SMS_BACKEND is http but SMS_GATEWAY_URL is not set")
         for name in ("MONGODB_URI", "REDIS_URL"):
             if not os.environ.get(name):
                 problems.append(f"{name} is not set in the environment")

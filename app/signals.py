@@ -5,5 +5,4 @@ from blinker import Namespace
 _signals = Namespace()
 
 email_queued = _signals.signal("email-queued")
-request_submitted = _signals.signal("request-submitted")
-request_transitioned = _signals.signal("request-transitioned")
+request_event = _signals.signal("request-event")  # a RequestEvent was recorded (by key)

@@ -1,16 +1,22 @@
 """mongoengine documents, one module per domain; import them from here."""
 
 from .accounts import OrganisationProfile, Posting, Role, User, UserSession
+from .appeals import Appeal
 from .audit import AuditEvent
 from .catalogue import ServiceType, ServiceTypeVersion
 from .claims import Claim
+from .events import RequestEvent
 from .jurisdictions import District, Holiday, PoliceStation, State
 from .notifications import Notification
 from .outbox import OutboxMessage
 from .requests import Counter, IdempotencyRecord, ServiceRequest
+from .seniors import SeniorCitizen
 from .uploads import Upload
 
 __all__ = [
+    "Appeal",
+    "RequestEvent",
+    "SeniorCitizen",
     "AuditEvent",
     "Claim",
     "Counter",
@@ -51,4 +57,7 @@ ALL_DOCUMENTS = (
     Upload,
     Claim,
     Notification,
+    RequestEvent,
+    Appeal,
+    SeniorCitizen,
 )

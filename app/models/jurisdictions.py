@@ -70,6 +70,8 @@ class PoliceStation(BaseDocument):
     pincodes = me.ListField(me.StringField(regex=PINCODE_RE), default=list)
     phone = me.StringField(regex=PHONE_RE)
     email = me.EmailField()
+    # How often the beat officer visits each registered senior citizen (Delhi: weekly).
+    senior_visit_days = me.IntField(default=7, min_value=1, max_value=90)
 
     meta = {
         "collection": "police_stations",

@@ -1,8 +1,8 @@
 """Outgoing messages: every email is written here first, then delivered by a worker.
 
-In development the outbox is the mailbox (readable at /dev/outbox), for SMS too; with SMTP
-configured a worker delivers each email once (each attempt is claimed, so re-runs are harmless).
-An SMS gateway is not connected yet: SMS stay in the outbox.
+In development the outbox is the mailbox (readable at /dev/outbox), for SMS too; with SMTP or an
+SMS gateway configured a worker delivers each message once (each attempt is claimed, so re-runs
+are harmless).
 """
 
 import mongoengine as me

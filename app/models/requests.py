@@ -1,7 +1,12 @@
 """Service requests: the applicant's data, the workflow state with its history, and deadlines.
 
-Only services.workflow.apply_transition changes `status`; it compares-and-sets on `status` and
-`version`. Personal data lives in `data` and is masked wherever it need not be whole.
+Only services.workflow.apply_transition (and services.appeals, reopening on an allowed appeal)
+changes `status`; both claim the request's version first. Personal data lives in `data` and is
+masked wherever it need not be whole.
+
+The clock (services.deadlines): `due_at` is the deadline of the tier now responsible
+(`escalation_level` 0 = the designated officer), `escalate_at` and `warn_at` are when the sweep
+next acts (None once done, or when closed), `paused_at` is set while a state stops the clock.
 """
 
 import mongoengine as me
@@ -16,6 +21,8 @@ __all__ = [
     "DataVersion",
     "Counter",
     "IdempotencyRecord",
+    "Escalation",
+    "Rating",
 ]
 
 
@@ -55,6 +62,25 @@ class DataVersion(me.EmbeddedDocument):
     data = me.DictField()
 
 
+class Escalation(me.EmbeddedDocument):
+    """One step up the Citizens Charter chain, taken by the deadline sweep."""
+
+    at = me.DateTimeField(default=utcnow, required=True)
+    level = me.IntField(required=True, min_value=1)
+    tier = me.StringField(required=True, max_length=20)  # competent, appellate
+    role = me.StringField(required=True, max_length=40)
+    missed_due_at = me.DateTimeField()  # the deadline that was missed
+    due_at = me.DateTimeField()  # the new tier's deadline
+
+
+class Rating(me.EmbeddedDocument):
+    """The applicant's rating of a closed request; "poor" opens an appeal."""
+
+    at = me.DateTimeField(default=utcnow, required=True)
+    score = me.StringField(required=True, choices=("good", "average", "poor"))
+    comment = me.StringField(max_length=1000)
+
+
 class ServiceRequest(BaseDocument):
     number = me.StringField(required=True, unique=True, max_length=40)
     service = me.StringField(required=True, max_length=40)
@@ -77,6 +103,11 @@ class ServiceRequest(BaseDocument):
     closed_at = me.DateTimeField()
     due_at = me.DateTimeField()
     escalation_level = me.IntField(default=0)
+    escalate_at = me.DateTimeField()
+    warn_at = me.DateTimeField()
+    paused_at = me.DateTimeField()
+    escalations = me.EmbeddedDocumentListField(Escalation)
+    rating = me.EmbeddedDocumentField(Rating)
     late = me.BooleanField(default=False)  # e.g. a C-Form filed after the filer's deadline
 
     meta = {
@@ -89,6 +120,9 @@ class ServiceRequest(BaseDocument):
             ("assigned_to", "status"),
             ("service", "station", "-submitted_at"),
             ("status", "due_at"),
+            "escalate_at",
+            "warn_at",
+            ("state", "closed_at", "submitted_at"),
         ],
         "ordering": ["-submitted_at"],
     }

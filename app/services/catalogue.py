@@ -43,7 +43,13 @@ ESCALATION_TIERS = ("designated", "competent", "appellate")
 ELIGIBILITY_OPS = frozenset(
     {"==", "!=", ">=", "<=", ">", "<", "in", "not_in", "age_at_least", "days_ahead_at_least"}
 )
-NOTIFY_EVENTS = frozenset({"submitted", "transition", "escalated", "approved", "rejected"})
+NOTIFY_EVENTS = frozenset(
+    {"submitted", "transition", "escalated", "warning", "appeal_filed", "appeal_decided"}
+)
+# Who a notification rule may address (resolved by services.notify).
+RECIPIENTS = frozenset({"applicant", "escalation_target", "assignee", "appeal_authority", "sho"})
+# What reaching a final state may enrol the applicant in.
+ENROLMENTS = frozenset({"senior_citizen"})
 CHANNELS = frozenset({"in_app", "email", "sms"})
 ROUTING = frozenset({"pincode", "applicant_choice"})
 ACCEPTED_MIME = frozenset({"application/pdf", "image/jpeg", "image/png"})
@@ -281,9 +287,16 @@ def _check_workflow(c, workflow):
         if not c.mapping(info, path):
             continue
         c.bilingual(info.get("public"), f"{path}.public")
-        for flag in ("final", "editable_by_applicant", "pauses_clock"):
+        for flag in ("final", "editable_by_applicant", "pauses_clock", "rejection"):
             if not isinstance(info.get(flag, False), bool):
                 c.error(f"{path}.{flag}", "must be true or false")
+        if info.get("rejection") and not info.get("final"):
+            c.error(f"{path}.rejection", "only a final state can be a rejection")
+        if info.get("pauses_clock") and info.get("final"):
+            c.error(f"{path}.pauses_clock", "a final state has no clock to pause")
+        if "enrols" in info and (info["enrols"] not in ENROLMENTS or not info.get("final")):
+            allowed = ", ".join(sorted(ENROLMENTS))
+            c.error(f"{path}.enrols", f"must be one of {allowed}, on a final state")
     if workflow.get("initial") not in states:
         c.error("workflow.initial", f"unknown state '{workflow.get('initial')}'")
     transitions = workflow.get("transitions", [])
@@ -374,6 +387,10 @@ def _check_notifications(c, rules):
             continue
         if rule.get("on") not in NOTIFY_EVENTS:
             c.error(f"{path}.on", f"unknown event '{rule.get('on')}'")
+        to = rule.get("to")
+        to = to if isinstance(to, list) else [to]
+        if not to or not all(isinstance(r, str) and r in RECIPIENTS for r in to):
+            c.error(f"{path}.to", f"must be one or more of {', '.join(sorted(RECIPIENTS))}")
         channels = rule.get("channels")
         if not isinstance(channels, list) or not set(channels) <= CHANNELS:
             c.error(f"{path}.channels", f"must be a list of {', '.join(sorted(CHANNELS))}")

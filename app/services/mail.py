@@ -14,7 +14,7 @@ from mongoengine.queryset.visitor import Q
 from app import signals
 from app.models import OutboxMessage
 from app.models.outbox import STATUS_FAILED, STATUS_QUEUED, STATUS_SENDING, STATUS_SENT
-from app.services import claims
+from app.services import claims, sms
 
 MAX_ATTEMPTS = 5
 # A claim older than this is taken to belong to a worker that died mid-delivery.
@@ -34,7 +34,7 @@ def queue_email(*, to, subject, body_text, body_html=None, template=None):
 
 
 def queue_sms(*, to, body_text):
-    """An SMS. No gateway is connected yet: in every environment it is kept in the outbox."""
+    """An SMS, delivered through services.sms's gateway (in development: kept in the outbox)."""
     message = OutboxMessage(
         channel="sms", to=to, subject="SMS", body_text=body_text, template="sms"
     ).save()
@@ -69,13 +69,15 @@ def deliver(message_id, now=None):
     message = _claim(message_id, now)
     if message is None:
         return None
-    if message.channel == "email" and current_app.config["MAIL_BACKEND"] == "smtp":
-        try:
+    try:
+        if message.channel == "sms":
+            sms.gateway().send(message.to, message.body_text or "")
+        elif current_app.config["MAIL_BACKEND"] == "smtp":
             _send_smtp(message)
-        except (OSError, smtplib.SMTPException) as error:
-            status = STATUS_FAILED if message.attempts >= MAX_ATTEMPTS else STATUS_QUEUED
-            message.modify(set__status=status, set__last_error=type(error).__name__)
-            raise DeliveryError(str(message.id)) from error
+    except (OSError, smtplib.SMTPException, sms.SmsError) as error:
+        status = STATUS_FAILED if message.attempts >= MAX_ATTEMPTS else STATUS_QUEUED
+        message.modify(set__status=status, set__last_error=type(error).__name__)
+        raise DeliveryError(str(message.id)) from error
     message.modify(set__status=STATUS_SENT, set__sent_at=now, unset__last_error=True)
     return message
 

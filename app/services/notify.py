@@ -1,68 +1,219 @@
-"""Notifications about requests, as each service's definition asks ("notifications" rules).
+"""Notifications about request events, in each recipient's language.
 
-notify_request_event(request_id, event, version) is what the Celery task calls. Every message has
-a key "<request>:<event>:v<version>:<user>:<channel>"; in-app notifications use it as their _id
-and email/SMS claim it (services.claims) before queueing, so a re-run sends nothing twice.
-Texts are in the recipient's language. Escalation targets come with the escalation work (issue 4).
+notify_request_event(request_id, event, seq) is what services.events.process runs. The request's
+definition says who hears of `submitted`, `transition` and `escalated` and on which channels;
+events a definition does not mention use DEFAULT_RULES. Every message has a key
+"<request>:<event>:v<seq>:<user>:<channel>": in-app notifications use it as their _id and email
+or SMS claim it (services.claims) before queueing, so a re-run sends nothing twice.
 """
 
-from flask_babel import force_locale
+import time
+from datetime import UTC, date, datetime
+
+from flask import current_app
+from flask_babel import force_locale, format_date, format_datetime
 from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
 from pymongo.errors import DuplicateKeyError
 
-from app.models import Notification, ServiceRequest
+from app.models import Appeal, Notification, SeniorCitizen, ServiceRequest
 
-from . import catalogue, claims, mail, service_types
+from . import authorities, catalogue, claims, deadlines, mail, service_types
 
-EVENTS = ("submitted", "transition")
+DEFAULT_RULES = {
+    "escalated": {"to": ["applicant", "escalation_target"], "channels": ["in_app", "email"]},
+    "warning": {"to": ["assignee"], "channels": ["in_app", "email"]},
+    "appeal_filed": {"to": ["applicant", "appeal_authority"], "channels": ["in_app", "email"]},
+    "appeal_decided": {"to": ["applicant"], "channels": ["in_app", "email", "sms"]},
+    "appeal_overdue": {"to": ["appeal_authority"], "channels": ["in_app", "email"]},
+    "senior_visit_missed": {"to": ["sho"], "channels": ["in_app", "email"]},
+}
+STAFF = "staff"
+APPLICANT = "applicant"
 
 
-def _recipients(rule, request):
-    wanted = rule.get("to", [])
-    wanted = wanted if isinstance(wanted, list) else [wanted]
-    return [request.applicant] if "applicant" in wanted else []
+def _rules(definition, event):
+    rules = [r for r in definition.get("notifications", []) if r.get("on") == event]
+    return rules or ([DEFAULT_RULES[event]] if event in DEFAULT_RULES else [])
 
 
-def _text(request, definition, language):
-    info = catalogue.state_info(definition, request.status)
-    name = definition["name"].get(language) or definition["name"]["en"]
-    status = info["public"].get(language) or info["public"]["en"]
-    with force_locale(language):
-        text = _(
-            "Request %(number)s (%(service)s): %(status)s",
-            number=request.number,
-            service=name,
-            status=status,
-        )
+class Context:
+    """What one event is about, loaded once for all its recipients."""
+
+    def __init__(self, request, definition, event, seq):
+        self.request, self.definition, self.event, self.seq = request, definition, event, seq
+        self.appeal = None
+        if event.startswith("appeal_"):
+            self.appeal = Appeal.objects(key=f"{request.id}:A{seq}").first()
+
+    def tier_role(self):
+        tiers = deadlines.chain(self.definition)
+        level = min(self.request.escalation_level or 0, len(tiers) - 1)
+        return tiers[level]["role"] if tiers else None
+
+    def recipients(self, who):
+        """[(user, audience)] for one name of a rule's `to`."""
+        request = self.request
+        if who == "applicant":
+            return [(request.applicant, APPLICANT)]
+        if who == "escalation_target":
+            role = self.escalated_role()
+            return [(u, STAFF) for u in authorities.holders(role, request.station)] if role else []
+        if who == "assignee":
+            if request.assigned_to is not None and (request.escalation_level or 0) == 0:
+                return [(request.assigned_to, STAFF)]
+            role = self.tier_role()
+            return [(u, STAFF) for u in authorities.holders(role, request.station)] if role else []
+        if who == "appeal_authority" and self.appeal is not None:
+            holders = authorities.holders(self.appeal.authority_role, request.station)
+            return [(u, STAFF) for u in holders]
+        if who == "sho":
+            return [(u, STAFF) for u in authorities.holders("sho", request.station)]
+        return []
+
+    def escalated_role(self):
+        tiers = deadlines.chain(self.definition)
+        return tiers[self.seq]["role"] if 0 < self.seq < len(tiers) else None
+
+
+def _when(value):
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return format_datetime(value, "d MMM yyyy, HH:mm")
+
+
+def _text(ctx, audience, language):
+    """The message for one audience, in `language` (the caller forces the locale)."""
+    request, definition, event = ctx.request, ctx.definition, ctx.event
+    service = definition["name"].get(language) or definition["name"]["en"]
+    args = {"number": request.number, "service": service}
+    if event in ("submitted", "transition"):
+        info = catalogue.state_info(definition, request.status)
+        status = info["public"].get(language) or info["public"]["en"]
+        text = _("Request %(number)s (%(service)s): %(status)s", status=status, **args)
         remark = request.history[-1].remark if request.history else None
         if remark:
             text += " " + _("Remark: %(remark)s", remark=remark)
-    return text
+        return text
+    if event == "escalated":
+        role = ctx.escalated_role()
+        authority = str(authorities.title_of(role))
+        due = _when(request.due_at) if request.due_at else "-"
+        if audience == APPLICANT:
+            return _(
+                "Request %(number)s (%(service)s) was not decided within its time limit and has "
+                "been escalated to the %(authority)s, who must decide by %(due)s. You may also "
+                "file an appeal.",
+                authority=authority,
+                due=due,
+                **args,
+            )
+        return _(
+            "Request %(number)s (%(service)s) of %(station)s missed its deadline and is escalated "
+            "to you (%(authority)s). Decide by %(due)s.",
+            station=_station_name(request, language),
+            authority=authority,
+            due=due,
+            **args,
+        )
+    if event == "warning":
+        return _(
+            "Request %(number)s (%(service)s) is due by %(due)s. Please act before the deadline.",
+            due=_when(request.due_at) if request.due_at else "-",
+            **args,
+        )
+    if event == "senior_visit_missed":
+        senior = SeniorCitizen.objects(request=request.id).first()
+        return _(
+            "The beat visit to senior citizen %(number)s (%(name)s) was due on %(due)s and has "
+            "not been recorded.",
+            number=request.number,
+            name=senior.name if senior else request.applicant_name,
+            due=format_date(date.fromordinal(ctx.seq), "d MMM yyyy"),
+        )
+    return _appeal_text(ctx, audience, args)
 
 
-def notify_request_event(request_id, event, version):
-    """Send what the request's definition asks for `event`; returns how many were created."""
-    if event not in EVENTS:
-        return 0
+def _appeal_text(ctx, audience, args):
+    appeal = ctx.appeal
+    if appeal is None:
+        return None
+    args = dict(args, appeal=appeal.number, due=_when(appeal.due_at))
+    if ctx.event == "appeal_filed":
+        if audience == APPLICANT:
+            return _(
+                "Your appeal %(appeal)s on request %(number)s has been filed. The %(authority)s "
+                "will decide it by %(due)s.",
+                authority=str(authorities.title_of(appeal.authority_role)),
+                **args,
+            )
+        return _(
+            "Appeal %(appeal)s on request %(number)s (%(service)s) awaits your decision by "
+            "%(due)s.",
+            **args,
+        )
+    if ctx.event == "appeal_overdue":
+        return _("Appeal %(appeal)s is past its decision date of %(due)s.", **args)
+    outcome = _("allowed") if appeal.status == "allowed" else _("dismissed")
+    return _(
+        "Your appeal %(appeal)s on request %(number)s has been %(outcome)s. Reasons: %(reasons)s",
+        outcome=outcome,
+        reasons=appeal.decision or "",
+        **args,
+    )
+
+
+def _station_name(request, language):
+    station = request.station
+    return station.name_hi if language == "hi" and station.name_hi else station.name_en
+
+
+def _subject(ctx):
+    if ctx.event.startswith("appeal_") and ctx.appeal is not None:
+        return _("Appeal %(appeal)s", appeal=ctx.appeal.number)
+    if ctx.event == "senior_visit_missed":
+        return _("Senior citizen visit overdue: %(number)s", number=ctx.request.number)
+    return _("Update on request %(number)s", number=ctx.request.number)
+
+
+def notify_request_event(request_id, event, seq):
+    """Send what `event` asks for; returns how many messages were created now."""
     request = ServiceRequest.objects(id=request_id).first()
     if request is None:
         return 0
     definition = service_types.definition_of(request)
-    created = 0
-    for rule in definition.get("notifications", []):
-        if rule.get("on") != event:
-            continue
-        for user in _recipients(rule, request):
-            language = user.language or "en"
-            text = _text(request, definition, language)
-            for channel in rule.get("channels", []):
-                key = f"{request.id}:{event}:v{version}:{user.id}:{channel}"
-                created += _send(channel, key, user, request, event, text, language)
+    ctx = Context(request, definition, event, seq)
+    messages = []
+    for rule in _rules(definition, event):
+        wanted = rule.get("to", [])
+        for who in wanted if isinstance(wanted, list) else [wanted]:
+            for user, audience in ctx.recipients(who):
+                language = user.language or "en"
+                with force_locale(language):
+                    text, subject = _text(ctx, audience, language), _subject(ctx)
+                if not text:
+                    continue
+                for channel in rule.get("channels", []):
+                    key = f"{request.id}:{event}:v{seq}:{user.id}:{channel}"
+                    messages.append((channel, key, user, text, subject))
+    # In-app first (cheap, local), then the outside world. The pause is a test fault: the crash
+    # test kills the worker here, between the two halves of one task.
+    messages.sort(key=lambda m: m[0] != "in_app")
+    created, paused = 0, False
+    for channel, key, user, text, subject in messages:
+        if channel != "in_app" and not paused:
+            _fault_pause()
+            paused = True
+        created += _send(channel, key, user, request, event, text, subject)
     return created
 
 
-def _send(channel, key, user, request, event, text, language):
+def _fault_pause():
+    seconds = current_app.config.get("FAULT_NOTIFY_PAUSE_SECONDS") or 0
+    if seconds > 0:
+        time.sleep(seconds)
+
+
+def _send(channel, key, user, request, event, text, subject):
     if channel == "in_app":
         try:
             Notification(
@@ -71,7 +222,8 @@ def _send(channel, key, user, request, event, text, language):
                 request=request,
                 number=request.number,
                 event=event,
-                text=text,
+                text=text[:1000],
+                created_at=datetime.now(UTC),
             ).save(force_insert=True)
         except (NotUniqueError, DuplicateKeyError):
             return 0
@@ -79,8 +231,6 @@ def _send(channel, key, user, request, event, text, language):
     if not claims.take(f"notify:{key}"):
         return 0
     if channel == "email" and user.email:
-        with force_locale(language):
-            subject = _("Update on your request %(number)s", number=request.number)
         mail.queue_email(
             to=user.email, subject=subject, body_text=text, template=f"request_{event}"
         )

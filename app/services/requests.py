@@ -9,14 +9,12 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from app import signals
 from app.models import IdempotencyRecord, PoliceStation, ServiceRequest, State, Upload
 from app.models.requests import Attachment, DataVersion, HistoryEntry
 
-from . import catalogue, claims, forms, numbering, service_types, sla
+from . import catalogue, claims, deadlines, events, forms, numbering, service_types, sla
 
 IST = forms.IST
 
@@ -156,7 +154,7 @@ def submit(user, service_code, data, station_code=None, idempotency_key=None, no
     year = now.astimezone(IST).year
     initial = definition["workflow"]["initial"]
     info = catalogue.state_info(definition, initial)
-    due, late = sla.due_at(station.state, definition, now), False
+    clock, late = deadlines.start(station.state, definition, now), False
     filer_due, _hours = sla.filer_deadline(definition, clean)
     if filer_due is not None:
         late = now > filer_due
@@ -175,7 +173,7 @@ def submit(user, service_code, data, station_code=None, idempotency_key=None, no
         status=initial,
         submitted_at=now,
         closed_at=now if info.get("final") else None,
-        due_at=due,
+        **(clock if not info.get("final") else {}),
         late=late,
         history=[
             HistoryEntry(
@@ -193,9 +191,7 @@ def submit(user, service_code, data, station_code=None, idempotency_key=None, no
     if idempotency_key:
         remember_key(user, idempotency_key, body_hash(service_code, station_code, data), request)
     Upload.objects(file_id__in=[a.file_id for a in attachments]).update(set__attached_to=request)
-    signals.request_submitted.send(
-        current_app._get_current_object(), request_id=str(request.id), version=request.version
-    )
+    events.record(request, "submitted", request.version, now=now)
     return request
 
 

@@ -3,19 +3,17 @@
 It checks the action exists from the current state, the actor's role and jurisdiction, the remark
 and self-approval rules, then claims the request's current version (services.claims) and writes
 with a filter on status and version, so of two officers acting at once one wins and the other
-gets StaleState, on FerretDB as on MongoDB. History records actor, time, remark and the
+gets StaleState, on FerretDB as on MongoDB. The clock moves with the state (services.deadlines:
+paused, resumed, stopped). History records actor, time, remark and the
 public wording; internal notes are kept apart and never shown to the applicant.
 """
 
 from datetime import UTC, datetime
 
-from flask import current_app
-
-from app import signals
 from app.models import ServiceRequest
 from app.models.requests import HistoryEntry, InternalNote
 
-from . import access, catalogue, claims, service_types
+from . import access, catalogue, claims, deadlines, events, seniors, service_types
 from .catalogue import APPLICANT_ROLES
 
 __all__ = [
@@ -164,6 +162,7 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
     }
     if info.get("final"):
         updates["set__closed_at"] = now
+    updates.update(deadlines.on_transition(request, definition, target, now))
     if role == "station_officer" and request.assigned_to is None:
         updates["set__assigned_to"] = actor
     updated = ServiceRequest.objects(
@@ -171,12 +170,9 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
     ).modify(new=True, **updates)
     if updated is None:
         raise StaleState(request.number)
-    signals.request_transitioned.send(
-        current_app._get_current_object(),
-        request_id=str(updated.id),
-        action=action,
-        version=updated.version,
-    )
+    if info.get("enrols") == "senior_citizen":
+        seniors.enrol(updated, now)
+    events.record(updated, "transition", updated.version, now=now)
     return updated
 
 

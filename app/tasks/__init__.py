@@ -6,6 +6,7 @@ The beat schedule is static and declared here with explicit names (one beat proc
 from datetime import timedelta
 
 from celery import Celery, Task
+from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
     "sessions-purge-expired": {
@@ -15,6 +16,19 @@ BEAT_SCHEDULE = {
     "mail-requeue-stuck": {
         "task": "mail.requeue-stuck",
         "schedule": timedelta(minutes=2),
+    },
+    "deadlines-sweep": {
+        "task": "deadlines.sweep",
+        "schedule": timedelta(minutes=1),
+    },
+    "events-requeue-pending": {
+        "task": "events.requeue-pending",
+        "schedule": timedelta(minutes=1),
+    },
+    # 08:00 in Asia/Kolkata (the Celery timezone), before the morning roll call.
+    "digests-daily": {
+        "task": "digests.daily",
+        "schedule": crontab(hour=8, minute=0),
     },
 }
 
@@ -35,7 +49,7 @@ def celery_init_app(app):
     celery_app.set_default()
     app.extensions["celery"] = celery_app
 
-    from . import mail, notifications, sessions  # noqa: F401 — registers the tasks
+    from . import deadlines, mail, notifications, sessions  # noqa: F401 — registers the tasks
 
     mail.connect_signals(app)
     notifications.connect_signals(app)

@@ -1,4 +1,8 @@
-"""Notification tasks: one per request event, by id; idempotent (see services.notify)."""
+"""Notification tasks: process one recorded request event by key; re-queue the forgotten ones.
+
+Both are idempotent (services.events, services.notify): a redelivered or re-queued event sends
+nothing twice.
+"""
 
 import logging
 
@@ -6,32 +10,31 @@ from celery import shared_task
 from kombu.exceptions import OperationalError
 
 from app import signals
-from app.services import notify
+from app.services import events
 
 log = logging.getLogger(__name__)
 
 
 @shared_task(name="notifications.request-event")
-def request_event(request_id, event, version):
-    return notify.notify_request_event(request_id, event, version)
+def request_event(key):
+    return events.process(key)
 
 
-def _enqueue(request_id, event, version):
+@shared_task(name="events.requeue-pending")
+def requeue_pending():
+    keys = events.pending()
+    for key in keys:
+        request_event.delay(key)
+    return len(keys)
+
+
+def _on_request_event(sender, key, **_):
     try:
-        request_event.delay(request_id, event, version)
+        request_event.delay(key)
     except OperationalError:
-        # The broker is down; the event is lost for notifications only, the request is saved.
-        log.warning("broker unavailable; notification for request %s not queued", request_id)
-
-
-def _on_submitted(sender, request_id, version, **_):
-    _enqueue(request_id, "submitted", version)
-
-
-def _on_transitioned(sender, request_id, version, **_):
-    _enqueue(request_id, "transition", version)
+        # The broker is down: the event is saved, and events.requeue-pending queues it later.
+        log.warning("broker unavailable; request event %s left for requeue", key)
 
 
 def connect_signals(app):
-    signals.request_submitted.connect(_on_submitted, app)
-    signals.request_transitioned.connect(_on_transitioned, app)
+    signals.request_event.connect(_on_request_event, app)

@@ -1,0 +1,27 @@
+"""Request events waiting for their notifications: the durable half of the task queue.
+
+A submission, a transition, an escalation, a warning or an appeal writes one RequestEvent (keyed
+"<request>:<event>:<seq>", so recording it twice leaves one) before a Celery task is queued for
+it. The task marks it done; the beat re-queues events still pending after a while, so an event
+survives a broker that was down, restarted empty or lost a message.
+"""
+
+import mongoengine as me
+
+from .base import utcnow
+
+__all__ = ["RequestEvent"]
+
+
+class RequestEvent(me.Document):
+    key = me.StringField(primary_key=True, max_length=200)
+    request = me.ReferenceField("ServiceRequest", required=True)
+    event = me.StringField(required=True, max_length=40)
+    seq = me.IntField(required=True)  # the request version, escalation level or appeal level
+    created_at = me.DateTimeField(default=utcnow, required=True)
+    done_at = me.DateTimeField()
+
+    meta = {"collection": "request_events", "indexes": [("done_at", "created_at")]}
+
+    def __str__(self):
+        return self.key

@@ -1,0 +1,134 @@
+"""The daily digest: each SHO and district supervisor hears what is open, due today and overdue.
+
+One in-app notification and one email per officer per day, keyed by the date, so a digest task
+run twice (two beat processes, a retry) sends one. Counts are per service, in the officer's
+language.
+"""
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+from mongoengine.errors import NotUniqueError
+from pymongo.errors import DuplicateKeyError
+
+from app.models import Notification, Posting, Role, ServiceRequest, ServiceType
+
+from . import claims, mail
+from .sla import IST
+
+DIGEST_ROLES = {"sho": "station", "district_supervisor": "district"}
+
+
+def _aware(value):
+    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def counts(place_filter, now):
+    """{service: Counter(open=, due_today=, overdue=)} of the open requests matching the filter."""
+    end_of_day = datetime.combine(
+        now.astimezone(IST).date() + timedelta(days=1), datetime.min.time(), tzinfo=IST
+    )
+    result = {}
+    rows = (
+        ServiceRequest.objects(closed_at=None, **place_filter)
+        .only("service", "due_at", "paused_at")
+        .as_pymongo()
+    )
+    for row in rows:
+        tally = result.setdefault(row["service"], Counter())
+        tally["open"] += 1
+        due = _aware(row.get("due_at"))
+        if due is None or row.get("paused_at"):
+            continue
+        if due < now:
+            tally["overdue"] += 1
+        elif due < end_of_day:
+            tally["due_today"] += 1
+    return result
+
+
+def _service_names(state_id):
+    return {t.code: t for t in ServiceType.objects(state=state_id)}
+
+
+def _name(service_type, code, language):
+    if service_type is None:
+        return code
+    return service_type.name_hi if language == "hi" else service_type.name_en
+
+
+def compose(user, place_name, tallies, names, now, language):
+    """(subject, text) of one officer's digest, in `language`."""
+    with force_locale(language):
+        day = format_date(now.astimezone(IST).date(), "d MMM yyyy")
+        total = sum(tallies.values(), Counter())
+        subject = _("Daily summary for %(place)s, %(date)s", place=place_name, date=day)
+        lines = [
+            _(
+                "%(open)d open, %(due)d due today, %(overdue)d overdue.",
+                open=total["open"],
+                due=total["due_today"],
+                overdue=total["overdue"],
+            )
+        ]
+        for code in sorted(tallies):
+            tally = tallies[code]
+            lines.append(
+                "- "
+                + _(
+                    "%(service)s: %(open)d open, %(due)d due today, %(overdue)d overdue",
+                    service=_name(names.get(code), code, language),
+                    open=tally["open"],
+                    due=tally["due_today"],
+                    overdue=tally["overdue"],
+                )
+            )
+        if not tallies:
+            lines.append(_("No open requests."))
+    return subject, "\n".join(lines)
+
+
+def _postings():
+    roles = {r.id: r.name for r in Role.objects(name__in=list(DIGEST_ROLES))}
+    return Posting.objects(role__in=list(roles), active=True), roles
+
+
+def send_daily(now=None):
+    """Send today's digest to every SHO and district supervisor; returns how many were new."""
+    now = now or datetime.now(UTC)
+    day = now.astimezone(IST).date().isoformat()
+    postings, roles = _postings()
+    sent, names_by_state = 0, {}
+    for posting in postings:
+        user = posting.user
+        if not user.active:
+            continue
+        level = DIGEST_ROLES[roles[posting.role.id]]
+        place = posting.station if level == "station" else posting.district
+        if place is None:
+            continue
+        state_id = posting.state.id
+        names = names_by_state.setdefault(state_id, _service_names(state_id))
+        tallies = counts({level: place.id}, now)
+        language = user.language or "en"
+        subject, text = compose(
+            user,
+            place.name_hi if language == "hi" else place.name_en,
+            tallies,
+            names,
+            now,
+            language,
+        )
+        key = f"digest:{day}:{user.id}:{place.id}"
+        try:
+            Notification(
+                key=f"{key}:in_app", recipient=user, event="digest", text=text[:1000]
+            ).save(force_insert=True)
+            sent += 1
+        except (NotUniqueError, DuplicateKeyError):
+            pass
+        if user.email and claims.take(f"notify:{key}:email"):
+            mail.queue_email(to=user.email, subject=subject, body_text=text, template="digest")
+    return sent

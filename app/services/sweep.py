@@ -1,0 +1,21 @@
+"""The minute's sweep of every clock: escalations, warnings, overdue appeals, missed visits.
+
+Each step claims its own work (see services.deadlines), so two beat processes sweeping at once,
+or a sweep task run twice after a crash, do every step once.
+"""
+
+from datetime import UTC, datetime
+
+from . import appeals, deadlines, seniors
+
+
+def run(now=None):
+    now = now or datetime.now(UTC)
+    done = {"escalated": 0, "warned": 0}
+    for request in deadlines.due_for("escalate_at", now):
+        done["escalated"] += deadlines.escalate(request, now)
+    for request in deadlines.due_for("warn_at", now):
+        done["warned"] += deadlines.warn(request, now)
+    done["appeals_overdue"] = appeals.flag_overdue(now)
+    done["senior_visits_missed"] = seniors.flag_missed_visits(now)
+    return done

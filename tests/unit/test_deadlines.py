@@ -1,0 +1,175 @@
+"""The Citizens Charter clock: due dates, pauses, warnings and escalation up the chain.
+
+Every test drives the clock through `now` (an injected time), never by waiting.
+"""
+
+import threading
+from datetime import timedelta
+
+from app.models import Notification, OutboxMessage, RequestEvent, ServiceRequest
+from app.services import deadlines, events, sla, sweep
+from tests.helpers.clock import MONDAY, act, submit_at, user
+
+
+def _reload(request):
+    return ServiceRequest.objects.get(id=request.id)
+
+
+def _notified(who, event):
+    return Notification.objects(recipient=user(who).id, event=event)
+
+
+def test_submission_sets_the_designated_deadline_the_warning_and_the_escalation(
+    catalogue_seeded, ctx
+):
+    request = submit_at("tenant_verification", MONDAY)
+    expected = sla.add_limit(request.state, MONDAY, {"value": 7, "unit": "working_days"})
+    assert request.due_at == expected == request.escalate_at
+    assert expected.weekday() == 1 and (expected - MONDAY).days == 8  # Tue next week: Sun off
+    assert MONDAY < request.warn_at < request.due_at
+    assert request.escalation_level == 0
+
+
+def test_nothing_happens_before_the_deadline(catalogue_seeded, ctx):
+    request = submit_at("tenant_verification", MONDAY)
+    done = sweep.run(request.warn_at - timedelta(minutes=1))
+    assert done["escalated"] == 0 and done["warned"] == 0
+    assert _reload(request).escalation_level == 0
+
+
+def test_the_station_is_warned_once_at_the_configured_share_of_the_limit(catalogue_seeded, ctx):
+    request = submit_at("tenant_verification", MONDAY)
+    at = request.warn_at + timedelta(minutes=1)
+    assert sweep.run(at)["warned"] == 1
+    assert sweep.run(at)["warned"] == 0  # a second beat, or a re-run: nothing twice
+    warnings = _notified("sho.sector29", "warning")
+    assert warnings.count() == 1 and request.number in warnings.first().text
+    assert _reload(request).warn_at is None
+
+
+def test_the_warning_goes_to_the_assigned_officer_once_there_is_one(catalogue_seeded, ctx):
+    request = submit_at("tenant_verification", MONDAY)
+    request = act(request, "accept", "officer.sector29", MONDAY + timedelta(hours=1))
+    sweep.run(request.warn_at + timedelta(minutes=1))
+    assert _notified("officer.sector29", "warning").count() == 1
+    assert _notified("sho.sector29", "warning").count() == 0
+
+
+def test_a_missed_deadline_escalates_up_the_chain_and_notifies_each_tier(catalogue_seeded, ctx):
+    request = submit_at("tenant_verification", MONDAY)
+    first_due = request.due_at
+    at = first_due + timedelta(minutes=1)
+    assert sweep.run(at)["escalated"] == 1
+    request = _reload(request)
+    assert request.escalation_level == 1
+    assert request.escalations[0].role == "district_supervisor"
+    assert request.escalations[0].missed_due_at == first_due
+    assert request.due_at == sla.add_limit(request.state, at, {"value": 7, "unit": "working_days"})
+    supervisor = _notified("acp.gurugram", "escalated")
+    assert supervisor.count() == 1 and "escalated to you" in supervisor.first().text
+    applicant = _notified("citizen", "escalated")
+    assert applicant.count() == 1 and "appeal" in applicant.first().text
+    assert OutboxMessage.objects(to=user("acp.gurugram").email).count() == 1
+    assert sweep.run(at)["escalated"] == 0  # the same minute again: once only
+
+    at2 = request.due_at + timedelta(minutes=1)
+    assert sweep.run(at2)["escalated"] == 1
+    request = _reload(request)
+    assert request.escalation_level == 2 and request.escalate_at is None
+    assert _notified("admin.haryana", "escalated").count() == 1
+    assert _notified("citizen", "escalated").count() == 2
+    # The top of the chain: nothing higher, and the sweep no longer picks it up.
+    assert sweep.run(request.due_at + timedelta(days=30))["escalated"] == 0
+    assert _reload(request).escalation_level == 2
+
+
+def test_escalation_speaks_the_recipients_language(catalogue_seeded, ctx):
+    user("acp.gurugram").update(set__language="hi")
+    request = submit_at("tenant_verification", MONDAY)
+    sweep.run(request.due_at + timedelta(minutes=1))
+    text = _notified("acp.gurugram", "escalated").first().text
+    assert "आपको" in text and request.number in text
+    assert "appeal" in _notified("citizen", "escalated").first().text
+
+
+def test_a_paused_state_stops_the_clock_and_resuming_shifts_the_deadlines(catalogue_seeded, ctx):
+    request = submit_at("tenant_verification", MONDAY)
+    due = request.due_at
+    request = act(request, "accept", "officer.sector29", MONDAY + timedelta(hours=1))
+    paused_at = MONDAY + timedelta(hours=2)
+    request = act(request, "ask_documents", "officer.sector29", paused_at, "Send the lease deed.")
+    assert request.paused_at == paused_at
+    # Paused past the original deadline: no escalation, no warning.
+    assert sweep.run(due + timedelta(days=2)) == {
+        "escalated": 0,
+        "warned": 0,
+        "appeals_overdue": 0,
+        "senior_visits_missed": 0,
+    }
+    resumed = due + timedelta(days=3)
+    request = act(request, "documents_given", "citizen", resumed)
+    shifted = resumed - paused_at
+    assert request.paused_at is None
+    assert request.due_at == due + shifted and request.escalate_at == due + shifted
+    assert sweep.run(due + shifted - timedelta(minutes=1))["escalated"] == 0
+    assert sweep.run(due + shifted + timedelta(minutes=1))["escalated"] == 1
+
+
+def test_a_final_state_stops_the_clock(catalogue_seeded, ctx):
+    request = submit_at("grievance", MONDAY)
+    request = act(request, "take_up", "acp.gurugram", MONDAY + timedelta(hours=1))
+    request = act(request, "resolve", "acp.gurugram", MONDAY + timedelta(hours=2))
+    assert request.escalate_at is None and request.warn_at is None
+    assert sweep.run(request.due_at + timedelta(days=90))["escalated"] == 0
+
+
+def test_two_sweeps_at_the_same_moment_escalate_each_request_once(catalogue_seeded, ctx, app):
+    requests = [submit_at("tenant_verification", MONDAY) for _ in range(4)]
+    at = requests[0].due_at + timedelta(minutes=1)
+    results = []
+
+    def beat():
+        with app.app_context():
+            results.append(sweep.run(at)["escalated"])
+
+    threads = [threading.Thread(target=beat) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(results) == 4
+    for request in requests:
+        request = _reload(request)
+        assert request.escalation_level == 1 and len(request.escalations) == 1
+    assert _notified("acp.gurugram", "escalated").count() == 4
+
+
+def test_an_escalation_whose_claimant_died_is_retried_in_the_next_window(catalogue_seeded, ctx):
+    from app.services import claims
+
+    request = submit_at("tenant_verification", MONDAY)
+    at = request.due_at + timedelta(minutes=1)
+    window = int(at.timestamp() // deadlines.CLAIM_WINDOW_SECONDS)
+    assert claims.take(f"escalate:{request.id}:L1:w{window}")  # taken, then the process died
+    assert sweep.run(at)["escalated"] == 0
+    later = at + timedelta(seconds=deadlines.CLAIM_WINDOW_SECONDS)
+    assert sweep.run(later)["escalated"] == 1
+    assert _reload(request).escalation_level == 1
+
+
+def test_an_event_whose_task_was_lost_is_found_and_processed_once(catalogue_seeded, ctx):
+    request = submit_at("grievance", MONDAY)
+    key = events.key_of(request.id, "submitted", 1)
+    RequestEvent.objects(key=key).update_one(set__done_at=None)  # as if the broker lost it
+    Notification.objects.delete()
+    assert key in events.pending(now=MONDAY + timedelta(minutes=5))
+    assert key not in events.pending(now=MONDAY + timedelta(seconds=30))  # not yet: in flight
+    assert events.process(key) >= 1
+    assert events.process(key) == 0
+    assert events.pending(now=MONDAY + timedelta(minutes=5)) == []
+    assert Notification.objects(event="submitted").count() == 1
+
+
+def test_services_without_a_clock_never_escalate(catalogue_seeded, ctx):
+    request = submit_at("lost_article", MONDAY)
+    assert request.due_at is None and request.escalate_at is None and request.warn_at is None
