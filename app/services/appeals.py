@@ -212,6 +212,19 @@ def _reopen(request, officer, remark, now):
     )
 
 
+APPLICANT_ROLES = ("citizen", "organisation")
+
+
+def _decided_by_police(request):
+    """Closed by an officer (not withdrawn by the applicant, not an instant report)."""
+    last = request.history[-1] if request.history else None
+    return last is not None and last.actor_role not in APPLICANT_ROLES
+
+
+def can_rate(request):
+    return request.closed_at is not None and request.rating is None and _decided_by_police(request)
+
+
 def rate(request, applicant, score, comment="", now=None):
     """The applicant rates a closed request once; "poor" opens a first appeal if one lies."""
     now = now or datetime.now(UTC)
@@ -224,6 +237,10 @@ def rate(request, applicant, score, comment="", now=None):
         raise AppealError({"comment": _l("At most 1000 characters.")})
     if request.closed_at is None:
         raise AppealError({"request": _l("Only a closed request can be rated.")}, status=409)
+    if not _decided_by_police(request):
+        raise AppealError(
+            {"request": _l("Only a request decided by the police can be rated.")}, status=409
+        )
     if request.rating is not None:
         raise AppealError({"request": _l("You have rated this request already.")}, status=409)
     if not claims.take(f"rating:{request.id}"):

@@ -15,6 +15,7 @@ from app.i18n import current_language
 from app.models import Claim, Notification, PoliceStation, ServiceRequest, State
 from app.services import (
     access,
+    appeals,
     catalogue,
     claims,
     notify,
@@ -273,6 +274,28 @@ def request_detail(req, user, language):
     body["editable"] = bool(
         not is_staff and catalogue.state_info(definition, req.status).get("editable_by_applicant")
     )
+    body["escalation_level"] = req.escalation_level or 0
+    body["escalations"] = [
+        {
+            "at": _iso(e.at),
+            "level": e.level,
+            "tier": e.tier,
+            "role": e.role,
+            "due_at": _iso(e.due_at),
+        }
+        for e in req.escalations
+    ]
+    body["paused"] = req.paused_at is not None
+    body["appeals"] = [appeal_json(a) for a in appeals.appeals_of(req).values()]
+    if not is_staff:
+        open_appeal = appeals.eligibility(req)
+        body["appeal_open"] = (
+            {"level": open_appeal[0], "grounds": open_appeal[1], "until": _iso(open_appeal[2])}
+            if open_appeal
+            else None
+        )
+        body["can_rate"] = appeals.can_rate(req)
+    body["rating"] = req.rating.score if req.rating else None
     if is_staff:
         body["applicant_name"] = req.applicant_name
         body["assigned_to"] = req.assigned_to.email if req.assigned_to else None
@@ -280,6 +303,20 @@ def request_detail(req, user, language):
             {"at": _iso(n.at), "by": n.author.email, "text": n.text} for n in req.notes
         ]
     return body
+
+
+def appeal_json(appeal):
+    return {
+        "number": appeal.number,
+        "level": appeal.level,
+        "grounds": appeal.grounds,
+        "status": appeal.status,
+        "authority_role": appeal.authority_role,
+        "filed_at": _iso(appeal.filed_at),
+        "due_at": _iso(appeal.due_at),
+        "decided_at": _iso(appeal.decided_at),
+        "decision": appeal.decision,
+    }
 
 
 def visible_request(number):
@@ -392,6 +429,47 @@ def transition(number):
     except workflow.WorkflowError as error:
         raise ApiError(error.status, {"action": _("This action is not allowed now.")}) from error
     return jsonify(request_detail(updated, current_user, current_language()))
+
+
+def _own_request(number):
+    """The caller's own request (appeals and ratings are the applicant's), else 404."""
+    found = visible_request(number)
+    if found.applicant.id != current_user.id:
+        abort(404)
+    return found
+
+
+@bp.post("/requests/<number>/appeals")
+@login_required
+def file_appeal(number):
+    found = _own_request(number)
+    text = json_body().get("text", "")
+    if not isinstance(text, str):
+        raise ApiError(400, {"text": _("Must be text.")})
+    try:
+        filed = appeals.file(found, current_user, text)
+    except appeals.AppealError as error:
+        raise ApiError(error.status, error.errors) from error
+    return jsonify(appeal_json(filed)), 201
+
+
+@bp.post("/requests/<number>/rating")
+@login_required
+def rate_request(number):
+    found = _own_request(number)
+    body = json_body()
+    score, comment = body.get("score"), body.get("comment", "")
+    if not isinstance(score, str):
+        raise ApiError(400, {"score": _("Choose good, average or poor.")})
+    if not isinstance(comment, str):
+        raise ApiError(400, {"comment": _("Must be text.")})
+    try:
+        rated, opened = appeals.rate(found, current_user, score, comment)
+    except appeals.AppealError as error:
+        raise ApiError(error.status, error.errors) from error
+    return jsonify(
+        {"rating": rated.rating.score, "appeal": appeal_json(opened) if opened else None}
+    ), 201
 
 
 @bp.put("/requests/<number>/data")

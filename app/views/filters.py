@@ -39,7 +39,39 @@ def local_datetime(value):
     return _ist(value).strftime("%d-%m-%Y %H:%M") + " " + _("IST") if value else ""
 
 
+def rating_label(score):
+    return {"good": _("Good"), "average": _("Average"), "poor": _("Poor")}.get(score, score)
+
+
+def appeal_grounds(grounds):
+    return {
+        "rejected": _("Request refused"),
+        "deadline_missed": _("Time limit missed"),
+        "poor_rating": _("Rated poor"),
+    }.get(grounds, grounds)
+
+
+def appeal_status(status):
+    return {"pending": _("Pending"), "allowed": _("Allowed"), "dismissed": _("Dismissed")}.get(
+        status, status
+    )
+
+
+def appeal_role(request, level):
+    """The role that hears an appeal of `level` on `request`."""
+    from app.services import appeals, service_types
+
+    return appeals.authority_role(service_types.definition_of(request), level)
+
+
 def init_filters(app):
+    from app.services.authorities import title_of
+
     app.add_template_filter(limit_text)
     app.add_template_filter(local_date)
     app.add_template_filter(local_datetime)
+    app.add_template_global(title_of, "authority_title")
+    app.add_template_global(rating_label)
+    app.add_template_global(appeal_role)
+    app.add_template_global(appeal_grounds)
+    app.add_template_global(appeal_status)

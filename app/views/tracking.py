@@ -18,8 +18,9 @@ from flask_security import auth_required
 
 from app.i18n import current_language
 from app.models import ServiceRequest
-from app.services import catalogue, forms, numbering, service_types, workflow
+from app.services import appeals, catalogue, forms, numbering, service_types, workflow
 from app.services import requests as request_service
+from app.services.appeals import AppealError
 
 from .transition_form import apply_posted_transition
 
@@ -53,7 +54,10 @@ def mine():
 @bp.get("/my/requests/<number>")
 @auth_required("session")
 def detail(number):
-    found = _mine(number)
+    return _detail_page(_mine(number))
+
+
+def _detail_page(found, errors=None, code=200):
     definition = service_types.definition_of(found)
     language = current_language()
     fields = [
@@ -70,7 +74,40 @@ def detail(number):
         actions=workflow.available_actions(found, current_user),
         submitted=request.args.get("submitted") == "1",
         status=request_service.public_status(found, language),
-    )
+        appeals=sorted(appeals.appeals_of(found).values(), key=lambda a: a.level),
+        appeal_open=appeals.eligibility(found),
+        can_rate=appeals.can_rate(found),
+        errors=errors or {},
+    ), code
+
+
+@bp.post("/my/requests/<number>/appeal")
+@auth_required("session")
+def appeal(number):
+    """File the first (or second) appeal the request allows now."""
+    found = _mine(number)
+    try:
+        filed = appeals.file(found, current_user, request.form.get("text", ""))
+    except AppealError as error:
+        return _detail_page(found, error.errors, error.status)
+    flash(_("Your appeal %(number)s has been filed.", number=filed.number), "success")
+    return redirect(url_for("tracking.detail", number=found.number))
+
+
+@bp.post("/my/requests/<number>/rating")
+@auth_required("session")
+def rate(number):
+    found = _mine(number)
+    try:
+        _rated, opened = appeals.rate(
+            found, current_user, request.form.get("score", ""), request.form.get("comment", "")
+        )
+    except AppealError as error:
+        return _detail_page(found, error.errors, error.status)
+    flash(_("Thank you for your rating."), "success")
+    if opened is not None:
+        flash(_("Your appeal %(number)s has been filed.", number=opened.number), "success")
+    return redirect(url_for("tracking.detail", number=found.number))
 
 
 @bp.get("/my/requests/<number>/acknowledgement.pdf")

@@ -16,6 +16,7 @@ from app.services import access
 from .base import SecuredView, has_permission
 from .catalogue import ServiceTypeView
 from .jurisdictions import VIEWS as JURISDICTION_VIEWS
+from .oversight import AppealsView, SeniorsView, SupervisionView
 from .requests import QueueView, RequestView
 from .staff import AuditEventView, OrganisationView, PostingView, RoleView, UserView
 
@@ -48,6 +49,13 @@ def init_admin(app):
         RequestView(
             ServiceRequest, name=_l("All requests"), category=requests_menu, endpoint="requests"
         )
+    )
+    admin.add_view(AppealsView(name=_l("Appeals"), category=requests_menu, endpoint="appeals"))
+    admin.add_view(
+        SupervisionView(name=_l("Supervision"), category=requests_menu, endpoint="supervision")
+    )
+    admin.add_view(
+        SeniorsView(name=_l("Senior citizens"), category=requests_menu, endpoint="seniors")
     )
     admin.add_view(
         ServiceTypeView(

@@ -1,0 +1,93 @@
+"""Figures for the supervisors' dashboard, within what the viewer may see.
+
+Overdue requests by station and service, the requests escalated up the chain, pending appeals,
+and, for requests closed in the last 90 days, the average disposal time against the charter
+limit. Every query goes through services.access.scoped.
+"""
+
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+
+from app.models import Appeal, PoliceStation, ServiceRequest
+
+from . import access
+
+WINDOW = timedelta(days=90)
+
+
+def _aware(value):
+    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def overdue_by_station(user, now):
+    """[(station code, service, count)], the largest first."""
+    rows = (
+        access.scoped(ServiceRequest.objects(closed_at=None, due_at__lt=now), user)
+        .filter(paused_at=None)
+        .only("station", "service")
+        .as_pymongo()
+    )
+    counts = Counter((row["station"], row["service"]) for row in rows)
+
+    codes = {s.id: s.code for s in PoliceStation.objects(id__in=list({k[0] for k in counts}))}
+    return sorted(
+        ((codes.get(station, "?"), service, n) for (station, service), n in counts.items()),
+        key=lambda row: (-row[2], row[0], row[1]),
+    )
+
+
+def escalated(user, limit=100):
+    """Open requests above the designated tier, the highest tier and oldest first."""
+    query = access.scoped(
+        ServiceRequest.objects(closed_at=None, escalation_level__gte=1), user
+    ).order_by("-escalation_level", "due_at")
+    return list(query.limit(limit))
+
+
+def pending_appeals(user, limit=100):
+    return list(access.scoped(Appeal.objects(status="pending"), user).order_by("due_at")[:limit])
+
+
+def first_deadline(request):
+    """The designated officer's deadline, even after escalations moved `due_at` on."""
+    if request.get("escalations"):
+        return _aware(request["escalations"][0].get("missed_due_at"))
+    return _aware(request.get("due_at"))
+
+
+def disposal(user, now):
+    """{service: {closed, average_days, within_limit}} over the last 90 days."""
+    rows = (
+        access.scoped(ServiceRequest.objects(closed_at__gte=now - WINDOW), user)
+        .filter(due_at__ne=None)
+        .only("service", "submitted_at", "closed_at", "due_at", "escalations")
+        .as_pymongo()
+    )
+    totals = defaultdict(lambda: {"closed": 0, "days": 0.0, "within_limit": 0})
+    for row in rows:
+        tally = totals[row["service"]]
+        closed, submitted = _aware(row["closed_at"]), _aware(row["submitted_at"])
+        tally["closed"] += 1
+        tally["days"] += (closed - submitted).total_seconds() / 86400
+        deadline = first_deadline(row)
+        if deadline is None or closed <= deadline:
+            tally["within_limit"] += 1
+    return {
+        service: {
+            "closed": t["closed"],
+            "average_days": round(t["days"] / t["closed"], 1),
+            "within_limit": t["within_limit"],
+        }
+        for service, t in totals.items()
+    }
+
+
+def summary(user, now=None):
+    now = now or datetime.now(UTC)
+    return {
+        "overdue": overdue_by_station(user, now),
+        "escalated": escalated(user),
+        "appeals": pending_appeals(user),
+        "disposal": disposal(user, now),
+        "now": now,
+    }

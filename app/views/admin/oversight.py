@@ -1,0 +1,180 @@
+"""Supervision in the admin: the dashboard, appeals to decide, and senior citizens' visits.
+
+Each view is permission-gated and jurisdiction-scoped; decisions and visits go through
+services.appeals and services.seniors, which check the officer's role again.
+"""
+
+from datetime import datetime, time
+
+from flask import abort, flash, redirect, request, send_file, url_for
+from flask_admin import BaseView, expose
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.i18n import current_language
+from app.models import Appeal, SeniorCitizen, Upload
+from app.services import access, appeals, dashboard, deadlines, seniors, service_types, uploads
+from app.services.sla import IST
+
+from .base import SecuredView
+
+
+def _service_names(language):
+    state = current_user.state
+    if state is None:
+        return {}
+    return {
+        s.code: (s.name_hi if language == "hi" else s.name_en)
+        for s in service_types.live_services(state)
+    }
+
+
+class SupervisionView(SecuredView, BaseView):
+    """Overdue work by station and service, escalations, appeals and disposal times."""
+
+    view_permission = "dashboard.view"
+
+    @expose("/")
+    def index(self):
+        figures = dashboard.summary(current_user)
+        limits = {}
+        for code in figures["disposal"]:
+            live = service_types.live(current_user.state, code) if current_user.state else None
+            sla = (live.definition.get("sla") or {}) if live else {}
+            limits[code] = sla.get("limit")
+        return self.render(
+            "admin/supervision.html",
+            figures=figures,
+            names=_service_names(current_language()),
+            limits=limits,
+            chain=lambda r: deadlines.chain(service_types.definition_of(r)),
+        )
+
+
+class AppealsView(SecuredView, BaseView):
+    """Appeals in the officer's jurisdiction; the authority decides them here."""
+
+    view_permission = "appeals.view"
+
+    def _get(self, key):
+        found = access.get_scoped(Appeal, current_user, key=key)
+        return found or abort(404)
+
+    @expose("/")
+    def index(self):
+        status = request.args.get("status", "pending", type=str)
+        query = access.scoped(Appeal.objects, current_user)
+        if status in ("pending", "allowed", "dismissed"):
+            query = query.filter(status=status)
+        rows = list(query.order_by("due_at").limit(200))
+        return self.render(
+            "admin/appeals.html",
+            rows=rows,
+            status=status,
+            names=_service_names(current_language()),
+            can_decide=lambda a: appeals.can_decide(a, current_user),
+        )
+
+    @expose("/<key>", methods=["GET", "POST"])
+    def details(self, key):
+        appeal = self._get(key)
+        errors, code = {}, 200
+        if request.method == "POST":
+            try:
+                appeals.decide(
+                    appeal,
+                    current_user,
+                    request.form.get("outcome", "", type=str),
+                    request.form.get("remark", "", type=str),
+                )
+            except appeals.AppealError as error:
+                errors, code = error.errors, error.status
+            else:
+                flash(_("The decision on appeal %(number)s is recorded.", number=appeal.number))
+                return redirect(url_for(".details", key=key))
+        page = self.render(
+            "admin/appeal_details.html",
+            appeal=appeal,
+            errors=errors,
+            may_decide=appeals.can_decide(appeal, current_user),
+            names=_service_names(current_language()),
+        )
+        return page, code
+
+
+class SeniorsView(SecuredView, BaseView):
+    """Registered senior citizens, the next visit due, and the beat officer's visit record."""
+
+    view_permission = "seniors.view"
+
+    def _get(self, senior_id):
+        from .fields import object_ids
+
+        ids = object_ids([senior_id])
+        found = access.get_scoped(SeniorCitizen, current_user, id=ids[0]) if ids else None
+        return found or abort(404)
+
+    @expose("/")
+    def index(self):
+        rows = list(
+            access.scoped(SeniorCitizen.objects(active=True), current_user)
+            .order_by("next_visit_due")
+            .limit(500)
+        )
+        return self.render("admin/seniors.html", rows=rows, now=datetime.now(IST))
+
+    @expose("/<senior_id>", methods=["GET", "POST"])
+    def details(self, senior_id):
+        senior = self._get(senior_id)
+        errors, code = {}, 200
+        if request.method == "POST":
+            try:
+                at = _visit_time(request.form.get("date", "", type=str))
+                photo = request.files.get("photo")
+                photo_id = None
+                if photo and photo.filename:
+                    photo_id = uploads.store(photo.stream, photo.filename, current_user).file_id
+                seniors.record_visit(
+                    senior, current_user, at, request.form.get("remarks", ""), photo_id
+                )
+            except uploads.UploadError:
+                errors, code = {"photo": _("Upload a JPEG or PNG photograph (up to 5 MB).")}, 400
+            except seniors.VisitError as error:
+                errors, code = error.errors, error.status
+            else:
+                flash(_("Visit recorded."))
+                return redirect(url_for(".details", senior_id=senior_id))
+        return self.render(
+            "admin/senior_details.html",
+            photo_url=lambda index: url_for(".photo", senior_id=senior_id, index=index),
+            senior=senior,
+            errors=errors,
+            may_record=seniors.can_record(current_user, senior),
+            today=datetime.now(IST).date().isoformat(),
+        ), code
+
+    @expose("/<senior_id>/photo/<int:index>")
+    def photo(self, senior_id, index):
+        senior = self._get(senior_id)
+        if not 0 <= index < len(senior.visits) or not senior.visits[index].photo_file_id:
+            abort(404)
+        file_id = senior.visits[index].photo_file_id
+        upload = Upload.objects(file_id=file_id).first()
+        try:
+            path = uploads.path_of(file_id)
+        except uploads.UploadError:
+            abort(404)
+        return send_file(path, mimetype=upload.mime if upload else "image/jpeg")
+
+
+def _visit_time(text):
+    """The visit's date from the form, at noon IST (the hour is not asked), or None.
+
+    A visit today counts from now, not noon, so a morning entry is not "in the future".
+    """
+    try:
+        day = datetime.strptime(text.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        return None
+    now = datetime.now(IST)
+    return now if day == now.date() else datetime.combine(day, time(12, 0), tzinfo=IST)
