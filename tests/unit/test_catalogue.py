@@ -50,6 +50,11 @@ def tenant():
         (lambda d: d.update(surprise=1), "surprise: is not a known part"),
         (lambda d: d["workflow"]["states"].update(orphan={"public": {"en": "x", "hi": "x"}}), "workflow.states.orphan: cannot be reached"),
         (lambda d: d["fields"][15].update(accept=["text/html"]), "'text/html' is not an accepted type"),
+        (lambda d: d["workflow"]["states"]["submitted"].update(rejection=True), "workflow.states.submitted.rejection: only a final state"),
+        (lambda d: d["workflow"]["states"]["verified"].update(pauses_clock=True), "workflow.states.verified.pauses_clock: a final state has no clock"),
+        (lambda d: d["workflow"]["states"]["verified"].update(enrols="pensioner"), "workflow.states.verified.enrols: must be one of"),
+        (lambda d: d["notifications"][0].update(to=["everyone"]), "notifications[0].to: must be one or more of"),
+        (lambda d: d["notifications"][0].update(on="approved"), "notifications[0].on: unknown event 'approved'"),
     ],
 )  # fmt: skip
 def test_a_bad_definition_is_refused_naming_the_field(change, expected):

@@ -52,3 +52,24 @@ def test_two_apps_do_not_share_an_admin(app):
         {"MONGODB_URI": app.config["MONGODB_URI"], "MONGODB_CLIENT": app.config["MONGODB_CLIENT"]},
     )
     assert other.extensions["admin"][0] is not app.extensions["admin"][0]
+
+
+@pytest.mark.parametrize(
+    "override, named",
+    [
+        ({"FAULT_NOTIFY_PAUSE_SECONDS": 5.0}, "FAULT_NOTIFY_PAUSE_SECONDS"),
+        ({"SMS_BACKEND": "http", "SMS_GATEWAY_URL": None}, "SMS_GATEWAY_URL"),
+    ],
+)
+def test_production_refuses_test_faults_and_a_gateway_without_an_address(
+    monkeypatch, override, named
+):
+    monkeypatch.setenv("MONGODB_URI", "mongodb://127.0.0.1:1/x")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    secrets = {
+        "SECRET_KEY": "x" * 40,
+        "SECURITY_PASSWORD_SALT": "y" * 40,
+        "SECURITY_TOTP_SECRETS": {"1": "z" * 40},
+    }
+    with pytest.raises(RuntimeError, match=named):
+        create_app("production", dict(secrets, **override))

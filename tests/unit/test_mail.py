@@ -112,3 +112,60 @@ def test_outbox_view_is_absent_in_production_like_config(app):
         },
     )
     assert other.test_client().get("/dev/outbox").status_code == 404
+
+
+class _Gateway:
+    """A loopback SMS gateway: records what it is sent, answers with a chosen status."""
+
+    def __init__(self, status):
+        import http.server
+        import json
+        import threading
+
+        received = self.received = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 — the stdlib's name
+                length = int(self.headers["Content-Length"])
+                received.append(
+                    (self.headers["Authorization"], json.loads(self.rfile.read(length)))
+                )
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/sms"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize("status, delivered", [(202, True), (500, False)])
+def test_sms_go_through_the_configured_gateway_and_failures_are_retried(
+    app, ctx, monkeypatch, status, delivered
+):
+    gateway = _Gateway(status)
+    monkeypatch.setitem(app.config, "SMS_BACKEND", "http")
+    monkeypatch.setitem(app.config, "SMS_GATEWAY_URL", gateway.url)
+    monkeypatch.setitem(app.config, "SMS_GATEWAY_TOKEN", "secret-token")
+    try:
+        message = OutboxMessage(
+            channel="sms", to="9876543210", subject="SMS", body_text="Hi"
+        ).save()
+        if delivered:
+            assert mail.deliver(str(message.id)).status == "sent"
+        else:
+            with pytest.raises(mail.DeliveryError):
+                mail.deliver(str(message.id))
+            assert message.reload().status == "queued" and message.last_error == "SmsError"
+        token, body = gateway.received[0]
+        assert token == "Bearer secret-token"
+        assert body == {"to": "+919876543210", "text": "Hi", "sender": "POLICE"}
+    finally:
+        gateway.close()

@@ -103,6 +103,9 @@ def test_the_supervision_dashboard_shows_overdue_and_escalated_work(catalogue_se
     assert "Overdue requests by police station and service" in page
     assert re.search(r"<td>HR-GGM-SEC29</td><td>[^<]+</td><td>1</td>", page)
     assert number in page
+    # The escalation notice reaches the supervisor and links to the admin page, not the portal's.
+    notices = auth.client.get("/notifications").get_data(as_text=True)
+    assert "escalated to you" in notices and "/admin/requests/details/?id=" in notices
     auth.logout()
     auth.login("officer.sector29")  # a station officer has no dashboard
     assert auth.client.get("/admin/supervision/").status_code == 403
