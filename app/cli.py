@@ -22,7 +22,9 @@ def init_cli(app):
             raise click.ClickException("Demo users with public passwords are refused here.")
         ensure_indexes()
         try:
-            counts = seed.seed_all(include_demo_users=include_demo)
+            counts = seed.seed_all(
+                include_demo_users=include_demo, include_demo_requests=include_demo
+            )
         except seed.SeedError as error:
             raise click.ClickException(str(error)) from error
         for name, created in counts.items():

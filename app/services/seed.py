@@ -211,8 +211,13 @@ def _demo_user(entry, email, source):
     return _validated(user, source, f"user {email}").save()
 
 
-def seed_all(include_demo_users, seed_dir=SEED_DIR, include_service_types=True):
-    """Load every seed file; returns {file: documents created}."""
+def seed_all(
+    include_demo_users, seed_dir=SEED_DIR, include_service_types=True, include_demo_requests=False
+):
+    """Load every seed file; returns {file: documents created}.
+
+    Demo requests need the catalogue and the demo users, so they come only with both.
+    """
     counts = {
         "roles.yaml": seed_roles(read("roles.yaml", seed_dir)),
         "jurisdictions.yaml": seed_jurisdictions(read("jurisdictions.yaml", seed_dir)),
@@ -223,6 +228,10 @@ def seed_all(include_demo_users, seed_dir=SEED_DIR, include_service_types=True):
         counts["service_types/"] = service_types.seed(os.path.join(seed_dir, "service_types"))
     if include_demo_users:
         counts["demo_users.yaml"] = seed_demo_users(read("demo_users.yaml", seed_dir))
+    if include_demo_requests and include_demo_users and include_service_types:
+        from . import demo_requests
+
+        counts["demo_requests.yaml"] = demo_requests.seed(read("demo_requests.yaml", seed_dir))
     return counts
 
 

@@ -29,6 +29,7 @@ NAME_LABELS = {
     "address": _l("Address"),
     "phone": _l("Phone"),
     "email": _l("Email"),
+    "senior_visit_days": _l("Senior citizen visits every (days)"),
     "helpline": _l("Helpline"),
     "date": _l("Date"),
     "pincodes": _l("PIN codes served"),
@@ -103,6 +104,7 @@ class PoliceStationView(ScopedModelView):
         "pincodes_text",
         "phone",
         "email",
+        "senior_visit_days",
     )
     form_extra_fields = {
         "pincodes_text": StringField(

@@ -1,0 +1,58 @@
+"""Demo requests for `make run`: the clock, escalations, appeals and senior visits on day one.
+
+Loaded from seed/demo_requests.yaml by `flask seed` in development (with the demo users), only
+while the demo applicant has no request yet, so re-seeding adds nothing. Every request goes
+through services.requests.submit and services.workflow.apply_transition at its past moment, as
+if people had done it then; uploads are tiny placeholder images and PDFs.
+"""
+
+import base64
+import io
+from datetime import UTC, datetime, timedelta
+
+from app.models import ServiceRequest, User
+
+from . import requests, uploads, workflow
+
+DEMO_DOMAIN = "@demo.police.example"
+# A 1×1 PNG and a one-page PDF, valid enough for the content sniffing of services.uploads.
+PLACEHOLDERS = {
+    "image/png": base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+    ),
+    "application/pdf": b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+}
+
+
+def _user(short):
+    return User.objects.get(email=short + DEMO_DOMAIN)
+
+
+def seed(data, now=None):
+    """Create the demo requests once; returns how many were created."""
+    now = now or datetime.now(UTC)
+    entries = data.get("requests") or []
+    if not entries:
+        return 0
+    applicants = {_user(e["by"]).id for e in entries}
+    if ServiceRequest.objects(applicant__in=list(applicants)).count():
+        return 0
+    for entry in entries:
+        applicant = _user(entry["by"])
+        submitted = now - timedelta(days=entry["days_ago"])
+        values = dict(entry["data"])
+        for field, mime in (entry.get("files") or {}).items():
+            stored = uploads.store(io.BytesIO(PLACEHOLDERS[mime]), f"{field}.demo", applicant)
+            values[field] = stored.file_id
+        request = requests.submit(
+            applicant, entry["service"], values, station_code=entry.get("station"), now=submitted
+        )
+        for step in entry.get("steps") or []:
+            request = workflow.apply_transition(
+                request,
+                step["action"],
+                _user(step["by"]),
+                remark=step.get("remark", ""),
+                now=submitted + timedelta(hours=step["hours"]),
+            )
+    return len(entries)

@@ -1,0 +1,93 @@
+"""Appeals and supervision in the browser: a refused request is appealed in Hindi, the
+supervisor allows it in the admin, and the supervision and senior-citizen pages pass axe-core."""
+
+import os
+from pathlib import Path
+
+import requests
+
+from app.services.catalogue import load_file
+from app.services.seed import demo_accounts
+from app.services.service_types import SERVICE_TYPES_DIR
+from tests.helpers.service_data import valid_data
+
+DEMO = {row["email"].split("@")[0]: row for row in demo_accounts()}
+
+
+def _api(base_url, who):
+    session = requests.Session()
+    account = DEMO[who]
+    response = session.post(
+        base_url + "/login?include_auth_token",
+        json={"email": account["email"], "password": account["password"]},
+        timeout=10,
+    )
+    token = response.json()["response"]["user"]["authentication_token"]
+    session.headers["Authentication-Token"] = token
+    return session
+
+
+def _refused_grievance(base_url):
+    """A grievance the district supervisor closed with reasons, made through the API."""
+    definition = load_file(Path(SERVICE_TYPES_DIR, "grievance.yaml"))
+    citizen = _api(base_url, "citizen")
+    created = citizen.post(
+        base_url + "/api/v1/requests",
+        json={
+            "service": "grievance",
+            "station": "HR-GGM-SEC29",
+            "data": valid_data(definition, None),
+        },
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    number = created.json()["number"]
+    acp = _api(base_url, "acp.gurugram")
+    for action, remark in (("take_up", ""), ("reject", "शिकायत पुलिस के अधिकार क्षेत्र में नहीं है।")):
+        done = acp.post(
+            f"{base_url}/api/v1/requests/{number}/transitions",
+            json={"action": action, "remark": remark},
+            timeout=10,
+        )
+        assert done.status_code == 200, done.text
+    return number
+
+
+def test_a_refused_grievance_is_appealed_in_hindi_and_decided_in_the_admin(tab_factory):
+    number = _refused_grievance(os.environ["LIVE_BASE_URL"].rstrip("/"))
+    citizen = tab_factory(viewport={"width": 390, "height": 844})  # a phone
+    citizen.csrf_form_login(DEMO["citizen"]["email"], DEMO["citizen"]["password"])
+    page = citizen.open(f"/my/requests/{number}")
+    page.click("form.language-switch button[value=hi]")
+    page.wait_for_load_state()
+    assert "प्रथम अपील" in page.inner_text("main")
+    citizen.check("50-appeal-offered-hi")
+    page.fill("#text-field", "मेरी शिकायत पर ठीक से विचार नहीं किया गया।")
+    page.click("form[action$='/appeal'] button[type=submit]")
+    page.wait_for_load_state()
+    assert f"{number}/A1" in page.inner_text("main")
+    citizen.check("51-appeal-filed-hi")
+
+    authority = tab_factory()
+    authority.csrf_form_login(DEMO["admin.haryana"]["email"], DEMO["admin.haryana"]["password"])
+    listing = authority.open("/admin/appeals/")
+    authority.check("52-admin-appeals")
+    listing.click(f"text={number}/A1")
+    listing.wait_for_load_state()
+    authority.check("53-admin-appeal-detail")
+    listing.check("#outcome-allowed")
+    listing.fill("#remark-field", "Reconsider: the grievance concerns a police officer's conduct.")
+    listing.click("form:has(#remark-field) button[type=submit]")
+    listing.wait_for_load_state()
+    assert "Allowed" in listing.inner_text("main")
+
+    supervision = authority.open("/admin/supervision/")
+    assert "Disposal in the last 90 days" in supervision.inner_text("main")
+    authority.check("54-admin-supervision")
+    authority.open("/admin/seniors/")
+    authority.check("55-admin-seniors")
+
+    page = citizen.open(f"/my/requests/{number}")
+    text = page.inner_text("main")
+    assert "स्वीकृत" in text and "Reconsider" in text
+    citizen.check("56-appeal-allowed-hi")
