@@ -7,11 +7,17 @@ from datetime import UTC, datetime
 
 import mongoengine as me
 
-__all__ = ["BaseDocument", "utcnow"]
+__all__ = ["BaseDocument", "utcnow", "as_utc"]
 
 
 def utcnow():
     return datetime.now(UTC)
+
+
+def as_utc(value):
+    """A stored datetime as an aware UTC one (mongomock, and pymongo without tz_aware, return
+    naive UTC datetimes; comparing those with aware ones raises). None stays None."""
+    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class BaseDocument(me.Document):

@@ -16,26 +16,19 @@ from mongoengine.errors import NotUniqueError
 from pymongo.errors import DuplicateKeyError
 
 from app.models import Appeal, ServiceRequest
+from app.models.base import as_utc
 from app.models.requests import HistoryEntry, Rating
 
 from . import access, claims, deadlines, events, service_types, workflow
+from .errors import FieldErrors
 
 __all__ = ["AppealError", "eligibility", "file", "decide", "rate", "flag_overdue"]
 
 RATINGS = ("good", "average", "poor")
 
 
-class AppealError(ValueError):
-    """Bad input or not allowed now; `errors` maps field names to messages; `status` for views."""
-
-    def __init__(self, errors, status=400):
-        super().__init__(errors)
-        self.errors = errors
-        self.status = status
-
-
-def _aware(value):
-    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+class AppealError(FieldErrors):
+    """An appeal or rating refused: bad input (400), not the caller's (403/404), too late (409)."""
 
 
 def _window():
@@ -56,8 +49,8 @@ def authority_role(definition, level):
 
 def _first_deadline(request):
     if request.escalations:
-        return _aware(request.escalations[0].missed_due_at)
-    return _aware(request.due_at) if request.escalation_level == 0 else None
+        return as_utc(request.escalations[0].missed_due_at)
+    return as_utc(request.due_at) if request.escalation_level == 0 else None
 
 
 def appeals_of(request):
@@ -75,19 +68,19 @@ def eligibility(request, now=None):
             return None
         info = _state_info(request, definition)
         if info.get("rejection") and request.closed_at:
-            closes = _aware(request.closed_at) + _window()
+            closes = as_utc(request.closed_at) + _window()
             return (1, "rejected", closes) if now <= closes else None
         missed = _first_deadline(request)
-        late = missed and (request.closed_at is None or _aware(request.closed_at) > missed)
+        late = missed and (request.closed_at is None or as_utc(request.closed_at) > missed)
         if late and missed < now <= missed + _window():
             return 1, "deadline_missed", missed + _window()
         return None
     if 2 in existing:
         return None
     if first.status == "dismissed" and first.decided_at:
-        start = _aware(first.decided_at)
-    elif first.status == "pending" and _aware(first.due_at) < now:
-        start = _aware(first.due_at)
+        start = as_utc(first.decided_at)
+    elif first.status == "pending" and as_utc(first.due_at) < now:
+        start = as_utc(first.due_at)
     else:
         return None
     closes = start + _window()

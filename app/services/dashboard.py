@@ -9,14 +9,11 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 
 from app.models import Appeal, PoliceStation, ServiceRequest
+from app.models.base import as_utc
 
 from . import access
 
 WINDOW = timedelta(days=90)
-
-
-def _aware(value):
-    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def overdue_by_station(user, now):
@@ -51,8 +48,8 @@ def pending_appeals(user, limit=100):
 def first_deadline(request):
     """The designated officer's deadline, even after escalations moved `due_at` on."""
     if request.get("escalations"):
-        return _aware(request["escalations"][0].get("missed_due_at"))
-    return _aware(request.get("due_at"))
+        return as_utc(request["escalations"][0].get("missed_due_at"))
+    return as_utc(request.get("due_at"))
 
 
 def disposal(user, now):
@@ -66,7 +63,7 @@ def disposal(user, now):
     totals = defaultdict(lambda: {"closed": 0, "days": 0.0, "within_limit": 0})
     for row in rows:
         tally = totals[row["service"]]
-        closed, submitted = _aware(row["closed_at"]), _aware(row["submitted_at"])
+        closed, submitted = as_utc(row["closed_at"]), as_utc(row["submitted_at"])
         tally["closed"] += 1
         tally["days"] += (closed - submitted).total_seconds() / 86400
         deadline = first_deadline(row)

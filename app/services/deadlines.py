@@ -16,6 +16,7 @@ Every function takes `now`, so unit tests drive the clock without waiting.
 from datetime import UTC, datetime
 
 from app.models import ServiceRequest
+from app.models.base import as_utc
 from app.models.requests import Escalation
 
 from . import claims, events, service_types, sla
@@ -65,12 +66,12 @@ def on_transition(request, definition, target, now):
         return {} if request.paused_at else {"set__paused_at": now}
     if request.paused_at is None:
         return {}
-    paused = now - _aware(request.paused_at)
+    paused = now - as_utc(request.paused_at)
     updates = {"set__paused_at": None}
     for name in ("due_at", "escalate_at", "warn_at"):
         value = getattr(request, name)
         if value is not None:
-            updates[f"set__{name}"] = _aware(value) + paused
+            updates[f"set__{name}"] = as_utc(value) + paused
     return updates
 
 
@@ -84,11 +85,6 @@ def restart(request, definition, now):
         "set__paused_at": None,
         "set__escalation_level": 0,
     }
-
-
-def _aware(value):
-    """mongo returns naive UTC datetimes; make them comparable with aware ones."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _window(now):
@@ -159,5 +155,5 @@ def is_overdue(request, now=None):
         request.due_at
         and request.closed_at is None
         and not request.paused_at
-        and _aware(request.due_at) < now
+        and as_utc(request.due_at) < now
     )

@@ -14,15 +14,12 @@ from mongoengine.errors import NotUniqueError
 from pymongo.errors import DuplicateKeyError
 
 from app.models import Notification, Posting, Role, ServiceRequest, ServiceType
+from app.models.base import as_utc
 
 from . import claims, mail
 from .sla import IST
 
 DIGEST_ROLES = {"sho": "station", "district_supervisor": "district"}
-
-
-def _aware(value):
-    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def counts(place_filter, now):
@@ -39,7 +36,7 @@ def counts(place_filter, now):
     for row in rows:
         tally = result.setdefault(row["service"], Counter())
         tally["open"] += 1
-        due = _aware(row.get("due_at"))
+        due = as_utc(row.get("due_at"))
         if due is None or row.get("paused_at"):
             continue
         if due < now:

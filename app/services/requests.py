@@ -15,18 +15,13 @@ from app.models import IdempotencyRecord, PoliceStation, ServiceRequest, State, 
 from app.models.requests import Attachment, DataVersion, HistoryEntry
 
 from . import catalogue, claims, deadlines, events, forms, numbering, service_types, sla
+from .errors import FieldErrors
 
 IST = forms.IST
 
 
-class SubmissionError(ValueError):
+class SubmissionError(FieldErrors):
     """Bad input; `errors` maps field names to messages."""
-
-    status = 400
-
-    def __init__(self, errors):
-        super().__init__(errors)
-        self.errors = errors
 
 
 class NotAllowed(PermissionError):

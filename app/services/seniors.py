@@ -13,24 +13,19 @@ from mongoengine.errors import NotUniqueError
 from pymongo.errors import DuplicateKeyError
 
 from app.models import SeniorCitizen, Upload
+from app.models.base import as_utc
 from app.models.seniors import SeniorVisit
 
 from . import access, claims, events
+from .errors import FieldErrors
 
 VISIT_ROLES = ("station_officer", "sho")
 # How far back a visit may be recorded (a beat officer back from leave enters last week's).
 BACKDATE_LIMIT = timedelta(days=30)
 
 
-class VisitError(ValueError):
-    def __init__(self, errors, status=400):
-        super().__init__(errors)
-        self.errors = errors
-        self.status = status
-
-
-def _aware(value):
-    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+class VisitError(FieldErrors):
+    """A visit refused: bad input (400), not the officer's station (403/404)."""
 
 
 def enrol(request, now=None):
@@ -69,9 +64,9 @@ def record_visit(senior, officer, at, remarks="", photo_file_id=None, now=None):
     errors = {}
     if not isinstance(at, datetime):
         errors["at"] = _l("Give the date of the visit.")
-    elif _aware(at) > now:
+    elif as_utc(at) > now:
         errors["at"] = _l("A visit cannot be in the future.")
-    elif _aware(at) < now - BACKDATE_LIMIT:
+    elif as_utc(at) < now - BACKDATE_LIMIT:
         errors["at"] = _l("A visit older than 30 days cannot be entered.")
     remarks = (remarks or "").strip()
     if len(remarks) > 1000:
@@ -82,12 +77,12 @@ def record_visit(senior, officer, at, remarks="", photo_file_id=None, now=None):
             errors["photo"] = _l("Upload a JPEG or PNG photograph first.")
     if errors:
         raise VisitError(errors)
-    at = _aware(at)
+    at = as_utc(at)
     visit = SeniorVisit(
         at=at, officer=officer, remarks=remarks or None, photo_file_id=photo_file_id or None
     )
     # A back-dated visit older than the current period never pulls the due date earlier.
-    next_due = max(at + timedelta(days=senior.visit_every_days), _aware(senior.next_visit_due))
+    next_due = max(at + timedelta(days=senior.visit_every_days), as_utc(senior.next_visit_due))
     SeniorCitizen.objects(id=senior.id).update_one(
         push__visits=visit, set__next_visit_due=next_due, set__updated_at=now
     )
@@ -98,8 +93,8 @@ def flag_missed_visits(now):
     """Escalate each visit past its due date to the station's SHO, once per due date."""
     flagged = 0
     for senior in SeniorCitizen.objects(active=True, next_visit_due__lte=now).limit(200):
-        due = _aware(senior.next_visit_due)
-        if _aware(senior.missed_notified_for) == due:
+        due = as_utc(senior.next_visit_due)
+        if as_utc(senior.missed_notified_for) == due:
             continue
         if claims.take(f"senior:{senior.id}:missed:{due.isoformat()}"):
             events.record(senior.request, "senior_visit_missed", due.toordinal(), now=now)

@@ -7,23 +7,14 @@ from pathlib import Path
 import requests
 
 from app.services.catalogue import load_file
-from app.services.seed import demo_accounts
 from app.services.service_types import SERVICE_TYPES_DIR
+from tests.helpers.live_api import DEMO, token_headers
 from tests.helpers.service_data import valid_data
-
-DEMO = {row["email"].split("@")[0]: row for row in demo_accounts()}
 
 
 def _api(base_url, who):
     session = requests.Session()
-    account = DEMO[who]
-    response = session.post(
-        base_url + "/login?include_auth_token",
-        json={"email": account["email"], "password": account["password"]},
-        timeout=10,
-    )
-    token = response.json()["response"]["user"]["authentication_token"]
-    session.headers["Authentication-Token"] = token
+    session.headers.update(token_headers(base_url, who))
     return session
 
 

@@ -16,24 +16,13 @@ from pathlib import Path
 import requests
 
 from app.services.catalogue import load_file
-from app.services.seed import demo_accounts
 from app.services.service_types import SERVICE_TYPES_DIR
+from tests.helpers.live_api import DEMO, token_headers
 from tests.helpers.service_data import valid_data
 
 from live import wait_for
 
-DEMO = {row["email"].split("@")[0]: row for row in demo_accounts()}
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _token(base_url, who):
-    account = DEMO[who]
-    response = requests.post(
-        base_url + "/login?include_auth_token",
-        json={"email": account["email"], "password": account["password"]},
-        timeout=10,
-    )
-    return {"Authentication-Token": response.json()["response"]["user"]["authentication_token"]}
 
 
 def one_minute_service():
@@ -97,7 +86,7 @@ def _uploader(base_url, headers):
 def test_an_untouched_request_climbs_the_chain_once_per_tier_with_two_beats(
     base_url, mongo, reset_rate_limits, tmp_path
 ):
-    admin = _token(base_url, "admin.haryana")
+    admin = token_headers(base_url, "admin.haryana")
     definition = one_minute_service()
     put = requests.put(
         base_url + "/api/v1/services/noise_check", headers=admin, json=definition, timeout=10
@@ -106,7 +95,7 @@ def test_an_untouched_request_climbs_the_chain_once_per_tier_with_two_beats(
 
     beat, log = _second_beat(tmp_path)
     try:
-        citizen = _token(base_url, "citizen")
+        citizen = token_headers(base_url, "citizen")
         numbers = []
         for _ in range(3):
             data = valid_data(definition, _uploader(base_url, citizen))

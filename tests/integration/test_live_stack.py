@@ -7,11 +7,9 @@ from pathlib import Path
 
 import requests
 
-from app.services.seed import demo_accounts
+from tests.helpers.live_api import DEMO, token_headers
 
 from live import wait_for
-
-DEMO = {row["email"].split("@")[0]: row for row in demo_accounts()}
 
 
 def test_healthz_reports_every_part_ok_with_a_worker(base_url):
@@ -113,16 +111,6 @@ def test_security_headers_come_through_gunicorn(base_url):
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
-def _token(base_url, who):
-    account = DEMO[who]
-    response = requests.post(
-        base_url + "/login?include_auth_token",
-        json={"email": account["email"], "password": account["password"]},
-        timeout=10,
-    )
-    return {"Authentication-Token": response.json()["response"]["user"]["authentication_token"]}
-
-
 def test_two_officers_acting_at_the_same_moment_one_gets_409(base_url, reset_rate_limits):
     """Real processes, real FerretDB: the compare-and-set lets exactly one of them through."""
     import threading
@@ -131,7 +119,7 @@ def test_two_officers_acting_at_the_same_moment_one_gets_409(base_url, reset_rat
     from app.services.service_types import SERVICE_TYPES_DIR
     from tests.helpers.service_data import BY_MIME, valid_data
 
-    citizen = _token(base_url, "citizen")
+    citizen = token_headers(base_url, "citizen")
 
     def upload(mime):
         files = {"file": ("f", BY_MIME[mime])}
@@ -149,7 +137,10 @@ def test_two_officers_acting_at_the_same_moment_one_gets_409(base_url, reset_rat
     )
     assert created.status_code == 201, created.text
     number = created.json()["number"]
-    officers = [_token(base_url, "officer.sector29"), _token(base_url, "sho.sector29")]
+    officers = [
+        token_headers(base_url, "officer.sector29"),
+        token_headers(base_url, "sho.sector29"),
+    ]
     for _round in range(3):
         # Both officers saw version 1. Whichever request reaches the compare-and-set second, or
         # loads the request after the first has written, is answered 409.
@@ -190,7 +181,7 @@ def test_a_submission_gives_the_applicant_an_in_app_notification_via_the_worker(
     from app.services.service_types import SERVICE_TYPES_DIR
     from tests.helpers.service_data import valid_data
 
-    citizen = _token(base_url, "citizen")
+    citizen = token_headers(base_url, "citizen")
     definition = load_file(Path(SERVICE_TYPES_DIR, "grievance.yaml"))
     created = requests.post(
         base_url + "/api/v1/requests",
