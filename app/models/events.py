@@ -18,6 +18,9 @@ class RequestEvent(me.Document):
     request = me.ReferenceField("ServiceRequest", required=True)
     event = me.StringField(required=True, max_length=40)
     seq = me.IntField(required=True)  # the request version, escalation level or appeal level
+    # What the notification must say even if the request moves on before it is sent: for a
+    # transition, the state reached and the remark.
+    detail = me.DictField()
     created_at = me.DateTimeField(default=utcnow, required=True)
     done_at = me.DateTimeField()
 

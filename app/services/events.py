@@ -31,14 +31,19 @@ def key_of(request_id, event, seq):
     return f"{request_id}:{event}:{seq}"
 
 
-def record(request, event, seq, now=None):
+def record(request, event, seq, now=None, detail=None):
     """Write the event (once) and queue its processing; returns the event's key."""
     if event not in EVENTS:
         raise ValueError(f"unknown request event {event!r}")
     key = key_of(request.id, event, seq)
     try:
         RequestEvent(
-            key=key, request=request, event=event, seq=seq, created_at=now or datetime.now(UTC)
+            key=key,
+            request=request,
+            event=event,
+            seq=seq,
+            detail=detail or {},
+            created_at=now or datetime.now(UTC),
         ).save(force_insert=True)
     except (NotUniqueError, DuplicateKeyError):
         pass  # recorded before; queue it again all the same, processing is idempotent
@@ -53,7 +58,9 @@ def process(key, now=None):
     event = RequestEvent.objects(key=key).first()
     if event is None or event.done_at is not None:
         return 0
-    created = notify.notify_request_event(str(event.request.id), event.event, event.seq)
+    created = notify.notify_request_event(
+        str(event.request.id), event.event, event.seq, event.detail or None
+    )
     RequestEvent.objects(key=key).update_one(set__done_at=now or datetime.now(UTC))
     return created
 

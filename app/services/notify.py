@@ -40,8 +40,9 @@ def _rules(definition, event):
 class Context:
     """What one event is about, loaded once for all its recipients."""
 
-    def __init__(self, request, definition, event, seq):
+    def __init__(self, request, definition, event, seq, detail=None):
         self.request, self.definition, self.event, self.seq = request, definition, event, seq
+        self.detail = detail or {}
         self.appeal = None
         if event.startswith("appeal_"):
             self.appeal = Appeal.objects(key=f"{request.id}:A{seq}").first()
@@ -87,10 +88,15 @@ def _text(ctx, audience, language):
     service = definition["name"].get(language) or definition["name"]["en"]
     args = {"number": request.number, "service": service}
     if event in ("submitted", "transition"):
-        info = catalogue.state_info(definition, request.status)
+        # The state this event reached, not the request's state by the time it is sent.
+        state = ctx.detail.get("to_state") or request.status
+        info = catalogue.state_info(definition, state)
         status = info["public"].get(language) or info["public"]["en"]
         text = _("Request %(number)s (%(service)s): %(status)s", status=status, **args)
-        remark = request.history[-1].remark if request.history else None
+        if "remark" in ctx.detail:
+            remark = ctx.detail["remark"]
+        else:
+            remark = request.history[-1].remark if request.history else None
         if remark:
             text += " " + _("Remark: %(remark)s", remark=remark)
         return text
@@ -175,13 +181,13 @@ def _subject(ctx):
     return _("Update on request %(number)s", number=ctx.request.number)
 
 
-def notify_request_event(request_id, event, seq):
+def notify_request_event(request_id, event, seq, detail=None):
     """Send what `event` asks for; returns how many messages were created now."""
     request = ServiceRequest.objects(id=request_id).first()
     if request is None:
         return 0
     definition = service_types.definition_of(request)
-    ctx = Context(request, definition, event, seq)
+    ctx = Context(request, definition, event, seq, detail)
     messages = []
     for rule in _rules(definition, event):
         wanted = rule.get("to", [])

@@ -172,7 +172,8 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
         raise StaleState(request.number)
     if info.get("enrols") == "senior_citizen":
         seniors.enrol(updated, now)
-    events.record(updated, "transition", updated.version, now=now)
+    detail = {"to_state": target, "remark": remark or None}
+    events.record(updated, "transition", updated.version, now=now, detail=detail)
     return updated
 
 

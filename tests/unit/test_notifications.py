@@ -66,3 +66,22 @@ def test_header_shows_the_unread_count(catalogue_seeded, client, auth):
     page = client.get("/").get_data(as_text=True)
     assert 'class="badge">1<span class="visually-hidden"> unread</span>' in page
     assert "Request HR-GRV-" in client.get("/notifications").get_data(as_text=True)
+
+
+def test_a_late_notification_tells_the_step_it_is_about_not_the_latest(catalogue_seeded, ctx):
+    """Events processed after the request moved on (a worker was down) still say their own step."""
+    from datetime import timedelta
+
+    from app.models import RequestEvent
+    from app.services import events
+    from tests.helpers.clock import MONDAY, act, submit_at, user
+
+    request = submit_at("tenant_verification", MONDAY)
+    request = act(request, "accept", "officer.sector29", MONDAY + timedelta(hours=1))
+    key = events.key_of(request.id, "transition", request.version)
+    act(request, "ask_documents", "officer.sector29", MONDAY + timedelta(hours=2), "Lease deed.")
+    Notification.objects(event="transition").delete()
+    RequestEvent.objects(key=key).update_one(set__done_at=None)
+    events.process(key)
+    [late] = Notification.objects(recipient=user("citizen").id, event="transition")
+    assert "Verification in progress" in late.text and "Lease deed." not in late.text
