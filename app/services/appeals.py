@@ -19,7 +19,7 @@ from app.models import Appeal, ServiceRequest
 from app.models.base import as_utc
 from app.models.requests import HistoryEntry, Rating
 
-from . import access, claims, deadlines, events, service_types, workflow
+from . import access, audit, claims, deadlines, events, service_types, workflow
 from .errors import FieldErrors
 
 __all__ = ["AppealError", "eligibility", "file", "decide", "rate", "flag_overdue"]
@@ -132,6 +132,9 @@ def _new_appeal(request, level, grounds, text, now):
         appeal.save(force_insert=True)
     except (NotUniqueError, DuplicateKeyError):
         return None
+    audit.record(
+        "appeal.file", actor=request.applicant, target=appeal, state=request.state, grounds=grounds
+    )
     events.record(request, "appeal_filed", level, now=now)
     return appeal
 
@@ -167,6 +170,7 @@ def decide(appeal, officer, outcome, remark, now=None):
         set__decision=remark,
         set__updated_at=now,
     )
+    audit.record("appeal.decide", actor=officer, target=appeal, state=appeal.state, outcome=outcome)
     request = appeal.request
     if outcome == "allowed":
         _reopen(request, officer, remark, now)
@@ -241,6 +245,7 @@ def rate(request, applicant, score, comment="", now=None):
     ServiceRequest.objects(id=request.id).update_one(
         set__rating=Rating(at=now, score=score, comment=comment or None)
     )
+    audit.record("request.rate", actor=applicant, target=request, state=request.state, score=score)
     request.reload()
     if score != "poor":
         return request, None

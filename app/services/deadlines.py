@@ -19,7 +19,7 @@ from app.models import ServiceRequest
 from app.models.base import as_utc
 from app.models.requests import Escalation
 
-from . import claims, events, service_types, sla
+from . import audit, claims, events, service_types, sla
 
 # A claim on a step is taken per five-minute window: if the claimant dies between its claim and
 # its write, the step is retried in the next window; the write's filter on the escalation level
@@ -127,6 +127,9 @@ def escalate(request, now):
     )
     if not changed:
         return False
+    audit.record(
+        "request.escalate", target=request, state=request.state, level=level + 1, role=tier["role"]
+    )
     events.record(request, "escalated", level + 1, now=now)
     return True
 

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from app.models import IdempotencyRecord, PoliceStation, ServiceRequest, State, Upload
 from app.models.requests import Attachment, DataVersion, HistoryEntry
 
-from . import catalogue, claims, deadlines, events, forms, numbering, service_types, sla
+from . import audit, catalogue, claims, deadlines, events, forms, numbering, service_types, sla
 from .errors import FieldErrors
 
 IST = forms.IST
@@ -186,6 +186,7 @@ def submit(user, service_code, data, station_code=None, idempotency_key=None, no
     if idempotency_key:
         remember_key(user, idempotency_key, body_hash(service_code, station_code, data), request)
     Upload.objects(file_id__in=[a.file_id for a in attachments]).update(set__attached_to=request)
+    audit.record("request.submit", actor=user, target=request, state=request.state)
     events.record(request, "submitted", request.version, now=now)
     return request
 

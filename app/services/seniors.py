@@ -16,7 +16,7 @@ from app.models import SeniorCitizen, Upload
 from app.models.base import as_utc
 from app.models.seniors import SeniorVisit
 
-from . import access, claims, events
+from . import access, audit, claims, events
 from .errors import FieldErrors
 
 VISIT_ROLES = ("station_officer", "sho")
@@ -86,6 +86,7 @@ def record_visit(senior, officer, at, remarks="", photo_file_id=None, now=None):
     SeniorCitizen.objects(id=senior.id).update_one(
         push__visits=visit, set__next_visit_due=next_due, set__updated_at=now
     )
+    audit.record("senior.visit", actor=officer, target=senior, state=senior.state)
     return senior.reload()
 
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from app.models import ServiceRequest
 from app.models.requests import HistoryEntry, InternalNote
 
-from . import access, catalogue, claims, deadlines, events, seniors, service_types
+from . import access, audit, catalogue, claims, deadlines, events, seniors, service_types
 from .catalogue import APPLICANT_ROLES
 
 __all__ = [
@@ -170,6 +170,15 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
     ).modify(new=True, **updates)
     if updated is None:
         raise StaleState(request.number)
+    audit.record(
+        "request.transition",
+        actor=actor,
+        target=updated,
+        state=updated.state,
+        step=action,
+        to=target,
+        version=updated.version,
+    )
     if info.get("enrols") == "senior_citizen":
         seniors.enrol(updated, now)
     detail = {"to_state": target, "remark": remark or None}

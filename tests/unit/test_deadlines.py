@@ -173,3 +173,13 @@ def test_an_event_whose_task_was_lost_is_found_and_processed_once(catalogue_seed
 def test_services_without_a_clock_never_escalate(catalogue_seeded, ctx):
     request = submit_at("lost_article", MONDAY)
     assert request.due_at is None and request.escalate_at is None and request.warn_at is None
+
+
+def test_every_step_of_the_clock_leaves_an_audit_event(catalogue_seeded, ctx):
+    from app.models import AuditEvent
+
+    request = submit_at("tenant_verification", MONDAY)
+    act(request, "accept", "officer.sector29", MONDAY + timedelta(hours=1))
+    sweep.run(request.due_at + timedelta(minutes=1))
+    actions = [e.action for e in AuditEvent.objects(object_id=str(request.id)).order_by("id")]
+    assert actions == ["request.submit", "request.transition", "request.escalate"]
