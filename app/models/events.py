@@ -23,6 +23,8 @@ class RequestEvent(me.Document):
     detail = me.DictField()
     created_at = me.DateTimeField(default=utcnow, required=True)
     done_at = me.DateTimeField()
+    # Last time the beat queued it again; a backlog is not re-queued every minute.
+    requeued_at = me.DateTimeField()
 
     meta = {"collection": "request_events", "indexes": [("done_at", "created_at")]}
 

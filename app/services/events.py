@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from mongoengine.errors import NotUniqueError
+from mongoengine.queryset.visitor import Q
 from pymongo.errors import DuplicateKeyError
 
 from app import signals
@@ -66,14 +67,23 @@ def process(key, now=None):
 
 
 def pending(now=None, older_than=None, limit=500):
-    """Keys of events still pending after `older_than` (their task was probably lost)."""
+    """Keys of events still pending after `older_than` (their task was probably lost), not
+    queued again within that time either; they are marked as queued again now."""
     now = now or datetime.now(UTC)
     if older_than is None:
         older_than = timedelta(seconds=current_app.config["EVENT_REQUEUE_AFTER_SECONDS"])
-    return [
+    since = now - older_than
+    keys = [
         row["_id"]
-        for row in RequestEvent.objects(done_at=None, created_at__lte=now - older_than)
+        for row in RequestEvent.objects(
+            Q(done_at=None)
+            & Q(created_at__lte=since)
+            & (Q(requeued_at=None) | Q(requeued_at__lte=since))
+        )
         .only("key")
         .limit(limit)
         .as_pymongo()
     ]
+    if keys:
+        RequestEvent.objects(key__in=keys).update(set__requeued_at=now)
+    return keys
