@@ -11,7 +11,12 @@ from app.services import seed
 def init_cli(app):
     @app.cli.command("seed")
     @click.option("--demo/--no-demo", default=None, help="Also seed demo users (default: config).")
-    def seed_command(demo):
+    @click.option(
+        "--demo-requests/--no-demo-requests",
+        default=True,
+        help="With the demo users, also their demo requests (default: yes).",
+    )
+    def seed_command(demo, demo_requests):
         """Create roles, jurisdictions and (in development) demo users. Safe to re-run."""
         include_demo = app.config["SEED_DEMO_USERS"] if demo is None else demo
         if (
@@ -23,7 +28,8 @@ def init_cli(app):
         ensure_indexes()
         try:
             counts = seed.seed_all(
-                include_demo_users=include_demo, include_demo_requests=include_demo
+                include_demo_users=include_demo,
+                include_demo_requests=include_demo and demo_requests,
             )
         except seed.SeedError as error:
             raise click.ClickException(str(error)) from error

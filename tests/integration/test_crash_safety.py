@@ -136,7 +136,7 @@ class CrashStack:
 
     def seed(self):
         result = subprocess.run(  # noqa: S603 — fixed arguments
-            [str(BIN / "flask"), "--app", "app", "seed"],
+            [str(BIN / "flask"), "--app", "app", "seed", "--no-demo-requests"],
             cwd=ROOT,
             env=self.env,
             capture_output=True,
