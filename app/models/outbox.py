@@ -22,6 +22,9 @@ class OutboxMessage(me.Document):
     created_at = me.DateTimeField(default=utcnow, required=True)
     channel = me.StringField(default="email", choices=("email", "sms"))
     template = me.StringField(max_length=80)
+    # A notification's key "<request>:<event>:v<seq>:<user>:<channel>" (claimed in
+    # services.claims before this message was written, so there is one message per key).
+    key = me.StringField(max_length=200)
     to = me.StringField(required=True, max_length=255)
     subject = me.StringField(required=True, max_length=255)
     body_text = me.StringField()
@@ -32,7 +35,7 @@ class OutboxMessage(me.Document):
     claimed_at = me.DateTimeField()
     sent_at = me.DateTimeField()
 
-    meta = {"collection": "outbox", "indexes": ["-created_at", ("status", "created_at")]}
+    meta = {"collection": "outbox", "indexes": ["-created_at", ("status", "created_at"), "key"]}
 
     def __str__(self):
         return f"{self.channel} {self.template or ''} {self.status}"

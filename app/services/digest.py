@@ -127,5 +127,11 @@ def send_daily(now=None):
         except (NotUniqueError, DuplicateKeyError):
             pass
         if user.email and claims.take(f"notify:{key}:email"):
-            mail.queue_email(to=user.email, subject=subject, body_text=text, template="digest")
+            mail.queue_email(
+                to=user.email,
+                subject=subject,
+                body_text=text,
+                template="digest",
+                key=f"{key}:email",
+            )
     return sent

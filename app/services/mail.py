@@ -25,18 +25,24 @@ class DeliveryError(Exception):
     """The mail server refused or could not be reached; the task retries."""
 
 
-def queue_email(*, to, subject, body_text, body_html=None, template=None):
+def queue_email(*, to, subject, body_text, body_html=None, template=None, key=None):
+    """`key` names the (event, recipient, channel) a notification is for; the caller claimed it."""
     message = OutboxMessage(
-        to=to, subject=subject, body_text=body_text, body_html=body_html, template=template
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        template=template,
+        key=key,
     ).save()
     signals.email_queued.send(current_app._get_current_object(), message_id=str(message.id))
     return message
 
 
-def queue_sms(*, to, body_text):
+def queue_sms(*, to, body_text, key=None):
     """An SMS, delivered through services.sms's gateway (in development: kept in the outbox)."""
     message = OutboxMessage(
-        channel="sms", to=to, subject="SMS", body_text=body_text, template="sms"
+        channel="sms", to=to, subject="SMS", body_text=body_text, template="sms", key=key
     ).save()
     signals.email_queued.send(current_app._get_current_object(), message_id=str(message.id))
     return message

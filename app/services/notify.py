@@ -238,11 +238,11 @@ def _send(channel, key, user, request, event, text, subject):
         return 0
     if channel == "email" and user.email:
         mail.queue_email(
-            to=user.email, subject=subject, body_text=text, template=f"request_{event}"
+            to=user.email, subject=subject, body_text=text, template=f"request_{event}", key=key
         )
         return 1
     if channel == "sms" and user.mobile:
-        mail.queue_sms(to=user.mobile, body_text=text[:320])
+        mail.queue_sms(to=user.mobile, body_text=text[:320], key=key)
         return 1
     return 0
 

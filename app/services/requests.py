@@ -187,7 +187,8 @@ def submit(user, service_code, data, station_code=None, idempotency_key=None, no
         remember_key(user, idempotency_key, body_hash(service_code, station_code, data), request)
     Upload.objects(file_id__in=[a.file_id for a in attachments]).update(set__attached_to=request)
     audit.record("request.submit", actor=user, target=request, state=request.state)
-    events.record(request, "submitted", request.version, now=now)
+    detail = {"to_state": initial, "remark": None}  # what it said on submission, if sent late
+    events.record(request, "submitted", request.version, now=now, detail=detail)
     return request
 
 

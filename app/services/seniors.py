@@ -36,7 +36,12 @@ def enrol(request, now=None):
     senior = SeniorCitizen(
         request=request,
         number=request.number,
-        name=(request.applicant_name or request.applicant.display_name)[:120],
+        # The senior may be registered by a relative: the form's name, else the account's.
+        name=str(
+            request.data.get("full_name")
+            or request.applicant_name
+            or request.applicant.display_name
+        )[:120],
         state=request.state,
         district=request.district,
         station=station,

@@ -133,6 +133,7 @@ def _registered_senior():
 
 def test_a_registered_senior_gets_visits_on_the_stations_schedule(catalogue_seeded, ctx):
     senior = _registered_senior()
+    assert senior.name == "Test value"  # the form's full_name, not the account holder's name
     assert senior.visit_every_days == 7
     assert senior.next_visit_due == MONDAY + timedelta(hours=2, days=7)
     visit_at = MONDAY + timedelta(days=6)

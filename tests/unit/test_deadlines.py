@@ -69,7 +69,8 @@ def test_a_missed_deadline_escalates_up_the_chain_and_notifies_each_tier(catalog
     assert supervisor.count() == 1 and "escalated to you" in supervisor.first().text
     applicant = _notified("citizen", "escalated")
     assert applicant.count() == 1 and "appeal" in applicant.first().text
-    assert OutboxMessage.objects(to=user("acp.gurugram").email).count() == 1
+    [email] = OutboxMessage.objects(to=user("acp.gurugram").email)
+    assert email.key == f"{request.id}:escalated:v1:{user('acp.gurugram').id}:email"
     assert sweep.run(at)["escalated"] == 0  # the same minute again: once only
 
     at2 = request.due_at + timedelta(minutes=1)

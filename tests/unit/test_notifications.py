@@ -77,11 +77,15 @@ def test_a_late_notification_tells_the_step_it_is_about_not_the_latest(catalogue
     from tests.helpers.clock import MONDAY, act, submit_at, user
 
     request = submit_at("tenant_verification", MONDAY)
+    submitted = events.key_of(request.id, "submitted", request.version)
     request = act(request, "accept", "officer.sector29", MONDAY + timedelta(hours=1))
     key = events.key_of(request.id, "transition", request.version)
     act(request, "ask_documents", "officer.sector29", MONDAY + timedelta(hours=2), "Lease deed.")
-    Notification.objects(event="transition").delete()
-    RequestEvent.objects(key=key).update_one(set__done_at=None)
+    Notification.objects.delete()
+    RequestEvent.objects(key__in=[key, submitted]).update(set__done_at=None)
     events.process(key)
+    events.process(submitted)
     [late] = Notification.objects(recipient=user("citizen").id, event="transition")
     assert "Verification in progress" in late.text and "Lease deed." not in late.text
+    [first] = Notification.objects(recipient=user("citizen").id, event="submitted")
+    assert "Received at the police station" in first.text and "Lease deed." not in first.text
