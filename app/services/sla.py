@@ -1,8 +1,8 @@
 """Citizens Charter clocks: when a limit expressed in the definition runs out.
 
 Working days skip the state's weekly off days and holidays; a working-day deadline falls at the
-end of the last working day (23:59 IST). Paused states (e.g. awaiting documents) are handled by
-the deadline sweeps of the escalation work, which shift due_at by the time spent paused.
+end of the last working day (23:59 IST). Pausing, resuming and escalating the clock is
+services.deadlines' job; this module only does the calendar arithmetic.
 """
 
 from datetime import datetime, time, timedelta
