@@ -2,14 +2,10 @@
 supervisor allows it in the admin, and the supervision and senior-citizen pages pass axe-core."""
 
 import os
-from pathlib import Path
 
 import requests
 
-from app.services.catalogue import load_file
-from app.services.service_types import SERVICE_TYPES_DIR
-from tests.helpers.live_api import DEMO, token_headers
-from tests.helpers.service_data import valid_data
+from tests.helpers.live_api import DEMO, submit_grievance, token_headers
 
 
 def _api(base_url, who):
@@ -20,19 +16,7 @@ def _api(base_url, who):
 
 def _refused_grievance(base_url):
     """A grievance the district supervisor closed with reasons, made through the API."""
-    definition = load_file(Path(SERVICE_TYPES_DIR, "grievance.yaml"))
-    citizen = _api(base_url, "citizen")
-    created = citizen.post(
-        base_url + "/api/v1/requests",
-        json={
-            "service": "grievance",
-            "station": "HR-GGM-SEC29",
-            "data": valid_data(definition, None),
-        },
-        timeout=10,
-    )
-    assert created.status_code == 201, created.text
-    number = created.json()["number"]
+    number = submit_grievance(base_url, token_headers(base_url, "citizen"))
     acp = _api(base_url, "acp.gurugram")
     for action, remark in (("take_up", ""), ("reject", "शिकायत पुलिस के अधिकार क्षेत्र में नहीं है।")):
         done = acp.post(

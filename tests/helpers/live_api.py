@@ -16,3 +16,26 @@ def token_headers(base_url, who):
         timeout=10,
     )
     return {"Authentication-Token": response.json()["response"]["user"]["authentication_token"]}
+
+
+def submit_grievance(base_url, headers):
+    """A valid grievance at Sector 29 submitted through the API; returns its number."""
+    from pathlib import Path
+
+    from app.services.catalogue import load_file
+    from app.services.service_types import SERVICE_TYPES_DIR
+    from tests.helpers.service_data import valid_data
+
+    definition = load_file(Path(SERVICE_TYPES_DIR, "grievance.yaml"))
+    created = requests.post(
+        base_url + "/api/v1/requests",
+        headers=headers,
+        json={
+            "service": "grievance",
+            "station": "HR-GGM-SEC29",
+            "data": valid_data(definition, None),
+        },
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    return created.json()["number"]

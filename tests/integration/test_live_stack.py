@@ -7,7 +7,7 @@ from pathlib import Path
 
 import requests
 
-from tests.helpers.live_api import DEMO, token_headers
+from tests.helpers.live_api import DEMO, submit_grievance, token_headers
 
 from live import wait_for
 
@@ -177,24 +177,8 @@ def test_a_submission_gives_the_applicant_an_in_app_notification_via_the_worker(
     base_url, mongo, reset_rate_limits
 ):
     """The web process saves the request; the Celery worker process writes the notification."""
-    from app.services.catalogue import load_file
-    from app.services.service_types import SERVICE_TYPES_DIR
-    from tests.helpers.service_data import valid_data
-
     citizen = token_headers(base_url, "citizen")
-    definition = load_file(Path(SERVICE_TYPES_DIR, "grievance.yaml"))
-    created = requests.post(
-        base_url + "/api/v1/requests",
-        headers=citizen,
-        json={
-            "service": "grievance",
-            "station": "HR-GGM-SEC29",
-            "data": valid_data(definition, None),
-        },
-        timeout=10,
-    )
-    assert created.status_code == 201, created.text
-    number = created.json()["number"]
+    number = submit_grievance(base_url, citizen)
     found = wait_for(lambda: mongo.notifications.find_one({"number": number}), timeout=30)
     assert found is not None and number in found["text"]
     listed = requests.get(base_url + "/api/v1/notifications", headers=citizen, timeout=10).json()
