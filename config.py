@@ -99,6 +99,9 @@ class Config:
     SECURITY_POST_LOGOUT_VIEW = "portal.index"
     SECURITY_POST_REGISTER_VIEW = "portal.registered"
     SECURITY_LOGOUT_METHODS = ["POST"]  # logout by GET is a CSRF target
+    # Flask-Security's re-authentication page would take /verify, the public address printed
+    # under every certificate's QR code.
+    SECURITY_VERIFY_URL = "/reauthenticate"
     SECURITY_DEFAULT_REMEMBER_ME = False
     SECURITY_I18N_DOMAIN = "flask_security"
     SECURITY_TWO_FACTOR = True
@@ -137,6 +140,11 @@ class Config:
     SMS_GATEWAY_URL = _env("SMS_GATEWAY_URL")
     SMS_GATEWAY_TOKEN = _env("SMS_GATEWAY_TOKEN")
     SMS_SENDER_ID = _env("SMS_SENDER_ID", "POLICE")
+
+    # Issued documents are signed with Ed25519: the base64 of a 32-byte seed. Unset outside
+    # production, a key is derived from SECRET_KEY (so development documents verify across
+    # restarts); production refuses to start without one.
+    DOCUMENT_SIGNING_KEY = _env("DOCUMENT_SIGNING_KEY")
 
     # Deadlines: events whose notification task has not run after this are queued again.
     EVENT_REQUEUE_AFTER_SECONDS = int(_env("EVENT_REQUEUE_AFTER_SECONDS", "120"))
@@ -194,6 +202,8 @@ class ProductionConfig(Config):
             problems.append("SECURITY_PASSWORD_SALT is unset or the published default")
         if DEFAULT_TOTP_SECRET in settings.get("SECURITY_TOTP_SECRETS", {}).values():
             problems.append("TOTP_SECRET is unset or the published default")
+        if not settings.get("DOCUMENT_SIGNING_KEY"):
+            problems.append("DOCUMENT_SIGNING_KEY is not set (certificates cannot be signed)")
         if settings.get("FAULT_NOTIFY_PAUSE_SECONDS"):
             problems.append("FAULT_NOTIFY_PAUSE_SECONDS is a test fault and must be 0")
         if settings.get("SMS_BACKEND") == "http" and not settings.get("SMS_GATEWAY_URL"):

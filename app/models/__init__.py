@@ -5,6 +5,7 @@ from .appeals import Appeal
 from .audit import AuditEvent
 from .catalogue import ServiceType, ServiceTypeVersion
 from .claims import Claim
+from .documents import IssuedDocument
 from .events import RequestEvent
 from .jurisdictions import District, Holiday, PoliceStation, State
 from .notifications import Notification
@@ -14,6 +15,7 @@ from .seniors import SeniorCitizen
 from .uploads import Upload
 
 __all__ = [
+    "IssuedDocument",
     "Appeal",
     "RequestEvent",
     "SeniorCitizen",
@@ -60,4 +62,5 @@ ALL_DOCUMENTS = (
     RequestEvent,
     Appeal,
     SeniorCitizen,
+    IssuedDocument,
 )

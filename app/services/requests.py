@@ -14,7 +14,18 @@ from flask_babel import lazy_gettext as _l
 from app.models import IdempotencyRecord, PoliceStation, ServiceRequest, State, Upload
 from app.models.requests import Attachment, DataVersion, HistoryEntry
 
-from . import audit, catalogue, claims, deadlines, events, forms, numbering, service_types, sla
+from . import (
+    audit,
+    catalogue,
+    claims,
+    deadlines,
+    documents,
+    events,
+    forms,
+    numbering,
+    service_types,
+    sla,
+)
 from .errors import FieldErrors
 
 IST = forms.IST
@@ -187,6 +198,8 @@ def submit(user, service_code, data, station_code=None, idempotency_key=None, no
         remember_key(user, idempotency_key, body_hash(service_code, station_code, data), request)
     Upload.objects(file_id__in=[a.file_id for a in attachments]).update(set__attached_to=request)
     audit.record("request.submit", actor=user, target=request, state=request.state)
+    if info.get("final") and info.get("issues"):  # an instant service, e.g. a lost-article report
+        documents.issue(request, info["issues"], now)
     detail = {"to_state": initial, "remark": None}  # what it said on submission, if sent late
     events.record(request, "submitted", request.version, now=now, detail=detail)
     return request

@@ -13,7 +13,17 @@ from datetime import UTC, datetime
 from app.models import ServiceRequest
 from app.models.requests import HistoryEntry, InternalNote
 
-from . import access, audit, catalogue, claims, deadlines, events, seniors, service_types
+from . import (
+    access,
+    audit,
+    catalogue,
+    claims,
+    deadlines,
+    documents,
+    events,
+    seniors,
+    service_types,
+)
 from .catalogue import APPLICANT_ROLES
 
 __all__ = [
@@ -179,6 +189,8 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
         to=target,
         version=updated.version,
     )
+    if info.get("issues"):
+        documents.issue(updated, info["issues"], now)
     if info.get("enrols") == "senior_citizen":
         seniors.enrol(updated, now)
     detail = {"to_state": target, "remark": remark or None}

@@ -75,3 +75,6 @@ def init_filters(app):
     app.add_template_global(appeal_role)
     app.add_template_global(appeal_grounds)
     app.add_template_global(appeal_status)
+    from app.services.documents import display_code
+
+    app.add_template_global(display_code)

@@ -17,7 +17,7 @@ from flask_login import current_user
 from flask_security import auth_required
 
 from app.i18n import current_language
-from app.models import ServiceRequest
+from app.models import IssuedDocument, ServiceRequest
 from app.services import appeals, catalogue, forms, numbering, service_types, workflow
 from app.services import requests as request_service
 from app.services.appeals import AppealError
@@ -75,6 +75,7 @@ def _detail_page(found, errors=None, code=200):
         submitted=request.args.get("submitted") == "1",
         status=request_service.public_status(found, language),
         appeals=sorted(appeals.appeals_of(found).values(), key=lambda a: a.level),
+        documents=list(IssuedDocument.objects(request=found.id)),
         appeal_open=appeals.eligibility(found),
         can_rate=appeals.can_rate(found),
         errors=errors or {},
@@ -121,6 +122,23 @@ def acknowledgement(number):
     response = make_response(pdf.acknowledgement_pdf(found, status_url))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{found.number}.pdf"'
+    return response
+
+
+@bp.get("/my/requests/<number>/documents/<code>.pdf")
+@auth_required("session")
+def document_pdf(number, code):
+    """A certificate, letter or card of the caller's request, with its verification QR code."""
+    from app.services import documents
+
+    from .verify import verify_url
+
+    found = _mine(number)
+    document = IssuedDocument.objects(code=code, request=found.id).first() or abort(404)
+    response = make_response(documents.pdf_bytes(document, verify_url(document.code)))
+    response.headers["Content-Type"] = "application/pdf"
+    filename = f"{found.number}-{document.kind}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -1,6 +1,7 @@
 """A request's whole life in the browser: applied for in Hindi, approved in the admin."""
 
 import re
+from pathlib import Path
 
 from app.services.seed import demo_accounts
 from tests.helpers.service_data import PDF, PNG
@@ -82,3 +83,24 @@ def test_tenant_verification_in_hindi_approved_by_officers_in_the_admin(tab_fact
         "main"
     )
     public.check("46-track-public")
+
+    # The certificate: downloaded by the citizen, its QR address opens a page that says it is
+    # genuine; a tampered copy uploaded for checking is not recognised.
+    with status.expect_download() as download:
+        status.click("a[href$='.pdf'][href*='/documents/']")
+    certificate = Path(download.value.path()).read_bytes()
+    assert certificate.startswith(b"%PDF")
+    code = status.inner_text("a.verification-code")
+    verify = tab_factory()
+    page = verify.open(f"/verify/{code}")
+    assert "Genuine and current" in page.inner_text("main")
+    verify.check("47-certificate-genuine")
+    page = verify.open("/verify")
+    page.set_input_files(
+        "#file",
+        files=[{"name": "c.pdf", "mimeType": "application/pdf", "buffer": certificate + b"\n%x"}],
+    )
+    page.click("form[enctype] button[type=submit]")
+    page.wait_for_load_state()
+    assert "Not recognised" in page.inner_text("main")
+    verify.check("48-certificate-tampered")

@@ -39,6 +39,7 @@ def test_production_starts_with_real_secrets(monkeypatch):
             "SECRET_KEY": "x" * 40,
             "SECURITY_PASSWORD_SALT": "y" * 40,
             "SECURITY_TOTP_SECRETS": {"1": "z" * 40},
+            "DOCUMENT_SIGNING_KEY": "A" * 43 + "=",
         },
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
@@ -59,6 +60,7 @@ def test_two_apps_do_not_share_an_admin(app):
     [
         ({"FAULT_NOTIFY_PAUSE_SECONDS": 5.0}, "FAULT_NOTIFY_PAUSE_SECONDS"),
         ({"SMS_BACKEND": "http", "SMS_GATEWAY_URL": None}, "SMS_GATEWAY_URL"),
+        ({"DOCUMENT_SIGNING_KEY": None}, "DOCUMENT_SIGNING_KEY"),
     ],
 )
 def test_production_refuses_test_faults_and_a_gateway_without_an_address(
@@ -70,6 +72,7 @@ def test_production_refuses_test_faults_and_a_gateway_without_an_address(
         "SECRET_KEY": "x" * 40,
         "SECURITY_PASSWORD_SALT": "y" * 40,
         "SECURITY_TOTP_SECRETS": {"1": "z" * 40},
+        "DOCUMENT_SIGNING_KEY": "A" * 43 + "=",
     }
     with pytest.raises(RuntimeError, match=named):
         create_app("production", dict(secrets, **override))

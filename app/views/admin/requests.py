@@ -13,8 +13,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.i18n import current_language
-from app.models import Posting, Role, ServiceRequest, User
-from app.services import access, catalogue, forms, service_types, uploads, workflow
+from app.models import IssuedDocument, Posting, Role, ServiceRequest, User
+from app.services import access, catalogue, documents, forms, service_types, uploads, workflow
 
 from ..transition_form import apply_posted_transition
 from .base import ReadOnlyModelView, SecuredView, localized_name
@@ -152,6 +152,8 @@ class RequestView(ReadOnlyModelView):
             postings = Posting.objects(station=model.station.id, role=role, active=True).limit(100)
             officers = [p.user for p in postings if p.user.active]
         return {
+            "documents": list(IssuedDocument.objects(request=model.id)),
+            "may_revoke": current_user.has_permission("requests.approve"),
             "definition": definition,
             "fields": fields,
             "info": catalogue.state_info(definition, model.status),
@@ -188,6 +190,18 @@ class RequestView(ReadOnlyModelView):
             flash(_("This officer cannot be assigned to this request."), "error")
         else:
             flash(_("Enquiry officer assigned."), "success")
+        return redirect(url_for(".details_view", id=request_id))
+
+    @expose("/revoke/<request_id>/<code>", methods=["POST"])
+    def revoke(self, request_id, code):
+        model = self.get_one(request_id)
+        document = IssuedDocument.objects(code=code, request=model.id).first() or abort(404)
+        try:
+            documents.revoke(document, current_user, request.form.get("reason", "", type=str))
+        except documents.DocumentError as error:
+            flash(" ".join(str(m) for m in error.errors.values()), "error")
+        else:
+            flash(_("Document revoked. Its verification page now says so."), "success")
         return redirect(url_for(".details_view", id=request_id))
 
     @expose("/file/<request_id>/<field>")

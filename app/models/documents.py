@@ -1,0 +1,48 @@
+"""Documents the portal issues (certificates, letters, cards), verifiable by their short code.
+
+`statements` is exactly what the document says and what the public verification page shows;
+`signature` is an Ed25519 signature over them (services.documents), so a record altered in the
+database fails its check. The PDF is rendered once, on first download, and its SHA-256 kept, so a
+PDF someone uploads for checking is recognised byte for byte or not at all.
+"""
+
+import mongoengine as me
+
+from .base import utcnow
+
+__all__ = ["IssuedDocument"]
+
+
+class IssuedDocument(me.Document):
+    code = me.StringField(primary_key=True, max_length=12)  # shown as XXXX-XXXX-XXXX
+    request_kind = me.StringField(required=True, unique=True, max_length=80)  # "<request>:<kind>"
+    kind = me.StringField(required=True, max_length=40)
+    request = me.ReferenceField("ServiceRequest", required=True)
+    number = me.StringField(required=True, max_length=40)
+    state = me.ReferenceField("State", required=True)
+    district = me.ReferenceField("District", required=True)
+    station = me.ReferenceField("PoliceStation", required=True)
+    applicant = me.ReferenceField("User", required=True)
+    issued_at = me.DateTimeField(default=utcnow, required=True)
+    statements = me.DictField(required=True)
+    key_id = me.StringField(required=True, max_length=16)
+    signature = me.StringField(required=True, max_length=120)
+    pdf_sha256 = me.StringField(max_length=64)
+    revoked_at = me.DateTimeField()
+    revoked_by = me.ReferenceField("User")
+    revoked_reason = me.StringField(max_length=500)
+
+    meta = {
+        "collection": "issued_documents",
+        "indexes": ["request", "pdf_sha256"],
+        "ordering": ["-issued_at"],
+    }
+    __scope__ = {
+        "state": "state",
+        "district": "district",
+        "station": "station",
+        "owner": "applicant",
+    }
+
+    def __str__(self):
+        return f"{self.kind} {self.code}"

@@ -1,0 +1,255 @@
+"""Issuing, signing, rendering, revoking and verifying the portal's documents.
+
+A final state marked `issues: <kind>` in a service definition issues one document of that kind
+per request (services.workflow calls issue()). Its statements — what the document says, and all
+the public verification page shows — are signed with the state's Ed25519 key
+(DOCUMENT_SIGNING_KEY). verify() answers genuine, revoked or altered for a code; verify_pdf()
+recognises an uploaded PDF by the SHA-256 of the one the portal rendered.
+"""
+
+import base64
+import hashlib
+import json
+import os
+import secrets
+from datetime import UTC, datetime
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from mongoengine.errors import NotUniqueError
+from pymongo.errors import DuplicateKeyError
+
+from app.models import IssuedDocument
+
+from . import access, audit, catalogue, claims, service_types, uploads
+from .errors import FieldErrors
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
+TITLES = {
+    "verification_certificate": {
+        "en": "Police verification certificate",
+        "hi": "पुलिस सत्यापन प्रमाणपत्र",
+    },
+    "character_certificate": {"en": "Character certificate", "hi": "चरित्र प्रमाणपत्र"},
+    "permission_letter": {"en": "Permission letter", "hi": "अनुमति पत्र"},
+    "senior_citizen_card": {"en": "Senior citizen identity card", "hi": "वरिष्ठ नागरिक पहचान पत्र"},
+    "lost_article_report": {"en": "Lost article report", "hi": "खोई वस्तु रिपोर्ट"},
+}
+
+
+class DocumentError(FieldErrors):
+    """A revocation refused: bad input (400), not the officer's (403/404), already revoked (409)."""
+
+
+def _private_key():
+    configured = current_app.config.get("DOCUMENT_SIGNING_KEY")
+    if configured:
+        seed = base64.b64decode(configured)
+    else:
+        seed = hashlib.sha256(
+            b"document-signing:" + current_app.config["SECRET_KEY"].encode()
+        ).digest()
+    return Ed25519PrivateKey.from_private_bytes(seed)
+
+
+def public_key_pem():
+    return (
+        _private_key()
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
+def key_id():
+    raw = (
+        _private_key()
+        .public_key()
+        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    )
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def canonical(document_fields):
+    """The signed bytes: code, kind, number, issue time and statements, as sorted JSON."""
+    return json.dumps(
+        document_fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    ).encode()
+
+
+def _signed_fields(code, kind, number, issued_at, statements):
+    return {
+        "code": code,
+        "kind": kind,
+        "number": number,
+        "issued_at": issued_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "statements": statements,
+    }
+
+
+def new_code():
+    return "".join(secrets.choice(ALPHABET) for _ in range(12))
+
+
+def display_code(code):
+    return "-".join(code[i : i + 4] for i in (0, 4, 8))
+
+
+def normalise_code(text):
+    """What a person types (lower case, dashes, spaces, O for 0) as a stored code, or None."""
+    cleaned = (text or "").upper().replace("-", "").replace(" ", "").replace("O", "0")
+    cleaned = cleaned.replace("I", "1").replace("L", "1")
+    if len(cleaned) != 12 or any(c not in ALPHABET for c in cleaned):
+        return None
+    return cleaned
+
+
+def _statements(request, definition, kind):
+    info = catalogue.state_info(definition, request.status)
+    last = request.history[-1] if request.history else None
+    station = request.station
+    return {
+        "title": TITLES.get(kind, {"en": kind, "hi": kind}),
+        "service": definition["name"],
+        "outcome": info["public"],
+        "holder": request.applicant_name or "",
+        "station": {"en": station.name_en, "hi": station.name_hi},
+        "remark": (last.remark if last and last.remark else ""),
+    }
+
+
+def issue(request, kind, now=None):
+    """The request's document of `kind`, issued (and signed) once."""
+    existing = IssuedDocument.objects(request_kind=f"{request.id}:{kind}").first()
+    if existing is not None:
+        return existing
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
+    definition = service_types.definition_of(request)
+    statements = _statements(request, definition, kind)
+    code = new_code()
+    fields = _signed_fields(code, kind, request.number, now, statements)
+    document = IssuedDocument(
+        code=code,
+        request_kind=f"{request.id}:{kind}",
+        kind=kind,
+        request=request,
+        number=request.number,
+        state=request.state,
+        district=request.district,
+        station=request.station,
+        applicant=request.applicant,
+        issued_at=now,
+        statements=statements,
+        key_id=key_id(),
+        signature=base64.b64encode(_private_key().sign(canonical(fields))).decode(),
+    )
+    try:
+        document.save(force_insert=True)
+    except (NotUniqueError, DuplicateKeyError):
+        return IssuedDocument.objects(request_kind=f"{request.id}:{kind}").first()
+    audit.record("document.issue", target=document, state=request.state, kind=kind)
+    return document
+
+
+def signature_valid(document):
+    fields = _signed_fields(
+        document.code, document.kind, document.number, document.issued_at, document.statements
+    )
+    try:
+        _private_key().public_key().verify(base64.b64decode(document.signature), canonical(fields))
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def verify(code_text):
+    """(status, document): status is "genuine", "revoked", "altered" or "unknown"."""
+    code = normalise_code(code_text)
+    document = IssuedDocument.objects(code=code).first() if code else None
+    if document is None:
+        return "unknown", None
+    if not signature_valid(document):
+        return "altered", document
+    return ("revoked" if document.revoked_at else "genuine"), document
+
+
+def verify_pdf(content):
+    """(status, document) for an uploaded PDF: unknown unless it is byte for byte ours."""
+    digest = hashlib.sha256(content).hexdigest()
+    document = IssuedDocument.objects(pdf_sha256=digest).first()
+    if document is None:
+        return "unknown", None
+    return verify(document.code)
+
+
+def _pdf_path(code):
+    folder = os.path.join(uploads.directory(), "documents")
+    os.makedirs(folder, exist_ok=True)
+    return os.path.join(folder, f"{code}.pdf")
+
+
+def pdf_bytes(document, verify_url):
+    """The document's PDF: rendered and fingerprinted once, then served as stored."""
+    path = _pdf_path(document.code)
+    if document.pdf_sha256 and os.path.exists(path):
+        with open(path, "rb") as handle:
+            return handle.read()
+    from weasyprint import HTML
+
+    from . import pdf
+
+    with force_locale("en"):  # the document is bilingual by itself; its dates read the same
+        html = _render(document, verify_url, pdf)
+    content = HTML(string=html, base_url=pdf.FONTS_DIR).write_pdf()
+    return _store(document, path, content)
+
+
+def _render(document, verify_url, pdf):
+    return render_template(
+        "pdf/document.html",
+        doc=document,
+        code=display_code(document.code),
+        verify_url=verify_url,
+        qr=pdf.qr_data_uri(verify_url),
+        fonts_dir=pdf.FONTS_DIR,
+    )
+
+
+def _store(document, path, content):
+    """Keep the first rendering and its fingerprint; a concurrent one serves the kept file."""
+    if not claims.take(f"document:{document.code}:pdf"):
+        # Rendered at the same moment by another request: serve theirs once it is written.
+        document.reload()
+        if document.pdf_sha256 and os.path.exists(path):
+            with open(path, "rb") as handle:
+                return handle.read()
+    with open(path, "wb") as handle:
+        handle.write(content)
+    IssuedDocument.objects(code=document.code).update_one(
+        set__pdf_sha256=hashlib.sha256(content).hexdigest()
+    )
+    return content
+
+
+def revoke(document, officer, reason, now=None):
+    now = now or datetime.now(UTC)
+    reason = (reason or "").strip()
+    if not access.can_see(officer, document.request):
+        raise DocumentError({"document": _l("Not found.")}, status=404)
+    if not officer.has_permission("requests.approve"):
+        raise DocumentError({"document": _l("You may not revoke documents.")}, status=403)
+    if not reason:
+        raise DocumentError({"reason": _l("Give the reason for revoking.")})
+    if len(reason) > 500:
+        raise DocumentError({"reason": _l("At most 500 characters.")})
+    if document.revoked_at or not claims.take(f"document:{document.code}:revoke"):
+        raise DocumentError({"document": _l("This document is already revoked.")}, status=409)
+    IssuedDocument.objects(code=document.code).update_one(
+        set__revoked_at=now, set__revoked_by=officer, set__revoked_reason=reason
+    )
+    audit.record("document.revoke", actor=officer, target=document, state=document.state)
+    return document.reload()

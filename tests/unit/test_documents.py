@@ -1,0 +1,118 @@
+"""Issued documents: signed on the final step, verifiable by code and by the PDF, revocable."""
+
+import re
+from datetime import timedelta
+
+from app.models import IssuedDocument
+from app.services import documents
+from tests.helpers.clock import MONDAY, act, submit_at, user
+
+
+def _verified_tenant():
+    request = submit_at("tenant_verification", MONDAY)
+    t = MONDAY + timedelta(hours=1)
+    request = act(request, "accept", "officer.sector29", t)
+    request = act(
+        request, "submit_report", "officer.sector29", t, "Address and references checked."
+    )
+    return act(request, "approve", "sho.sector29", t + timedelta(hours=1))
+
+
+def test_the_final_step_issues_one_signed_document_that_verifies(catalogue_seeded, ctx):
+    request = _verified_tenant()
+    [document] = IssuedDocument.objects(request=request.id)
+    assert document.kind == "verification_certificate"
+    assert document.statements["outcome"]["en"] == "Verified"
+    assert documents.verify(document.code) == ("genuine", document)
+    shown = documents.display_code(document.code).lower().replace("0", "o")
+    assert documents.verify(shown)[0] == "genuine"  # as a person might type it
+    assert documents.issue(request, "verification_certificate") == document  # once only
+
+
+def test_a_record_altered_in_the_database_fails_its_signature(catalogue_seeded, ctx):
+    document = IssuedDocument.objects.get(request=_verified_tenant().id)
+    statements = dict(document.statements, outcome={"en": "Verified", "hi": "x"}, holder="Someone")
+    IssuedDocument.objects(code=document.code).update_one(set__statements=statements)
+    assert documents.verify(document.code)[0] == "altered"
+
+
+def test_unknown_and_malformed_codes_are_not_found(catalogue_seeded, ctx):
+    assert documents.verify("ABCD-EFGH-JKMN") == ("unknown", None)
+    assert documents.verify("<script>") == ("unknown", None)
+
+
+def test_the_pdf_is_recognised_byte_for_byte_and_a_tampered_copy_is_not(catalogue_seeded, app):
+    with app.test_request_context():
+        document = IssuedDocument.objects.get(request=_verified_tenant().id)
+        content = documents.pdf_bytes(document, "http://127.0.0.1/verify/x")
+        assert content.startswith(b"%PDF")
+        again = documents.pdf_bytes(document.reload(), "http://127.0.0.1/verify/x")
+        assert again == content  # rendered once, then served as stored
+        _check_uploads(content)
+
+
+def _check_uploads(content):
+    assert documents.verify_pdf(content)[0] == "genuine"
+    tampered = (
+        content.replace(b"Verified", b"Verifled", 1) if b"Verified" in content else content + b"%"
+    )
+    assert documents.verify_pdf(tampered) == ("unknown", None)
+
+
+def test_revocation_needs_reasons_and_the_right_officer_and_shows_publicly(
+    catalogue_seeded, ctx, client
+):
+    document = IssuedDocument.objects.get(request=_verified_tenant().id)
+    for who, reason, status in (
+        ("officer.sector29", "x", 403),  # a station officer may not revoke
+        ("sho.nitkotwali", "x", 404),  # another station
+        ("sho.sector29", " ", 400),
+    ):
+        try:
+            documents.revoke(document, user(who), reason)
+        except documents.DocumentError as error:
+            assert error.status == status
+        else:
+            raise AssertionError(who)
+    documents.revoke(document, user("sho.sector29"), "Tenant gave a false address.")
+    assert documents.verify(document.code)[0] == "revoked"
+    page = client.get(f"/verify/{documents.display_code(document.code)}").get_data(as_text=True)
+    assert "Revoked" in page and "Tenant gave a false address." in page
+
+
+def test_the_citizen_downloads_it_and_anyone_verifies_it_without_logging_in(
+    catalogue_seeded, client, auth, app
+):
+    with app.app_context():
+        request = _verified_tenant()
+        document = IssuedDocument.objects.get(request=request.id)
+    auth.login("citizen")
+    page = client.get(f"/my/requests/{request.number}").get_data(as_text=True)
+    link = re.search(r'href="(/my/requests/[^"]+/documents/[^"]+\.pdf)"', page).group(1)
+    pdf = client.get(link)
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    auth.logout()
+    assert client.get(link).status_code in (302, 401)
+    result = client.get(f"/verify?code={document.code}").get_data(as_text=True)
+    assert "Genuine and current" in result and "Verified" in result
+    token = auth.csrf("/verify")
+    upload = client.post(
+        "/verify",
+        data={"csrf_token": token, "file": (__import__("io").BytesIO(pdf.data), "c.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 200 and "Genuine and current" in upload.get_data(as_text=True)
+    forged = client.post(
+        "/verify",
+        data={"csrf_token": token, "file": (__import__("io").BytesIO(pdf.data + b" "), "c.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert forged.status_code == 404 and "Not recognised" in forged.get_data(as_text=True)
+    assert client.get("/verify/ZZZZ-ZZZZ-ZZZZ").status_code == 404
+    assert b"PUBLIC KEY" in client.get("/verify/public-key.pem").data
+
+
+def test_an_instant_report_issues_its_document_at_submission(catalogue_seeded, ctx):
+    request = submit_at("lost_article", MONDAY)
+    [document] = IssuedDocument.objects(request=request.id)
+    assert document.kind == "lost_article_report"
