@@ -167,11 +167,15 @@ def validate(definition):
         "notifications",
         "instant",
         "filer_deadline",
+        "document_subject",
     }
     for key in definition:
         if key not in known:
             c.error(str(key), "is not a known part of a service definition")
     _check_filer_deadline(c, definition.get("filer_deadline"), fields)
+    subject = definition.get("document_subject")
+    if subject is not None and (subject not in fields or fields[subject].get("type") != "text"):
+        c.error("document_subject", "must name a text field (the person a document is about)")
     return c.errors
 
 

@@ -117,6 +117,7 @@ def _statements(request, definition, kind):
         "service": definition["name"],
         "outcome": info["public"],
         "holder": request.applicant_name or "",
+        "subject": str(request.data.get(definition.get("document_subject") or "", ""))[:200],
         "station": {"en": station.name_en, "hi": station.name_hi},
         "remark": (last.remark if last and last.remark else ""),
     }

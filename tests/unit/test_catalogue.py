@@ -55,6 +55,7 @@ def tenant():
         (lambda d: d["workflow"]["states"]["verified"].update(enrols="pensioner"), "workflow.states.verified.enrols: must be one of"),
         (lambda d: d["notifications"][0].update(to=["everyone"]), "notifications[0].to: must be one or more of"),
         (lambda d: d["notifications"][0].update(on="approved"), "notifications[0].on: unknown event 'approved'"),
+        (lambda d: d.update(document_subject="tenant_photo"), "document_subject: must name a text field"),
     ],
 )  # fmt: skip
 def test_a_bad_definition_is_refused_naming_the_field(change, expected):

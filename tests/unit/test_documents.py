@@ -23,6 +23,9 @@ def test_the_final_step_issues_one_signed_document_that_verifies(catalogue_seede
     [document] = IssuedDocument.objects(request=request.id)
     assert document.kind == "verification_certificate"
     assert document.statements["outcome"]["en"] == "Verified"
+    # About the tenant (the definition's document_subject), issued to the owner who applied.
+    assert document.statements["subject"] == request.data["tenant_name"]
+    assert document.statements["holder"] == request.applicant_name
     assert documents.verify(document.code) == ("genuine", document)
     shown = documents.display_code(document.code).lower().replace("0", "o")
     assert documents.verify(shown)[0] == "genuine"  # as a person might type it
