@@ -20,6 +20,7 @@ from app.models.base import as_utc
 from app.models.requests import HistoryEntry, Rating
 
 from . import access, audit, claims, deadlines, events, service_types, workflow
+from .catalogue import APPLICANT_ROLES
 from .errors import FieldErrors
 
 __all__ = ["AppealError", "eligibility", "file", "decide", "rate", "flag_overdue"]
@@ -207,9 +208,6 @@ def _reopen(request, officer, remark, now):
         set__updated_at=now,
         **deadlines.restart(request, definition, now),
     )
-
-
-APPLICANT_ROLES = ("citizen", "organisation")
 
 
 def _decided_by_police(request):

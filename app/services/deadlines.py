@@ -13,8 +13,6 @@ applicant.
 Every function takes `now`, so unit tests drive the clock without waiting.
 """
 
-from datetime import UTC, datetime
-
 from app.models import ServiceRequest
 from app.models.base import as_utc
 from app.models.requests import Escalation
@@ -149,14 +147,4 @@ def due_for(field, now):
         ServiceRequest.objects(**{f"{field}__lte": now}, paused_at=None, closed_at=None)
         .order_by(field)
         .limit(SWEEP_BATCH)
-    )
-
-
-def is_overdue(request, now=None):
-    now = now or datetime.now(UTC)
-    return bool(
-        request.due_at
-        and request.closed_at is None
-        and not request.paused_at
-        and as_utc(request.due_at) < now
     )
