@@ -3,10 +3,13 @@
 The beat schedule is static and declared here with explicit names (one beat process per site).
 """
 
+import logging
 from datetime import timedelta
 
 from celery import Celery, Task
 from celery.schedules import crontab
+
+log = logging.getLogger(__name__)
 
 BEAT_SCHEDULE = {
     "sessions-purge-expired": {
@@ -31,6 +34,17 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=0),
     },
 }
+
+
+def queue_or_leave(task, ident, what):
+    """Queue `task(ident)`; if the broker is down, log and leave it: the thing is saved in the
+    database and a beat requeue task (mail.requeue-stuck, events.requeue-pending) queues it."""
+    from kombu.exceptions import OperationalError
+
+    try:
+        task.delay(ident)
+    except OperationalError:
+        log.warning("broker unavailable; %s %s left for requeue", what, ident)
 
 
 def celery_init_app(app):

@@ -1,12 +1,10 @@
 """Mail delivery tasks: deliver one outbox message by id; re-dispatch messages left queued."""
 
-import logging
-
 from celery import shared_task
-from kombu.exceptions import OperationalError
 
 from app import signals
 from app.services import mail
+from app.tasks import queue_or_leave
 
 
 @shared_task(
@@ -29,15 +27,8 @@ def requeue_stuck():
     return len(ids)
 
 
-log = logging.getLogger(__name__)
-
-
 def _on_email_queued(sender, message_id, **_):
-    try:
-        deliver_email.delay(message_id)
-    except OperationalError:
-        # The broker is down: the message stays queued and mail.requeue-stuck sends it later.
-        log.warning("broker unavailable; outbox message %s left for requeue", message_id)
+    queue_or_leave(deliver_email, message_id, "outbox message")
 
 
 def connect_signals(app):

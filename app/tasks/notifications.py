@@ -4,15 +4,11 @@ Both are idempotent (services.events, services.notify): a redelivered or re-queu
 nothing twice.
 """
 
-import logging
-
 from celery import shared_task
-from kombu.exceptions import OperationalError
 
 from app import signals
 from app.services import events
-
-log = logging.getLogger(__name__)
+from app.tasks import queue_or_leave
 
 
 @shared_task(name="notifications.request-event")
@@ -29,11 +25,7 @@ def requeue_pending():
 
 
 def _on_request_event(sender, key, **_):
-    try:
-        request_event.delay(key)
-    except OperationalError:
-        # The broker is down: the event is saved, and events.requeue-pending queues it later.
-        log.warning("broker unavailable; request event %s left for requeue", key)
+    queue_or_leave(request_event, key, "request event")
 
 
 def connect_signals(app):
