@@ -12,6 +12,7 @@ from app.models import Appeal, PoliceStation, ServiceRequest
 from app.models.base import as_utc
 
 from . import access
+from .forms import IST
 
 WINDOW = timedelta(days=90)
 
@@ -79,9 +80,68 @@ def disposal(user, now):
     }
 
 
+def open_by_service(user, now):
+    """{service: {"on_time": n, "overdue": n, "paused": n}} for the open requests."""
+    rows = (
+        access.scoped(ServiceRequest.objects(closed_at=None), user)
+        .only("service", "due_at", "paused_at")
+        .as_pymongo()
+    )
+    counts = defaultdict(lambda: {"on_time": 0, "overdue": 0, "paused": 0})
+    for row in rows:
+        due = as_utc(row.get("due_at"))
+        if row.get("paused_at"):
+            counts[row["service"]]["paused"] += 1
+        elif due is not None and due < now:
+            counts[row["service"]]["overdue"] += 1
+        else:
+            counts[row["service"]]["on_time"] += 1
+    return dict(counts)
+
+
+def month_starts(now, months):
+    """The first instants of the last `months` calendar months in India, oldest first."""
+    local = as_utc(now).astimezone(IST)
+    year, month = local.year, local.month
+    starts = []
+    for _ in range(months):
+        starts.append(datetime(year, month, 1, tzinfo=IST))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
+
+
+def per_month(user, now, months=6):
+    """[(month start, {"received", "within_limit", "late"})], oldest month first: requests
+    received in each month, and those decided in it within or after the charter limit."""
+    starts = month_starts(now, months)
+    tallies = {start: {"received": 0, "within_limit": 0, "late": 0} for start in starts}
+
+    def month_of(moment):
+        local = moment.astimezone(IST)
+        return tallies.get(datetime(local.year, local.month, 1, tzinfo=IST))
+
+    since = starts[0].astimezone(UTC)
+    received = access.scoped(ServiceRequest.objects(submitted_at__gte=since), user)
+    for row in received.only("submitted_at").as_pymongo():
+        tally = month_of(as_utc(row["submitted_at"]))
+        if tally is not None:
+            tally["received"] += 1
+    closed = access.scoped(ServiceRequest.objects(closed_at__gte=since), user)
+    for row in closed.only("closed_at", "due_at", "escalations").as_pymongo():
+        moment = as_utc(row["closed_at"])
+        tally = month_of(moment)
+        if tally is None:
+            continue
+        deadline = first_deadline(row)
+        tally["within_limit" if deadline is None or moment <= deadline else "late"] += 1
+    return list(tallies.items())
+
+
 def summary(user, now=None):
     now = now or datetime.now(UTC)
     return {
+        "open": open_by_service(user, now),
+        "months": per_month(user, now),
         "overdue": overdue_by_station(user, now),
         "escalated": escalated(user),
         "appeals": pending_appeals(user),

@@ -8,12 +8,22 @@ from datetime import datetime, time
 
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_admin import BaseView, expose
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.i18n import current_language
 from app.models import Appeal, SeniorCitizen, Upload
-from app.services import access, appeals, dashboard, deadlines, seniors, service_types, uploads
+from app.services import (
+    access,
+    appeals,
+    charts,
+    dashboard,
+    deadlines,
+    seniors,
+    service_types,
+    uploads,
+)
 from app.services.sla import IST
 
 from .base import SecuredView
@@ -42,13 +52,56 @@ class SupervisionView(SecuredView, BaseView):
             live = service_types.live(current_user.state, code) if current_user.state else None
             sla = (live.definition.get("sla") or {}) if live else {}
             limits[code] = sla.get("limit")
+        names = _service_names(current_language())
         return self.render(
             "admin/supervision.html",
             figures=figures,
-            names=_service_names(current_language()),
+            names=names,
+            charts=_supervision_charts(figures, names),
             limits=limits,
             chain=lambda r: deadlines.chain(service_types.definition_of(r)),
         )
+
+
+def _supervision_charts(figures, names):
+    """The dashboard's figures as bar charts; the template shows each with its table."""
+    series = charts.Series
+    status = [
+        series("overdue", _("Overdue"), "hatch"),
+        series("on_time", _("Within the time limit"), "solid"),
+        series("paused", _("Waiting for the applicant"), "dots"),
+    ]
+    open_rows = [
+        (names.get(code, code), counts) for code, counts in sorted(figures["open"].items())
+    ]
+    by_station = {}
+    for station, _service, count in figures["overdue"]:
+        by_station[station] = by_station.get(station, 0) + count
+    within = [
+        (names.get(code, code), {"share": round(100 * d["within_limit"] / d["closed"])})
+        for code, d in sorted(figures["disposal"].items())
+    ]
+    decided = [
+        series("within_limit", _("Decided within the limit"), "solid"),
+        series("late", _("Decided late"), "hatch"),
+    ]
+    months = [(format_date(start.date(), "MMM yyyy"), tally) for start, tally in figures["months"]]
+    return {
+        "open": charts.bar_chart(_("Open requests by service and status"), status, open_rows),
+        "overdue": charts.bar_chart(
+            _("Overdue requests by police station"),
+            [series("count", _("Overdue"), "hatch")],
+            [(station, {"count": n}) for station, n in sorted(by_station.items())],
+        ),
+        "within": charts.bar_chart(
+            _("Decided within the Citizens Charter limit, last 90 days"),
+            [series("share", _("Within the limit"), "solid")],
+            within,
+            maximum=100,
+            unit="%",
+        ),
+        "months": charts.bar_chart(_("Requests decided per month"), decided, months),
+    }
 
 
 class AppealsView(SecuredView, BaseView):
