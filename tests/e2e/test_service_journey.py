@@ -104,3 +104,30 @@ def test_tenant_verification_in_hindi_approved_by_officers_in_the_admin(tab_fact
     page.wait_for_load_state()
     assert "Not recognised" in page.inner_text("main")
     verify.check("48-certificate-tampered")
+
+
+def test_a_request_left_past_its_limit_shows_as_escalated(tab_factory):
+    """The demo's untouched 12-day-old tenant verification (seeded by `flask seed`) is escalated
+    by beat's first sweep: the citizen sees it on the list and the request page, in Hindi too,
+    and the district supervisor finds it on the supervision page."""
+    citizen = tab_factory(viewport={"width": 390, "height": 844})
+    citizen.csrf_form_login(DEMO["citizen"]["email"], DEMO["citizen"]["password"])
+    page = citizen.open("/my/requests")
+    page.click("form.language-switch button[value=en]")  # an earlier journey chose Hindi
+    page.wait_for_load_state()
+    row = page.locator("tr", has_text="Escalated to the")
+    row.first.wait_for(timeout=5000)
+    citizen.check("49-my-requests-escalated")
+    row.first.locator("a").click()
+    page.wait_for_load_state()
+    assert "Not decided within the time limit; escalated on" in page.inner_text("main")
+    page.click("form.language-switch button[value=hi]")
+    page.wait_for_load_state()
+    assert "समय-सीमा में निर्णय नहीं" in page.inner_text("main")
+    citizen.check("49-request-escalated-hi")
+
+    acp = tab_factory()
+    acp.csrf_form_login(DEMO["acp.gurugram"]["email"], DEMO["acp.gurugram"]["password"])
+    supervision = acp.open("/admin/supervision/")
+    assert "HR-TEN-" in supervision.locator("main").inner_text()
+    acp.check("49-admin-supervision-escalated")
