@@ -168,6 +168,8 @@ def validate(definition):
         "instant",
         "filer_deadline",
         "document_subject",
+        "document_facts",
+        "document_conditions",
     }
     for key in definition:
         if key not in known:
@@ -176,7 +178,29 @@ def validate(definition):
     subject = definition.get("document_subject")
     if subject is not None and (subject not in fields or fields[subject].get("type") != "text"):
         c.error("document_subject", "must name a text field (the person a document is about)")
+    _check_document_extras(c, definition, fields)
     return c.errors
+
+
+def _check_document_extras(c, definition, fields):
+    """`document_facts` names the answers a letter restates (venue, dates, route); never a file
+    or an Aadhaar number. `document_conditions` are the standing conditions it carries."""
+    facts = definition.get("document_facts")
+    if facts is not None:
+        if not isinstance(facts, list):
+            c.error("document_facts", "must be a list of field names")
+        else:
+            for name in facts:
+                spec = fields.get(name) if isinstance(name, str) else None
+                if spec is None or spec.get("type") in ("file", "aadhaar"):
+                    c.error("document_facts", f"{name!r} is not a field a document may restate")
+    conditions = definition.get("document_conditions")
+    if conditions is not None:
+        if not isinstance(conditions, list):
+            c.error("document_conditions", "must be a list of texts in English and Hindi")
+        else:
+            for index, text in enumerate(conditions):
+                c.bilingual(text, f"document_conditions[{index}]")
 
 
 def _check_fields(c, fields):

@@ -25,7 +25,7 @@ from pymongo.errors import DuplicateKeyError
 
 from app.models import IssuedDocument
 
-from . import access, audit, catalogue, claims, service_types, uploads
+from . import access, audit, catalogue, claims, forms, service_types, uploads
 from .errors import FieldErrors
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
@@ -120,7 +120,24 @@ def _statements(request, definition, kind):
         "subject": str(request.data.get(definition.get("document_subject") or "", ""))[:200],
         "station": {"en": station.name_en, "hi": station.name_hi},
         "remark": (last.remark if last and last.remark else ""),
+        "facts": _facts(request, definition),
+        "conditions": list(definition.get("document_conditions") or []),
     }
+
+
+def _facts(request, definition):
+    """The answers the definition's `document_facts` names, as printed in both languages."""
+    specs = {spec["name"]: spec for spec in definition["fields"]}
+    facts = []
+    for name in definition.get("document_facts") or []:
+        value = request.data.get(name)
+        if name in specs and value not in (None, ""):
+            spec, shown = specs[name], {}
+            for language in ("en", "hi"):
+                with force_locale(language):  # "Yes" / "हाँ" for a boolean answer
+                    shown[language] = str(forms.display(spec, value, language))
+            facts.append({"label": spec["label"], "value": shown})
+    return facts
 
 
 def issue(request, kind, now=None):

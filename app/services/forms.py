@@ -322,4 +322,16 @@ def display(spec, value, language="en"):
         return ", ".join(labels.get(v, v) for v in value)
     if kind == "boolean":
         return str(_l("Yes") if value else _l("No"))
+    if kind in ("date", "datetime"):
+        return _readable_moment(kind, value)
     return str(value)
+
+
+def _readable_moment(kind, value):
+    """ISO as stored → "10-12-2026" or "10-12-2026 18:00 IST", the way Indian forms write it."""
+    try:
+        if kind == "date":
+            return date.fromisoformat(str(value)).strftime("%d-%m-%Y")
+        return datetime.fromisoformat(str(value)).astimezone(IST).strftime("%d-%m-%Y %H:%M IST")
+    except ValueError:
+        return str(value)

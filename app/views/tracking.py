@@ -18,7 +18,7 @@ from flask_security import auth_required
 
 from app.i18n import current_language
 from app.models import IssuedDocument, ServiceRequest
-from app.services import appeals, catalogue, forms, numbering, service_types, workflow
+from app.services import appeals, catalogue, deadlines, forms, numbering, service_types, workflow
 from app.services import requests as request_service
 from app.services.appeals import AppealError
 
@@ -73,6 +73,8 @@ def _detail_page(found, errors=None, code=200):
         fields=fields,
         actions=workflow.available_actions(found, current_user),
         submitted=request.args.get("submitted") == "1",
+        next_tier=_next_tier(definition, found),
+        issues_document=any(s.get("issues") for s in definition["workflow"]["states"].values()),
         status=request_service.public_status(found, language),
         appeals=sorted(appeals.appeals_of(found).values(), key=lambda a: a.level),
         documents=list(IssuedDocument.objects(request=found.id)),
@@ -80,6 +82,13 @@ def _detail_page(found, errors=None, code=200):
         can_rate=appeals.can_rate(found),
         errors=errors or {},
     ), code
+
+
+def _next_tier(definition, found):
+    """The authority a request goes to if its present deadline passes, or None at the top."""
+    tiers = deadlines.chain(definition)
+    level = found.escalation_level or 0
+    return tiers[level + 1]["role"] if len(tiers) > level + 1 else None
 
 
 @bp.post("/my/requests/<number>/appeal")

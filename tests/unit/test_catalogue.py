@@ -131,3 +131,22 @@ def test_only_state_administrators_may_put(catalogue_seeded, client, auth, who, 
     assert (
         client.put(f"/api/v1/services/{definition['code']}", json=definition).status_code == status
     )
+
+
+def test_document_facts_may_not_restate_a_file_or_aadhaar_and_conditions_are_bilingual():
+    from pathlib import Path
+
+    from app.services.catalogue import load_file, validate
+    from app.services.service_types import SERVICE_TYPES_DIR
+
+    definition = load_file(Path(SERVICE_TYPES_DIR, "event_permission.yaml"))
+    assert validate(definition) == []
+    bad = dict(
+        definition,
+        document_facts=["venue", "venue_consent", "nonsense"],
+        document_conditions=[{"en": "Only English."}],
+    )
+    errors = validate(bad)
+    assert "document_facts: 'venue_consent' is not a field a document may restate" in errors
+    assert "document_facts: 'nonsense' is not a field a document may restate" in errors
+    assert any(e.startswith("document_conditions[0]") for e in errors)

@@ -1,7 +1,7 @@
 """Issued documents: signed on the final step, verifiable by code and by the PDF, revocable."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from app.models import IssuedDocument
 from app.services import documents
@@ -119,3 +119,35 @@ def test_an_instant_report_issues_its_document_at_submission(catalogue_seeded, c
     request = submit_at("lost_article", MONDAY)
     [document] = IssuedDocument.objects(request=request.id)
     assert document.kind == "lost_article_report"
+
+
+def test_a_permission_letter_restates_the_event_and_carries_its_conditions(catalogue_seeded, app):
+    now = datetime.now(UTC)  # the form's event dates are a few days from today
+    with app.test_request_context():
+        request = submit_at("event_permission", now)
+        request = act(request, "accept", "officer.sector29", now)
+        request = act(
+            request,
+            "grant",
+            "sho.sector29",
+            now,
+            "Parking only in the school ground.",
+        )
+        document = IssuedDocument.objects.get(request=request.id)
+        facts = {f["label"]["en"]: f["value"] for f in document.statements["facts"]}
+        assert facts["Venue"]["en"] == request.data["venue"]
+        # Dates as Indian forms write them, not ISO; a yes/no answer in each language.
+        assert re.fullmatch(r"\d\d-\d\d-\d{4} \d\d:\d\d IST", facts["Starts"]["en"])
+        assert facts["Loudspeakers or amplified sound"] in (
+            {"en": "Yes", "hi": "हाँ"},
+            {"en": "No", "hi": "नहीं"},
+        )
+        conditions = document.statements["conditions"]
+        assert len(conditions) == 5 and "Noise Pollution" in conditions[1]["en"]
+        assert documents.verify(document.code)[0] == "genuine"  # the facts are signed too
+        content = documents.pdf_bytes(document, "http://127.0.0.1/verify/x")
+        assert content.startswith(b"%PDF")
+    with app.test_client() as client:
+        page = client.get(f"/verify/{documents.display_code(document.code)}").get_data(True)
+        assert "Parking only in the school ground." in page and "Noise Pollution" in page
+        assert request.data["venue"] in page

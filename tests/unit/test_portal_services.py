@@ -6,6 +6,7 @@ import re
 import pytest
 
 from app.models import ServiceRequest
+from app.views.filters import local_datetime
 from tests.helpers.service_data import PDF, PNG
 
 
@@ -58,8 +59,15 @@ def test_apply_review_submit_acknowledge(citizen, auth, app):
     ack = citizen.get(confirm.headers["Location"]).get_data(as_text=True)
     number = re.search(r"HR-TEN-\d{4}-\d{6}-[0-9A-Z*]", ack).group(0)
     assert "Your request has been received" in ack and "Received at the police station" in ack
-    with app.app_context():
+    # What happens next, with the dates: the deadline, who gets it after, the certificate.
+    assert '<li aria-current="step" class="current">3. Acknowledgement</li>' in ack
+    with app.test_request_context():
         request = ServiceRequest.objects.get(number=number)
+        due = local_datetime(request.due_at)
+    assert f"The decision is due by {due}." in ack
+    assert "goes by itself to the district supervising officer" in ack
+    assert "the certificate or letter appears on this page" in ack
+    with app.app_context():
         assert request.data["tenant_name"] == "रोहित कुमार" and len(request.attachments) == 2
     assert number in citizen.get("/my/requests").get_data(as_text=True)
     tracked = citizen.get(f"/track?number={number}").get_data(as_text=True)
