@@ -1,6 +1,8 @@
 """English and Hindi: complete catalogues, a switch on every page, the choice remembered."""
 
 import os
+import re
+from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
@@ -117,3 +119,49 @@ def test_admin_shows_places_in_the_pages_language(client, auth):
     client.post("/language", data={"language": "hi", "next": "/", "csrf_token": auth.csrf("/")})
     page = client.get("/admin/stations/").get_data(as_text=True)
     assert "गुरुग्राम (GGM)" in page and "Gurugram (GGM)" not in page
+
+
+# Words a template may print as they are: abbreviations that read the same in Hindi.
+UNTRANSLATED_ALLOWED = {"PDF", "KB", "XXXX", "QR", "IST"}
+
+
+def _visible_literal_words(text):
+    """The words a template prints outside {{ _() }} and tags: each is an untranslated string."""
+    text = re.sub(r"\{#.*?#\}", " ", text, flags=re.S)
+    text = re.sub(r"\{%-?\s*set \w+\s*-?%\}.*?\{%-?\s*endset\s*-?%\}", " ", text, flags=re.S)
+    text = re.sub(r"\{%.*?%\}|\{\{.*?\}\}", " ", text, flags=re.S)
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S | re.I)
+    text = re.sub(r"<[^>]*>", " ", text, flags=re.S)
+    text = re.sub(r"url\(#[^)]*\)|&#?\w+;", " ", text)
+    words = re.findall(r"([A-Za-z][A-Za-z'’]+)(=?)", text)
+    return [w for w, is_name in words if not is_name and w not in UNTRANSLATED_ALLOWED]
+
+
+def test_no_template_prints_an_untranslated_string():
+    """Every word a page shows goes through _() (the PDFs, printed in both languages at once,
+    are checked below instead)."""
+    templates = Path(ROOT, "app", "templates")
+    found = {}
+    for path in sorted(templates.rglob("*.html")):
+        if path.parent.name == "pdf":
+            continue
+        words = _visible_literal_words(path.read_text(encoding="utf-8"))
+        if words:
+            found[str(path.relative_to(templates))] = words
+    assert found == {}
+    # The check itself: a literal word is caught, a translated one is not.
+    assert _visible_literal_words("<p>Submit {{ _('Submit') }}</p>") == ["Submit"]
+
+
+def test_every_label_on_a_pdf_is_in_both_languages():
+    """Acknowledgements and certificates carry English and Hindi side by side: every heading and
+    row label has its Devanagari text."""
+    pdfs = Path(ROOT, "app", "templates", "pdf")
+    devanagari = re.compile(r"[\u0900-\u097F]")
+    checked = 0
+    for path in sorted(pdfs.glob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        for label in re.findall(r"<(?:th|h1|h2)\b[^>]*>(.*?)</(?:th|h1|h2)>", text, flags=re.S):
+            checked += 1
+            assert devanagari.search(label) or "{{" in label, f"{path.name}: {label}"
+    assert checked >= 10
