@@ -6,6 +6,7 @@ init_security(app) binds all of it; the account rules themselves live in service
 from flask_security import MongoEngineUserDatastore, Security, user_registered
 
 from app import db
+from app.i18n import current_language
 from app.models import Role, User
 from app.services import accounts
 
@@ -34,7 +35,7 @@ datastore = PortalUserDatastore(None, User, Role)
 
 
 def _on_registered(app, user, form_data=None, **_):
-    accounts.complete_registration(user, form_data or {})
+    accounts.complete_registration(user, form_data or {}, language=current_language())
 
 
 def init_security(app):

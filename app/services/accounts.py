@@ -36,10 +36,13 @@ class AccountError(ValueError):
         self.field = field
 
 
-def complete_registration(user, form_data):
-    """Apply what the registration form chose; grants `citizen`, never a staff role."""
+def complete_registration(user, form_data, language=None):
+    """Apply what the registration form chose; grants `citizen`, never a staff role. `language`
+    is the one the person registered in: their emails and SMS speak it from the first."""
     state = State.objects(code=str(form_data.get("home_state") or "")).first()
     user.state = state
+    if language:
+        user.language = language
     if form_data.get("applicant_type") == ACCOUNT_ORGANISATION:
         kind = str(form_data.get("organisation_kind") or "")
         if kind not in ORGANISATION_KINDS:
