@@ -170,6 +170,7 @@ def validate(definition):
         "document_subject",
         "document_facts",
         "document_conditions",
+        "document_photo",
     }
     for key in definition:
         if key not in known:
@@ -184,7 +185,8 @@ def validate(definition):
 
 def _check_document_extras(c, definition, fields):
     """`document_facts` names the answers a letter restates (venue, dates, route); never a file
-    or an Aadhaar number. `document_conditions` are the standing conditions it carries."""
+    or an Aadhaar number. `document_conditions` are the standing conditions it carries.
+    `document_photo` is the photograph printed on a card."""
     facts = definition.get("document_facts")
     if facts is not None:
         if not isinstance(facts, list):
@@ -194,6 +196,12 @@ def _check_document_extras(c, definition, fields):
                 spec = fields.get(name) if isinstance(name, str) else None
                 if spec is None or spec.get("type") in ("file", "aadhaar"):
                     c.error("document_facts", f"{name!r} is not a field a document may restate")
+    photo = definition.get("document_photo")
+    if photo is not None:
+        spec = fields.get(photo) if isinstance(photo, str) else None
+        images = {"image/jpeg", "image/png"}
+        if spec is None or spec.get("type") != "file" or not set(spec.get("accept", [])) <= images:
+            c.error("document_photo", "must name a file field that accepts only JPEG or PNG")
     conditions = definition.get("document_conditions")
     if conditions is not None:
         if not isinstance(conditions, list):

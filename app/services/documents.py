@@ -112,6 +112,7 @@ def _statements(request, definition, kind):
     info = catalogue.state_info(definition, request.status)
     last = request.history[-1] if request.history else None
     station = request.station
+    photo = _photo(request, definition)
     return {
         "title": TITLES.get(kind, {"en": kind, "hi": kind}),
         "service": definition["name"],
@@ -122,7 +123,29 @@ def _statements(request, definition, kind):
         "remark": (last.remark if last and last.remark else ""),
         "facts": _facts(request, definition),
         "conditions": list(definition.get("document_conditions") or []),
+        # A card's photograph is printed on it; its fingerprint is signed with the rest, so a
+        # card with another face on it is not this card.
+        "photo_sha256": photo.sha256 if photo else "",
     }
+
+
+def _photo(request, definition):
+    """The attachment named by the definition's `document_photo`, or None."""
+    field = definition.get("document_photo")
+    return next((a for a in request.attachments if field and a.field == field), None)
+
+
+def _photo_data_uri(document):
+    """The card's photograph as a data: URI, if the stored file still matches the signature."""
+    request = document.request
+    attachment = _photo(request, service_types.definition_of(request)) if request else None
+    if attachment is None or attachment.sha256 != document.statements.get("photo_sha256"):
+        return None
+    with open(uploads.path_of(attachment.file_id), "rb") as handle:
+        content = handle.read()
+    if hashlib.sha256(content).hexdigest() != attachment.sha256:
+        return None
+    return f"data:{attachment.mime};base64," + base64.b64encode(content).decode()
 
 
 def _facts(request, definition):
@@ -226,9 +249,15 @@ def pdf_bytes(document, verify_url):
     return _store(document, path, content)
 
 
+# Kinds printed as a wallet card (ISO/IEC 7810 ID-1) rather than an A4 page.
+CARD_KINDS = {"senior_citizen_card"}
+
+
 def _render(document, verify_url, pdf):
+    card = document.kind in CARD_KINDS
     return render_template(
-        "pdf/document.html",
+        "pdf/card.html" if card else "pdf/document.html",
+        photo=_photo_data_uri(document) if card else None,
         doc=document,
         code=display_code(document.code),
         verify_url=verify_url,

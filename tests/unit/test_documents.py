@@ -151,3 +151,43 @@ def test_a_permission_letter_restates_the_event_and_carries_its_conditions(catal
         page = client.get(f"/verify/{documents.display_code(document.code)}").get_data(True)
         assert "Parking only in the school ground." in page and "Noise Pollution" in page
         assert request.data["venue"] in page
+
+
+def _registered_senior(now):
+    request = submit_at("senior_citizen_registration", now)
+    request = act(request, "accept", "officer.sector29", now)
+    request = act(request, "submit_report", "officer.sector29", now, "Lives alone.")
+    return act(request, "approve", "sho.sector29", now)
+
+
+def test_the_senior_citizen_card_is_wallet_sized_with_the_signed_photograph(catalogue_seeded, app):
+    from app.services import uploads
+
+    now = datetime.now(UTC)
+    with app.test_request_context():
+        request = _registered_senior(now)
+        card = IssuedDocument.objects.get(request=request.id)
+        photo = next(a for a in request.attachments if a.field == "photo")
+        assert card.kind == "senior_citizen_card"
+        assert card.statements["photo_sha256"] == photo.sha256
+        assert [f["label"]["en"] for f in card.statements["facts"]] == [
+            "Date of birth",
+            "Emergency contact (name, relation, phone)",
+        ]
+        assert documents._photo_data_uri(card).startswith(f"data:{photo.mime};base64,")
+        assert documents.pdf_bytes(card, "http://127.0.0.1/verify/x").startswith(b"%PDF")
+        # Two pages (front and back) of 85.6 x 54 mm, in CSS pixels (96 to the inch).
+        from weasyprint import HTML
+
+        from app.services import pdf
+
+        html = documents._render(card, "http://127.0.0.1/verify/x", pdf)
+        pages = HTML(string=html, base_url=pdf.FONTS_DIR).render().pages
+        assert [(round(p.width * 25.4 / 96, 1), round(p.height * 25.4 / 96, 1)) for p in pages] == [
+            (85.6, 54.0),
+            (85.6, 54.0),
+        ]
+        # A photograph swapped on disk is not printed as this person's.
+        with open(uploads.path_of(photo.file_id), "ab") as handle:
+            handle.write(b"another face")
+        assert documents._photo_data_uri(card) is None
