@@ -7,6 +7,7 @@ from .catalogue import ServiceType, ServiceTypeVersion
 from .claims import Claim
 from .documents import IssuedDocument
 from .events import RequestEvent
+from .exports import ExportJob
 from .jurisdictions import District, Holiday, PoliceStation, State
 from .notifications import Notification
 from .outbox import OutboxMessage
@@ -15,6 +16,7 @@ from .seniors import SeniorCitizen
 from .uploads import Upload
 
 __all__ = [
+    "ExportJob",
     "IssuedDocument",
     "Appeal",
     "RequestEvent",

@@ -75,6 +75,11 @@ def definition_of(request):
     return _version(request.state.id, request.service, request.service_version)
 
 
+def definition_for(state_id, code, version):
+    """definition_of for a raw row (as_pymongo), without loading the request."""
+    return _version(state_id, code, version)
+
+
 def clear_cache():
     _version.cache_clear()
 

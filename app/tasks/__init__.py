@@ -28,6 +28,10 @@ BEAT_SCHEDULE = {
         "task": "events.requeue-pending",
         "schedule": timedelta(minutes=1),
     },
+    "exports-tidy": {
+        "task": "exports.tidy",
+        "schedule": timedelta(minutes=10),
+    },
     # 08:00 in Asia/Kolkata (the Celery timezone), before the morning roll call.
     "digests-daily": {
         "task": "digests.daily",
@@ -63,7 +67,7 @@ def celery_init_app(app):
     celery_app.set_default()
     app.extensions["celery"] = celery_app
 
-    from . import deadlines, mail, notifications, sessions  # noqa: F401 — registers the tasks
+    from . import deadlines, exports, mail, notifications, sessions  # noqa: F401 — registers tasks
 
     mail.connect_signals(app)
     notifications.connect_signals(app)

@@ -66,3 +66,22 @@ def test_a_refused_grievance_is_appealed_in_hindi_and_decided_in_the_admin(tab_f
     text = page.inner_text("main")
     assert "स्वीकृत" in text and "Reconsider" in text
     citizen.check("56-appeal-allowed-hi")
+
+
+def test_the_sho_exports_the_stations_requests_and_watches_it_finish(tab_factory):
+    """The worker writes the CSV; the page's progress reaches "Ready" without a reload (admin.js
+    polls), and the file downloads with the register's header row."""
+    sho = tab_factory()
+    sho.csrf_form_login(DEMO["sho.sector29"]["email"], DEMO["sho.sector29"]["password"])
+    page = sho.open("/admin/exports/")
+    page.click("#export-form button[type=submit]")
+    page.wait_for_load_state()
+    row = page.locator("tr[data-export-status]").first
+    row.locator(".export-text", has_text="Ready").wait_for(timeout=30000)
+    assert row.locator("progress").get_attribute("value") == "100"
+    sho.check("57-admin-export-ready")
+    with page.expect_download() as download:
+        row.locator(".export-download a").click()
+    with open(download.value.path(), encoding="utf-8-sig") as handle:
+        header = handle.readline().strip()
+    assert header.startswith("number,service,station,status")

@@ -27,3 +27,32 @@
     }
   });
 })();
+
+/* Requests → Exports: while a job runs, ask for its progress every two seconds and update the
+   bar, the text (a polite live region) and, when done, the download link. */
+(function () {
+  "use strict";
+  var rows = document.querySelectorAll("tr[data-export-status][data-export-done=false]");
+  rows.forEach(function (row) {
+    var timer = window.setInterval(function () {
+      fetch(row.getAttribute("data-export-status"), { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (job) {
+          if (!job) { window.clearInterval(timer); return; }
+          row.querySelector("progress").value = job.percent;
+          row.querySelector("progress").textContent = job.percent + "%";
+          row.querySelector(".export-text").textContent = job.text;
+          if (job.download) {
+            var link = document.createElement("a");
+            link.href = job.download;
+            link.textContent = job.filename;
+            var cell = row.querySelector(".export-download");
+            cell.textContent = "";
+            cell.appendChild(link);
+          }
+          if (job.status === "done" || job.status === "failed") { window.clearInterval(timer); }
+        })
+        .catch(function () { window.clearInterval(timer); });
+    }, 2000);
+  });
+})();

@@ -15,6 +15,7 @@ from app.services import access
 
 from .base import SecuredView, has_permission
 from .catalogue import ServiceTypeView
+from .exports import ExportsView
 from .jurisdictions import VIEWS as JURISDICTION_VIEWS
 from .oversight import AppealsView, SeniorsView, SupervisionView
 from .requests import QueueView, RequestView
@@ -57,6 +58,7 @@ def init_admin(app):
     admin.add_view(
         SeniorsView(name=_l("Senior citizens"), category=requests_menu, endpoint="seniors")
     )
+    admin.add_view(ExportsView(name=_l("Exports"), category=requests_menu, endpoint="exports"))
     admin.add_view(
         ServiceTypeView(
             ServiceType, name=_l("Service catalogue"), category=requests_menu, endpoint="catalogue"
