@@ -150,3 +150,17 @@ def _state_of(model):
     if path == "id":
         return model
     return getattr(model, path, None) if path else None
+
+
+def state_services():
+    """(code, name) of the live services of the officer's state, in the page's language."""
+    from app.services import service_types
+
+    state = current_user.state
+    if state is None:
+        return []
+    language = current_language()
+    return [
+        (s.code, s.name_hi if language == "hi" else s.name_en)
+        for s in service_types.live_services(state)
+    ]

@@ -10,27 +10,16 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.i18n import current_language
 from app.models import ExportJob
-from app.services import exports, service_types
+from app.services import exports
 from app.services.errors import FieldErrors
 from app.tasks.exports import queue
 
-from .base import SecuredView
+from .base import SecuredView, state_services
 
 
 class ExportsView(SecuredView, BaseView):
     view_permission = "requests.view"
-
-    def _services(self):
-        state = current_user.state
-        language = current_language()
-        if state is None:
-            return []
-        return [
-            (s.code, s.name_hi if language == "hi" else s.name_en)
-            for s in service_types.live_services(state)
-        ]
 
     def _mine(self, job_id):
         job = ExportJob.objects(id=job_id).first() if _valid_id(job_id) else None
@@ -55,7 +44,7 @@ class ExportsView(SecuredView, BaseView):
         return self.render(
             "admin/exports.html",
             jobs=exports.visible_jobs(current_user),
-            services=self._services(),
+            services=state_services(),
             errors=errors,
             progress_text=progress_text,
         ), code

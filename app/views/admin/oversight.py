@@ -12,7 +12,6 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.i18n import current_language
 from app.models import Appeal, SeniorCitizen, Upload
 from app.services import (
     access,
@@ -26,17 +25,7 @@ from app.services import (
 )
 from app.services.sla import IST
 
-from .base import SecuredView
-
-
-def _service_names(language):
-    state = current_user.state
-    if state is None:
-        return {}
-    return {
-        s.code: (s.name_hi if language == "hi" else s.name_en)
-        for s in service_types.live_services(state)
-    }
+from .base import SecuredView, state_services
 
 
 class SupervisionView(SecuredView, BaseView):
@@ -52,7 +41,7 @@ class SupervisionView(SecuredView, BaseView):
             live = service_types.live(current_user.state, code) if current_user.state else None
             sla = (live.definition.get("sla") or {}) if live else {}
             limits[code] = sla.get("limit")
-        names = _service_names(current_language())
+        names = dict(state_services())
         return self.render(
             "admin/supervision.html",
             figures=figures,
@@ -124,7 +113,7 @@ class AppealsView(SecuredView, BaseView):
             "admin/appeals.html",
             rows=rows,
             status=status,
-            names=_service_names(current_language()),
+            names=dict(state_services()),
             can_decide=lambda a: appeals.can_decide(a, current_user),
         )
 
@@ -150,7 +139,7 @@ class AppealsView(SecuredView, BaseView):
             appeal=appeal,
             errors=errors,
             may_decide=appeals.can_decide(appeal, current_user),
-            names=_service_names(current_language()),
+            names=dict(state_services()),
         )
         return page, code
 

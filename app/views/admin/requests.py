@@ -17,7 +17,7 @@ from app.models import IssuedDocument, Posting, Role, ServiceRequest, User
 from app.services import access, catalogue, documents, forms, service_types, uploads, workflow
 
 from ..transition_form import apply_posted_transition
-from .base import ReadOnlyModelView, SecuredView, localized_name
+from .base import ReadOnlyModelView, SecuredView, localized_name, state_services
 from .fields import object_ids
 
 QUEUE_SIZE = 200
@@ -123,19 +123,9 @@ class RequestView(ReadOnlyModelView):
         if template == self.details_template and kwargs.get("model") is not None:
             kwargs.update(self._detail_context(kwargs["model"]))
         if template == self.list_template:
-            kwargs["service_tabs"] = self._service_tabs()
+            kwargs["service_tabs"] = state_services()
             kwargs["current_service"] = request.args.get("service", "")
         return super().render(template, **kwargs)
-
-    def _service_tabs(self):
-        state = current_user.state
-        language = current_language()
-        if state is None:
-            return []
-        return [
-            (s.code, s.name_hi if language == "hi" else s.name_en)
-            for s in service_types.live_services(state)
-        ]
 
     def _detail_context(self, model):
         language = current_language()
