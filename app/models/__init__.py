@@ -8,6 +8,7 @@ from .claims import Claim
 from .documents import IssuedDocument
 from .events import RequestEvent
 from .exports import ExportJob
+from .firs import Fir, LawSection
 from .jurisdictions import District, Holiday, PoliceStation, State
 from .notifications import Notification
 from .outbox import OutboxMessage
@@ -16,6 +17,8 @@ from .seniors import SeniorCitizen
 from .uploads import Upload
 
 __all__ = [
+    "Fir",
+    "LawSection",
     "ExportJob",
     "IssuedDocument",
     "Appeal",

@@ -52,21 +52,29 @@ MAX_TRIES = 10_000
 
 
 def next_number(state_code, prefix, year):
-    """Allocate the next free number, exactly once across processes.
+    """Allocate the next free request number, exactly once across processes."""
+    seq = next_sequence(
+        f"{state_code}-{year}-{prefix}", lambda n: f"{state_code}-{prefix}-{year}-{n:06d}"
+    )
+    body = f"{state_code}-{prefix}-{year}-{seq:06d}"
+    return f"{body}-{check_character(body)}"
 
-    Each candidate is claimed (services.claims: an insert with a unique _id, atomic everywhere);
-    the counter only says where to start looking, because $inc is not atomic on FerretDB 1.24
-    (concurrent increments are lost). It moves forward with $max and never back.
+
+def next_sequence(counter_key, claim_name):
+    """The next free sequence number of `counter_key`, taken exactly once across processes.
+
+    Each candidate is claimed (services.claims: an insert with a unique _id, atomic everywhere)
+    under `claim_name(seq)`; the counter only says where to start looking, because $inc is not
+    atomic on FerretDB 1.24 (concurrent increments are lost). It moves forward with $max and
+    never back.
     """
-    key = f"{state_code}-{year}-{prefix}"
     collection = Counter._get_collection()
-    start = (collection.find_one({"_id": key}) or {}).get("seq", 0)
+    start = (collection.find_one({"_id": counter_key}) or {}).get("seq", 0)
     for seq in range(start + 1, start + 1 + MAX_TRIES):
-        body = f"{state_code}-{prefix}-{year}-{seq:06d}"
-        if claims.take(f"number:{body}"):
+        if claims.take(f"number:{claim_name(seq)}"):
             try:
-                collection.update_one({"_id": key}, {"$max": {"seq": seq}}, upsert=True)
+                collection.update_one({"_id": counter_key}, {"$max": {"seq": seq}}, upsert=True)
             except DuplicateKeyError:  # two first-ever upserts at once; the other one created it
-                collection.update_one({"_id": key}, {"$max": {"seq": seq}})
-            return f"{body}-{check_character(body)}"
-    raise RuntimeError(f"no free number after {MAX_TRIES} tries for {key}")
+                collection.update_one({"_id": counter_key}, {"$max": {"seq": seq}})
+            return seq
+    raise RuntimeError(f"no free number after {MAX_TRIES} tries for {counter_key}")

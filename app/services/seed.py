@@ -70,6 +70,32 @@ def seed_roles(data, source="roles.yaml"):
     return created
 
 
+def seed_law_sections(data, source="law_sections.yaml"):
+    """Add the sections an FIR cites; a section already present (perhaps edited) is kept."""
+    from app.models import LawSection
+
+    created = 0
+    for entry in data.get("sections") or []:
+        act = _require(entry, "act", source, "section")
+        number = str(_require(entry, "section", source, f"{act} section"))
+        code = f"{act.split()[0]} {number}"
+        if LawSection.objects(code=code).first() is not None:
+            continue
+        section = LawSection(
+            code=code,
+            act=act,
+            section=number,
+            title_en=_require(entry, "en", source, code),
+            title_hi=_require(entry, "hi", source, code),
+            max_years=_require(entry, "max_years", source, code),
+            cognizable=entry.get("cognizable", True),
+            sensitive=entry.get("sensitive", False),
+        )
+        _validated(section, source, code).save(force_insert=True)
+        created += 1
+    return created
+
+
 def seed_jurisdictions(data, source="jurisdictions.yaml"):
     created = 0
     for state_entry in data.get("states") or []:
@@ -221,6 +247,7 @@ def seed_all(
     counts = {
         "roles.yaml": seed_roles(read("roles.yaml", seed_dir)),
         "jurisdictions.yaml": seed_jurisdictions(read("jurisdictions.yaml", seed_dir)),
+        "law_sections.yaml": seed_law_sections(read("law_sections.yaml", seed_dir)),
     }
     from . import service_types
 

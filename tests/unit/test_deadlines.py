@@ -106,6 +106,8 @@ def test_a_paused_state_stops_the_clock_and_resuming_shifts_the_deadlines(catalo
         "warned": 0,
         "appeals_overdue": 0,
         "senior_visits_missed": 0,
+        "efirs_lapsed": 0,
+        "enquiries_overdue": 0,
     }
     resumed = due + timedelta(days=3)
     request = act(request, "documents_given", "citizen", resumed)

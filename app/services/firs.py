@@ -1,0 +1,654 @@
+"""FIRs under BNSS 2023 s.173: registration, e-FIR confirmation, Zero FIRs, preliminary enquiry,
+and the case progress the complainant follows.
+
+- Numbers run per station and year ("0123/2026"); Zero FIRs have their own series ("Z-0004/2026").
+  A number is taken only when the FIR is on record, so a lapsed e-FIR or a closed enquiry leaves
+  no gap in the station's register.
+- An FIR drafted from a complaint made online is an e-FIR: it is on record only once the informant
+  confirms it, signing with their name, within three days; the sweep lapses it after that and
+  tells them. The complaint is marked "FIR registered" when the FIR is on record.
+- Offences whose sections all carry three to less than seven years may first get a preliminary
+  enquiry of up to 14 days; the sweep tells the SHO when one runs over.
+- A Zero FIR is registered for a place under another station and transferred; that station
+  re-registers it under its own number, and each FIR points at the other.
+- A FIR is sensitive when its category or any section is (sexual offences, offences against
+  children, terrorism, juveniles, kidnapping for ransom, protected victims): it is never found by
+  the public search, the API or open data.
+"""
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from mongoengine.errors import NotUniqueError
+from pymongo.errors import DuplicateKeyError
+
+from app.models import Fir, LawSection, Notification, PoliceStation, State
+from app.models.base import as_utc
+from app.models.firs import Arrest, CaseUpdate, CourtCase, Hearing
+
+from . import access, audit, authorities, claims, mail, numbering, workflow
+from .errors import FieldErrors
+from .forms import IST
+
+CONFIRM_WITHIN = timedelta(days=3)
+ENQUIRY_WITHIN = timedelta(days=14)
+REGISTERING_ROLES = ("station_officer", "sho")
+CATEGORIES = {
+    "theft": _l("Theft"),
+    "vehicle_theft": _l("Vehicle theft"),
+    "burglary": _l("House-breaking or burglary"),
+    "robbery": _l("Robbery or snatching"),
+    "cheating": _l("Cheating or fraud"),
+    "cyber": _l("Cyber crime"),
+    "hurt": _l("Hurt or assault"),
+    "intimidation": _l("Criminal intimidation"),
+    "death": _l("Murder or death by negligence"),
+    "women": _l("Offence against a woman"),
+    "sexual_offence": _l("Sexual offence"),
+    "child": _l("Offence against a child"),
+    "kidnapping_ransom": _l("Kidnapping for ransom"),
+    "terrorism": _l("Terrorism"),
+    "juvenile": _l("Juvenile in conflict with law"),
+    "protected_victim": _l("Victim's identity protected by law"),
+    "other": _l("Other"),
+}
+SENSITIVE_CATEGORIES = {
+    "sexual_offence",
+    "child",
+    "kidnapping_ransom",
+    "terrorism",
+    "juvenile",
+    "protected_victim",
+}
+OUTCOMES = {
+    "convicted": _l("Convicted"),
+    "acquitted": _l("Acquitted"),
+    "discharged": _l("Discharged"),
+    "compounded": _l("Compounded (settled)"),
+}
+STATUS_TEXT = {
+    "pending_confirmation": _l("Waiting for the informant to confirm"),
+    "lapsed": _l("Lapsed: not confirmed within three days"),
+    "preliminary_enquiry": _l("Preliminary enquiry"),
+    "enquiry_closed": _l("Closed after preliminary enquiry"),
+    "registered": _l("Registered"),
+    "transferred": _l("Transferred to the police station with jurisdiction"),
+    "under_investigation": _l("Under investigation"),
+    "charge_sheet_filed": _l("Charge-sheet filed in court"),
+    "final_report_filed": _l("Final report filed (investigation closed)"),
+    "in_court": _l("Trial in court"),
+    "decided": _l("Decided by the court"),
+}
+ON_RECORD = {
+    "registered",
+    "transferred",
+    "under_investigation",
+    "charge_sheet_filed",
+    "final_report_filed",
+    "in_court",
+    "decided",
+}
+
+
+class FirError(FieldErrors):
+    pass
+
+
+# --- who may act ------------------------------------------------------------------------------
+
+
+def _officer_at(officer, station, roles=REGISTERING_ROLES):
+    """Whether `officer` holds one of `roles` and covers `station`."""
+    if not any(officer.has_role(role) for role in roles):
+        return False
+    probe = Fir(station=station, district=station.district, state=station.state)
+    return access.within_scope(officer, probe)
+
+
+def _require(officer, station, roles=REGISTERING_ROLES):
+    if not _officer_at(officer, station, roles):
+        raise FirError({"station": _l("You are not posted at this police station.")}, status=403)
+
+
+# --- reading input ----------------------------------------------------------------------------
+
+
+def law_sections(codes):
+    """The active LawSections named by `codes`, in that order; FirError for any unknown one."""
+    codes = [str(c).strip() for c in codes or [] if str(c).strip()]
+    if not codes:
+        raise FirError({"sections": _l("Choose at least one section of law.")})
+    found = {s.code: s for s in LawSection.objects(code__in=codes, active=True)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise FirError({"sections": _l("Unknown section: %(code)s", code=unknown[0])})
+    return [found[c] for c in codes]
+
+
+def enquiry_allowed(sections):
+    """BNSS s.173(3): every offence punishable with three years or more but less than seven."""
+    return bool(sections) and all(3 <= s.max_years < 7 for s in sections)
+
+
+def _moment(value, field, errors, required=True):
+    if value in (None, ""):
+        if required:
+            errors[field] = _l("Enter a date and time.")
+        return None
+    if isinstance(value, datetime):
+        return as_utc(value)
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        errors[field] = _l("Enter a date and time as YYYY-MM-DDTHH:MM.")
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=IST)
+    return parsed.astimezone(UTC)
+
+
+def _text(value, field, errors, limit, required=True):
+    text = str(value or "").strip()
+    if required and not text:
+        errors[field] = _l("This field is required.")
+    elif len(text) > limit:
+        errors[field] = _l("At most %(count)d characters.", count=limit)
+    return text
+
+
+# --- registration -----------------------------------------------------------------------------
+
+
+def register(officer, station, form, complaint=None, now=None):
+    """Register (or, for an e-FIR, draft) an FIR at `station` from the officer's `form`:
+    informant_name, category, sections (codes), occurred_from, occurred_to, place, brief,
+    accused_known, accused, zero + jurisdiction_station (code), preliminary_enquiry."""
+    now = now or datetime.now(UTC)
+    _require(officer, station)
+    errors = {}
+    informant = _text(form.get("informant_name"), "informant_name", errors, 120)
+    category = str(form.get("category") or "")
+    if category not in CATEGORIES:
+        errors["category"] = _l("Choose a category.")
+    try:
+        sections = law_sections(form.get("sections"))
+    except FirError as error:
+        errors.update(error.errors)
+        sections = []
+    occurred_from = _moment(form.get("occurred_from"), "occurred_from", errors)
+    occurred_to = _moment(form.get("occurred_to"), "occurred_to", errors, required=False)
+    if occurred_from and occurred_from > now + timedelta(minutes=5):
+        errors["occurred_from"] = _l("Cannot be in the future.")
+    if occurred_from and occurred_to and occurred_to < occurred_from:
+        errors["occurred_to"] = _l("Cannot be before the start.")
+    place = _text(form.get("place"), "place", errors, 500)
+    brief = _text(form.get("brief"), "brief", errors, 5000)
+    accused_known = bool(form.get("accused_known"))
+    accused = _text(form.get("accused"), "accused", errors, 1000, required=accused_known)
+    zero = bool(form.get("zero"))
+    jurisdiction = None
+    if zero:
+        code = str(form.get("jurisdiction_station") or "").strip().upper()
+        jurisdiction = PoliceStation.objects(code=code).first() if code else None
+        if jurisdiction is None or jurisdiction.id == station.id:
+            errors["jurisdiction_station"] = _l(
+                "Name the police station where it happened (another station)."
+            )
+    enquiry = bool(form.get("preliminary_enquiry"))
+    if enquiry and sections and not enquiry_allowed(sections):
+        errors["preliminary_enquiry"] = _l(
+            "A preliminary enquiry is allowed only when every offence is punishable with three "
+            "years or more but less than seven."
+        )
+    if complaint is not None:
+        _check_complaint(complaint, station, zero, errors)
+    if errors:
+        raise FirError(errors)
+
+    fir = Fir(
+        key=_draft_key(),
+        state=station.state,
+        district=station.district,
+        station=station,
+        complaint=complaint,
+        complainant=complaint.applicant if complaint else None,
+        informant_name=informant,
+        electronic=complaint is not None,
+        sections=[s.code for s in sections],
+        category=category,
+        sensitive=category in SENSITIVE_CATEGORIES or any(s.sensitive for s in sections),
+        occurred_from=occurred_from,
+        occurred_to=occurred_to,
+        place=place,
+        accused_known=accused_known,
+        accused=accused,
+        brief=brief,
+        registered_by=officer,
+        investigating_officer=officer,
+        zero=zero,
+        jurisdiction_station=jurisdiction,
+        status="registered",
+    )
+    if enquiry:
+        fir.status, fir.enquiry_due = "preliminary_enquiry", now + ENQUIRY_WITHIN
+    elif fir.electronic:
+        fir.status, fir.confirm_by = "pending_confirmation", now + CONFIRM_WITHIN
+    fir.save()
+    if fir.status == "registered":
+        _take_on_record(fir, now)
+    elif fir.status == "pending_confirmation":
+        _tell_complainant(
+            fir,
+            "fir_confirm",
+            lambda: _(
+                "An FIR has been drafted from your complaint %(complaint)s. It is taken on record "
+                "only when you confirm it on your request page by %(date)s.",
+                complaint=fir.complaint.number,
+                date=_local(fir.confirm_by),
+            ),
+        )
+    audit.record("fir.register", actor=officer, target=fir, state=fir.state, status=fir.status)
+    return fir
+
+
+def _draft_key():
+    """A unique key for an FIR not yet on record (see models.firs: never empty)."""
+    return f"draft:{secrets.token_hex(8)}"
+
+
+def _check_complaint(complaint, station, zero, errors):
+    if complaint.service != "complaint":
+        errors["complaint"] = _l("Only a complaint becomes an FIR.")
+    elif complaint.status != "under_enquiry":
+        errors["complaint"] = _l("Start the enquiry on the complaint first.")
+    elif complaint.station.id != station.id and not zero:
+        errors["complaint"] = _l("The complaint is at another police station.")
+    elif Fir.objects(complaint=complaint.id, status__nin=["lapsed", "enquiry_closed"]).first():
+        errors["complaint"] = _l("An FIR already exists for this complaint.")
+
+
+def _take_on_record(fir, now):
+    """Give the FIR its number in the station's register and mark its complaint."""
+    year = now.astimezone(IST).year
+    series = "Z" if fir.zero else ""
+    code = fir.station.code
+    seq = numbering.next_sequence(
+        f"fir:{code}:{series}{year}", lambda n: f"fir:{code}:{series}{year}:{n}"
+    )
+    number = f"{'Z-' if fir.zero else ''}{seq:04d}/{year}"
+    fir.modify(
+        set__key=f"{code}/{series}{year}/{seq}",
+        set__number=number,
+        set__year=year,
+        set__registered_at=now,
+        set__status="registered",
+    )
+    if fir.complaint is not None and fir.complaint.status == "under_enquiry":
+        workflow.apply_transition(
+            fir.complaint,
+            "register_fir",
+            fir.registered_by,
+            remark=f"FIR {number}, {fir.station.name_en}",
+            now=now,
+            via="fir",
+        )
+    _tell_complainant(
+        fir,
+        "fir_registered",
+        lambda: _(
+            "FIR %(number)s has been registered at %(station)s. You can follow the case and "
+            "download a free copy from your account.",
+            number=number,
+            station=fir.station.name_en,
+        ),
+    )
+    return fir
+
+
+def confirm(fir, user, signed_name, now=None):
+    """The informant confirms (signs) an e-FIR within three days: it goes on record."""
+    now = now or datetime.now(UTC)
+    if fir.complainant is None or fir.complainant.id != user.id:
+        raise FirError({"fir": _l("Not found.")}, status=404)
+    if fir.status != "pending_confirmation":
+        raise FirError({"fir": _l("This FIR is not waiting for your confirmation.")}, status=409)
+    if now > as_utc(fir.confirm_by):
+        raise FirError({"fir": _l("The three days to confirm have passed.")}, status=409)
+    typed = " ".join(str(signed_name or "").split()).casefold()
+    if typed != " ".join(fir.informant_name.split()).casefold():
+        raise FirError({"signed_name": _l("Type your name exactly as on the FIR to sign it.")})
+    if not claims.take(f"fir:{fir.id}:confirm"):
+        raise FirError({"fir": _l("This FIR is not waiting for your confirmation.")}, status=409)
+    fir.modify(set__confirmed_at=now, set__confirmed_as=signed_name.strip()[:120])
+    audit.record("fir.confirm", actor=user, target=fir, state=fir.state)
+    return _take_on_record(fir, now)
+
+
+def lapse_unconfirmed(now):
+    """e-FIRs not confirmed in three days lapse; the informant is told once."""
+    lapsed = 0
+    for fir in Fir.objects(status="pending_confirmation", confirm_by__lt=now).limit(200):
+        if not claims.take(f"fir:{fir.id}:lapse"):
+            continue
+        fir.modify(set__status="lapsed", set__lapse_notified=True)
+        _tell_complainant(
+            fir,
+            "fir_lapsed",
+            lambda f=fir: _(
+                "The FIR drafted from your complaint %(complaint)s was not confirmed within three "
+                "days and has lapsed. The police station may contact you; you can also visit it.",
+                complaint=f.complaint.number if f.complaint else "",
+            ),
+        )
+        audit.record("fir.lapse", target=fir, state=fir.state)
+        lapsed += 1
+    return lapsed
+
+
+def conclude_enquiry(fir, officer, register_it, reasons, now=None):
+    """End a preliminary enquiry: register the FIR, or close it with written reasons."""
+    now = now or datetime.now(UTC)
+    _require(officer, fir.station, ("sho",))
+    if fir.status != "preliminary_enquiry":
+        raise FirError({"fir": _l("No preliminary enquiry is open.")}, status=409)
+    reasons = str(reasons or "").strip()
+    if not reasons:
+        raise FirError({"text": _l("Write the findings of the enquiry.")})
+    fir.updates.append(CaseUpdate(at=now, kind="enquiry", text=reasons[:2000], by=officer))
+    fir.save()
+    if register_it:
+        if fir.electronic:
+            fir.modify(set__status="pending_confirmation", set__confirm_by=now + CONFIRM_WITHIN)
+            return fir
+        return _take_on_record(fir, now)
+    fir.modify(set__status="enquiry_closed")
+    _tell_complainant(
+        fir,
+        "fir_enquiry_closed",
+        lambda: _(
+            "The preliminary enquiry found no offence to register: %(reasons)s", reasons=reasons
+        ),
+    )
+    return fir
+
+
+def flag_overdue_enquiries(now):
+    """Tell the SHO once when a preliminary enquiry runs past its 14 days."""
+    flagged = 0
+    for fir in Fir.objects(
+        status="preliminary_enquiry", enquiry_due__lt=now, enquiry_notified=False
+    ):
+        if not claims.take(f"fir:{fir.id}:enquiry-overdue"):
+            continue
+        fir.modify(set__enquiry_notified=True)
+        for sho in authorities.holders("sho", fir.station):
+            _notice(
+                sho,
+                fir,
+                "fir_enquiry_overdue",
+                lambda f=fir: _(
+                    "The preliminary enquiry into the complaint of %(name)s at %(station)s has run "
+                    "past its 14 days. Register the FIR or close the enquiry with reasons.",
+                    name=f.informant_name,
+                    station=f.station.name_en,
+                ),
+            )
+        flagged += 1
+    return flagged
+
+
+# --- Zero FIR ---------------------------------------------------------------------------------
+
+
+def transfer(fir, officer, now=None):
+    """Send a Zero FIR to the station with jurisdiction; its SHO is told."""
+    now = now or datetime.now(UTC)
+    _require(officer, fir.station, ("sho",))
+    if not fir.zero or fir.status != "registered":
+        raise FirError({"fir": _l("Only a registered Zero FIR is transferred.")}, status=409)
+    fir.modify(set__status="transferred")
+    fir.updates.append(
+        CaseUpdate(
+            at=now,
+            kind="transfer",
+            detail={"station": fir.jurisdiction_station.code},
+            by=officer,
+        )
+    )
+    fir.save()
+    for sho in authorities.holders("sho", fir.jurisdiction_station):
+        _notice(
+            sho,
+            fir,
+            "fir_transferred",
+            lambda: _(
+                "Zero FIR %(number)s of %(station)s has been transferred to your police station. "
+                "Re-register it under your own number.",
+                number=fir.number,
+                station=fir.station.name_en,
+            ),
+        )
+    audit.record("fir.transfer", actor=officer, target=fir, state=fir.state)
+    return fir
+
+
+def reregister(zero_fir, officer, now=None):
+    """The station with jurisdiction re-registers a transferred Zero FIR under its own number."""
+    now = now or datetime.now(UTC)
+    station = zero_fir.jurisdiction_station
+    _require(officer, station, ("sho",))
+    if zero_fir.status != "transferred" or zero_fir.transferred_to is not None:
+        raise FirError({"fir": _l("This Zero FIR is not waiting to be re-registered.")}, status=409)
+    if not claims.take(f"fir:{zero_fir.id}:reregister"):
+        raise FirError({"fir": _l("This Zero FIR is not waiting to be re-registered.")}, status=409)
+    fir = Fir(
+        key=_draft_key(),
+        state=station.state,
+        district=station.district,
+        station=station,
+        complaint=zero_fir.complaint,
+        complainant=zero_fir.complainant,
+        informant_name=zero_fir.informant_name,
+        electronic=False,
+        sections=list(zero_fir.sections),
+        category=zero_fir.category,
+        sensitive=zero_fir.sensitive,
+        occurred_from=zero_fir.occurred_from,
+        occurred_to=zero_fir.occurred_to,
+        place=zero_fir.place,
+        accused_known=zero_fir.accused_known,
+        accused=zero_fir.accused,
+        brief=zero_fir.brief,
+        registered_by=officer,
+        investigating_officer=officer,
+        transferred_from=zero_fir,
+        status="registered",
+    ).save()
+    _take_on_record(fir, now)
+    zero_fir.modify(set__transferred_to=fir)
+    audit.record("fir.reregister", actor=officer, target=fir, state=fir.state)
+    return fir.reload()
+
+
+# --- case progress ----------------------------------------------------------------------------
+
+UPDATE_KINDS = ("investigation", "arrest", "charge_sheet", "final_report", "hearing", "outcome")
+TEXT_REQUIRED = {"investigation", "charge_sheet", "final_report"}
+
+
+def update_line(update):
+    """One case update as the complainant reads it, in the current locale. The names of arrested
+    persons stay with the police; the complainant is told that an arrest was made and when."""
+    detail = update.detail or {}
+    if update.kind == "arrest":
+        line = _("A person was arrested on %(date)s.", date=_local(_parse(detail.get("at"))))
+    elif update.kind == "charge_sheet":
+        line = _(
+            "Charge-sheet filed in %(court)s (case %(case)s).",
+            court=detail.get("court", ""),
+            case=detail.get("case_number", ""),
+        )
+    elif update.kind == "final_report":
+        line = _("Final report filed: the investigation is closed.")
+    elif update.kind == "hearing":
+        line = _(
+            "Hearing in %(court)s on %(date)s.",
+            court=detail.get("court", ""),
+            date=_local(_parse(detail.get("on"))),
+        )
+    elif update.kind == "outcome":
+        line = _(
+            "%(court)s decided the case: %(outcome)s.",
+            court=detail.get("court", ""),
+            outcome=OUTCOMES.get(detail.get("outcome"), detail.get("outcome", "")),
+        )
+    elif update.kind == "transfer":
+        line = _("Transferred to the police station with jurisdiction.")
+    elif update.kind == "enquiry":
+        line = _("Preliminary enquiry concluded.")
+    else:
+        line = ""
+    return " ".join(part for part in (str(line), update.text or "") if part)
+
+
+def _parse(text):
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def record_progress(fir, officer, kind, form, now=None):
+    """One step of the case, told to the complainant: an investigation update, an arrest, the
+    charge-sheet (with the court and case number) or final report, a hearing, the outcome."""
+    now = now or datetime.now(UTC)
+    _require(officer, fir.station)
+    if fir.status not in ON_RECORD - {"transferred", "decided"}:
+        raise FirError({"fir": _l("This FIR is not under investigation or trial.")}, status=409)
+    if kind not in UPDATE_KINDS:
+        raise FirError({"kind": _l("Unknown step.")})
+    errors = {}
+    text = _text(form.get("text"), "text", errors, 2000, required=kind in TEXT_REQUIRED)
+    changes, detail = {}, {}
+    if kind == "investigation":
+        changes["status"] = "under_investigation"
+    elif kind == "arrest":
+        name = _text(form.get("name"), "name", errors, 120)
+        at = _moment(form.get("at"), "at", errors)
+        if at and at > now + timedelta(minutes=5):
+            errors["at"] = _l("Cannot be in the future.")
+        if not errors:
+            fir.arrests.append(Arrest(at=at, name=name, recorded_by=officer))
+            detail = {"at": at.isoformat()}
+            changes["status"] = "under_investigation"
+    elif kind == "charge_sheet":
+        court = _text(form.get("court"), "court", errors, 200)
+        case_number = _text(form.get("case_number"), "case_number", errors, 60)
+        if not errors:
+            fir.court = CourtCase(court=court, case_number=case_number)
+            detail = {"court": court, "case_number": case_number}
+            changes["status"] = "charge_sheet_filed"
+    elif kind == "final_report":
+        changes["status"] = "final_report_filed"
+    elif kind == "hearing":
+        on = _moment(form.get("on"), "on", errors)
+        if fir.court is None:
+            errors["on"] = _l("Record the charge-sheet and the court first.")
+        if not errors:
+            fir.court.hearings.append(Hearing(on=on, purpose=text[:200]))
+            detail = {"on": on.isoformat(), "court": fir.court.court}
+            changes["status"] = "in_court"
+    elif kind == "outcome":
+        outcome = str(form.get("outcome") or "")
+        if outcome not in OUTCOMES:
+            errors["outcome"] = _l("Choose the outcome.")
+        if fir.court is None:
+            errors["outcome"] = _l("Record the charge-sheet and the court first.")
+        if not errors:
+            fir.court.outcome, fir.court.outcome_text, fir.court.decided_on = outcome, text, now
+            detail = {"outcome": outcome, "court": fir.court.court}
+            changes["status"] = "decided"
+    if errors:
+        raise FirError(errors)
+    update = CaseUpdate(at=now, kind=kind, text=text, detail=detail, by=officer)
+    fir.updates.append(update)
+    if changes:
+        fir.status = changes["status"]
+    fir.save()
+    _tell_complainant(
+        fir,
+        f"fir_{kind}:{len(fir.updates)}",
+        lambda: _("FIR %(number)s: %(text)s", number=fir.number, text=update_line(update)),
+    )
+    audit.record(f"fir.{kind}", actor=officer, target=fir, state=fir.state)
+    return fir
+
+
+# --- what people see --------------------------------------------------------------------------
+
+
+def for_complainant(user, fir_id):
+    """The FIR if `user` is its complainant, else None (a 404 to the caller)."""
+    return Fir.objects(id=fir_id, complainant=user.id).first()
+
+
+def public_status(state_code, station_code, year, number):
+    """The minimal public view of an FIR on record, or None: unknown, not on record, or
+    sensitive all answer alike, so the answer never tells that a sensitive FIR exists."""
+    state = State.objects(code=str(state_code or "").upper()).first()
+    station = PoliceStation.objects(code=str(station_code or "").upper()).first()
+    try:
+        year, seq = int(year), int(str(number).split("/")[0].removeprefix("Z-"))
+    except (TypeError, ValueError):
+        return None
+    if state is None or station is None or station.state.id != state.id:
+        return None
+    zero = str(number).upper().startswith("Z-")
+    fir = Fir.objects(key=f"{station.code}/{'Z' if zero else ''}{year}/{seq}").first()
+    if fir is None or fir.sensitive or fir.status not in ON_RECORD:
+        return None
+    return fir
+
+
+def status_text(fir):
+    return str(STATUS_TEXT.get(fir.status, fir.status))
+
+
+def _local(moment):
+    return as_utc(moment).astimezone(IST).strftime("%d-%m-%Y %H:%M") if moment else ""
+
+
+# --- notices ----------------------------------------------------------------------------------
+
+
+def _tell_complainant(fir, event, text):
+    if fir.complainant is not None:
+        _notice(fir.complainant, fir, event, text)
+
+
+def _notice(user, fir, event, text):
+    """In-app, email and SMS to `user` in their language, once per FIR, event and channel."""
+    with force_locale(user.language or "en"):
+        body = str(text())
+    base = f"fir:{fir.id}:{event}:{user.id}"
+    try:
+        Notification(
+            key=f"{base}:in_app",
+            recipient=user,
+            request=fir.complaint,
+            number=fir.number or (fir.complaint.number if fir.complaint else ""),
+            event=event.split(":")[0],
+            text=body[:1000],
+            created_at=datetime.now(UTC),
+        ).save(force_insert=True)
+    except (NotUniqueError, DuplicateKeyError):
+        return
+    if user.email and claims.take(f"notify:{base}:email"):
+        with force_locale(user.language or "en"):
+            subject = _("Your FIR") if fir.number else _("Your complaint")
+        mail.queue_email(to=user.email, subject=str(subject), body_text=body, key=f"{base}:email")
+    if user.mobile and claims.take(f"notify:{base}:sms"):
+        mail.queue_sms(to=user.mobile, body_text=body[:320], key=f"{base}:sms")
