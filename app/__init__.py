@@ -47,13 +47,14 @@ def create_app(config_name=None, override=None):
 
 
 def _register_blueprints(app):
-    from .views import api, dev, errors, filters, health, portal, services, tracking, verify
+    from .views import api, dev, errors, filters, firs, health, portal, services, tracking, verify
 
     filters.init_filters(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(services.bp)
     app.register_blueprint(tracking.bp)
+    app.register_blueprint(firs.bp)
     app.register_blueprint(verify.bp)
     app.register_blueprint(portal.bp)
     errors.init_errors(app)

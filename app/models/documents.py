@@ -15,9 +15,11 @@ __all__ = ["IssuedDocument"]
 
 class IssuedDocument(me.Document):
     code = me.StringField(primary_key=True, max_length=12)  # shown as XXXX-XXXX-XXXX
-    request_kind = me.StringField(required=True, unique=True, max_length=80)  # "<request>:<kind>"
+    # "<request>:<kind>", or "fir:<fir>:fir_copy": one document of a kind per request or FIR.
+    request_kind = me.StringField(required=True, unique=True, max_length=80)
     kind = me.StringField(required=True, max_length=40)
-    request = me.ReferenceField("ServiceRequest", required=True)
+    request = me.ReferenceField("ServiceRequest")  # the request it was issued on, or
+    fir = me.ReferenceField("Fir")  # the FIR whose copy it is
     number = me.StringField(required=True, max_length=40)
     state = me.ReferenceField("State", required=True)
     district = me.ReferenceField("District", required=True)
@@ -34,7 +36,7 @@ class IssuedDocument(me.Document):
 
     meta = {
         "collection": "issued_documents",
-        "indexes": ["request", "pdf_sha256"],
+        "indexes": ["request", "fir", "pdf_sha256"],
         "ordering": ["-issued_at"],
     }
     __scope__ = {

@@ -38,6 +38,9 @@ FIELD_TYPES = frozenset(
 APPLICANT_ROLES = frozenset({"citizen", "organisation"})
 STAFF_ROLES = frozenset({"station_officer", "sho", "district_supervisor", "state_admin"})
 TRANSITION_ROLES = APPLICANT_ROLES | STAFF_ROLES
+# Modules that take a transition themselves (`via:` in a definition): the FIR register marks
+# a complaint "FIR registered" when it puts the FIR on record; no officer clicks it.
+TRANSITION_MODULES = ("fir",)
 SLA_UNITS = frozenset({"minutes", "hours", "days", "working_days"})
 ESCALATION_TIERS = ("designated", "competent", "appellate")
 ELIGIBILITY_OPS = frozenset(
@@ -369,6 +372,8 @@ def _check_workflow(c, workflow):
             c.error(f"{path}.remark", "must be 'required' or 'optional'")
         if not isinstance(transition.get("self_approval", True), bool):
             c.error(f"{path}.self_approval", "must be true or false")
+        if transition.get("via") not in (None, *TRANSITION_MODULES):
+            c.error(f"{path}.via", f"must be one of {', '.join(TRANSITION_MODULES)}")
         c.bilingual(transition.get("label"), f"{path}.label")
     reachable = {workflow.get("initial")}
     changed = True

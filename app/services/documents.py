@@ -24,6 +24,7 @@ from mongoengine.errors import NotUniqueError
 from pymongo.errors import DuplicateKeyError
 
 from app.models import IssuedDocument
+from app.models.base import as_utc
 
 from . import access, audit, catalogue, claims, forms, service_types, uploads
 from .errors import FieldErrors
@@ -38,6 +39,7 @@ TITLES = {
     "permission_letter": {"en": "Permission letter", "hi": "अनुमति पत्र"},
     "senior_citizen_card": {"en": "Senior citizen identity card", "hi": "वरिष्ठ नागरिक पहचान पत्र"},
     "lost_article_report": {"en": "Lost article report", "hi": "खोई वस्तु रिपोर्ट"},
+    "fir_copy": {"en": "Copy of the FIR (free)", "hi": "एफ़आईआर की प्रति (निःशुल्क)"},
 }
 
 
@@ -165,24 +167,85 @@ def _facts(request, definition):
 
 def issue(request, kind, now=None):
     """The request's document of `kind`, issued (and signed) once."""
-    existing = IssuedDocument.objects(request_kind=f"{request.id}:{kind}").first()
+    definition = service_types.definition_of(request)
+    return _issue_once(
+        f"{request.id}:{kind}",
+        kind,
+        request,
+        lambda: _statements(request, definition, kind),
+        now,
+        request=request,
+    )
+
+
+def issue_fir_copy(fir, now=None):
+    """The complainant's free copy of an FIR on record, issued (and signed) once. A sensitive
+    FIR's copy is marked restricted: its public verification page says only that it is genuine,
+    with its number and station."""
+    if fir.complainant is None or not fir.number:
+        raise DocumentError({"fir": _l("This FIR has no copy to issue.")}, status=409)
+
+    def statements():
+        station = fir.station
+        facts = [
+            _fact("FIR number", "एफ़आईआर संख्या", fir.number),
+            _fact("Registered on", "दर्ज करने की तिथि", _ist(fir.registered_at)),
+            _fact("Sections of law", "विधि की धाराएँ", ", ".join(fir.sections)),
+            _fact("Occurred", "घटना का समय", _ist(fir.occurred_from)),
+            _fact("Place of occurrence", "घटना का स्थान", fir.place),
+            _fact("Information given", "दी गई सूचना", fir.brief),
+        ]
+        if fir.transferred_from is not None:
+            facts.append(_fact("Zero FIR", "ज़ीरो एफ़आईआर", fir.transferred_from.number))
+        return {
+            "title": TITLES["fir_copy"],
+            "service": {"en": "First Information Report", "hi": "प्रथम सूचना रिपोर्ट"},
+            "outcome": {"en": "Registered", "hi": "दर्ज"},
+            "holder": fir.informant_name,
+            "subject": "",
+            "station": {"en": station.name_en, "hi": station.name_hi},
+            "remark": "",
+            "facts": facts,
+            "conditions": [],
+            "photo_sha256": "",
+            "restricted": bool(fir.sensitive),
+        }
+
+    return _issue_once(f"fir:{fir.id}:fir_copy", "fir_copy", fir, statements, now, fir=fir)
+
+
+def _fact(label_en, label_hi, value):
+    return {"label": {"en": label_en, "hi": label_hi}, "value": {"en": value, "hi": value}}
+
+
+def _ist(moment):
+    from .forms import IST
+
+    return as_utc(moment).astimezone(IST).strftime("%d-%m-%Y %H:%M IST") if moment else ""
+
+
+def _issue_once(key, kind, source, make_statements, now, request=None, fir=None):
+    """Sign and save the document `key` names, once; a second caller gets the first's."""
+    existing = IssuedDocument.objects(request_kind=key).first()
     if existing is not None:
         return existing
     now = (now or datetime.now(UTC)).replace(microsecond=0)
-    definition = service_types.definition_of(request)
-    statements = _statements(request, definition, kind)
+    statements = make_statements()
+    number = fir.number if fir is not None else request.number
+    applicant = fir.complainant if fir is not None else request.applicant
     code = new_code()
-    fields = _signed_fields(code, kind, request.number, now, statements)
+    fields = _signed_fields(code, kind, number, now, statements)
     document = IssuedDocument(
         code=code,
-        request_kind=f"{request.id}:{kind}",
+        request_kind=key,
         kind=kind,
         request=request,
-        number=request.number,
-        state=request.state,
-        district=request.district,
-        station=request.station,
-        applicant=request.applicant,
+        fir=fir,
+        number=number,
+        state=source.state,
+        district=source.district,
+        station=source.station,
+        applicant=applicant,
         issued_at=now,
         statements=statements,
         key_id=key_id(),
@@ -191,8 +254,8 @@ def issue(request, kind, now=None):
     try:
         document.save(force_insert=True)
     except (NotUniqueError, DuplicateKeyError):
-        return IssuedDocument.objects(request_kind=f"{request.id}:{kind}").first()
-    audit.record("document.issue", target=document, state=request.state, kind=kind)
+        return IssuedDocument.objects(request_kind=key).first()
+    audit.record("document.issue", target=document, state=source.state, kind=kind)
     return document
 
 

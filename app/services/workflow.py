@@ -104,6 +104,8 @@ def available_actions(request, actor):
     in_jurisdiction = access.can_see(actor, request)
     result = []
     for transition in catalogue.transitions_from(definition, request.status):
+        if transition.get("via"):  # taken by another module (the FIR register), not a button
+            continue
         role = _actor_role(request, actor, transition, in_jurisdiction)
         if role and not _self_approval_blocked(request, actor, transition):
             result.append((transition, role))
@@ -119,11 +121,13 @@ def _self_approval_blocked(request, actor, transition):
     return bool(last and last.actor and last.actor.id == actor.id)
 
 
-def apply_transition(request, action, actor, remark="", now=None, expected_version=None):
+def apply_transition(request, action, actor, remark="", now=None, expected_version=None, via=None):
     """Take `action` on `request` as `actor`; returns the updated request.
 
     `expected_version` is the version the actor's screen showed; if the request has moved on
-    since, StaleState (409) rather than a confusing "not allowed in this state".
+    since, StaleState (409) rather than a confusing "not allowed in this state". A transition
+    marked `via: <module>` in its definition is taken only by that module (passing `via`): a
+    complaint becomes "FIR registered" only when the FIR register puts an FIR on record.
     """
     now = now or datetime.now(UTC)
     in_jurisdiction = access.can_see(actor, request)
@@ -138,6 +142,8 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
     if not candidates:
         raise TransitionNotAllowed(f"'{action}' is not possible while '{request.status}'")
     transition = candidates[0]
+    if transition.get("via") != via:
+        raise TransitionNotAllowed(f"'{action}' is taken through the {transition['via']} module")
     role = _actor_role(request, actor, transition, in_jurisdiction)
     if role is None:
         raise TransitionNotAllowed(f"your role may not '{action}'")

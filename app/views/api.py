@@ -532,3 +532,23 @@ def public_status(number):
     if found is None:
         abort(404)
     return jsonify(request_service.public_status(found, current_language()))
+
+
+@bp.get("/fir-status")
+def fir_status():
+    """Public FIR status: ?state=&station=&year=&number= → minimal fields. A sensitive FIR, one
+    not yet on record and an unknown one all answer 404 alike."""
+    from app.services import firs as fir_service
+
+    from .firs import fir_search_args, public_fir
+
+    station, year, number, errors = fir_search_args(request.args)
+    state = request.args.get("state", "", type=str).strip().upper()[:4]
+    if not state:
+        errors["state"] = _("Give the state code, such as HR.")
+    if errors:
+        raise ApiError(400, errors)
+    found = fir_service.public_status(state, station, year, number)
+    if found is None:
+        abort(404)
+    return jsonify(public_fir(found))

@@ -17,8 +17,9 @@ from flask_login import current_user
 from flask_security import auth_required
 
 from app.i18n import current_language
-from app.models import IssuedDocument, ServiceRequest
+from app.models import Fir, IssuedDocument, ServiceRequest
 from app.services import appeals, catalogue, deadlines, forms, numbering, service_types, workflow
+from app.services import firs as fir_service
 from app.services import requests as request_service
 from app.services.appeals import AppealError
 
@@ -78,6 +79,8 @@ def _detail_page(found, errors=None, code=200):
         status=request_service.public_status(found, language),
         appeals=sorted(appeals.appeals_of(found).values(), key=lambda a: a.level),
         documents=list(IssuedDocument.objects(request=found.id)),
+        firs=list(Fir.objects(complaint=found.id, complainant=current_user.id)),
+        fir_status=fir_service.status_text,
         appeal_open=appeals.eligibility(found),
         can_rate=appeals.can_rate(found),
         errors=errors or {},
@@ -234,8 +237,12 @@ def notifications():
 
 @bp.get("/track")
 def track():
-    """Public status by request number: minimal fields, never personal data."""
-    number = request.args.get("number", "", type=str).strip().upper()[:40]
+    """One status search: a request by its number, or an FIR by station, year and number.
+    Minimal fields, never personal data; a sensitive FIR is not found."""
+    from .firs import find_public, fir_search_args, public_fir, stations_for_search
+
+    searched_fir = request.args.get("search") == "fir"
+    number = "" if searched_fir else request.args.get("number", "", type=str).strip().upper()[:40]
     status, error, code = None, None, 200
     if number:
         try:
@@ -247,4 +254,25 @@ def track():
                 error, code = _("No request has this number."), 404
             else:
                 status = request_service.public_status(found, current_language())
-    return render_template("tracking/track.html", number=number, status=status, error=error), code
+    fir, fir_errors = None, {}
+    if searched_fir:
+        station, year, fir_number, fir_errors = fir_search_args(request.args)
+        if fir_errors:
+            code = 400
+        else:
+            found_fir = find_public(station, year, fir_number)
+            if found_fir is None:
+                fir_errors, code = {"number": _("No FIR open to the public has this number.")}, 404
+            else:
+                fir = public_fir(found_fir)
+    return render_template(
+        "tracking/track.html",
+        number=number,
+        status=status,
+        error=error,
+        fir=fir,
+        fir_errors=fir_errors,
+        searched_fir=searched_fir,
+        stations=stations_for_search(),
+        args=request.args,
+    ), code

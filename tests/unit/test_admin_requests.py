@@ -66,11 +66,17 @@ def test_remark_is_required_where_the_definition_says(catalogue_seeded, client, 
     auth.login("sho.sector29")
     post_transition(client, auth, rid, "acknowledge")
     post_transition(client, auth, rid, "start_enquiry")
-    follow = post_transition(client, auth, rid, "register_fir")
+    follow = post_transition(client, auth, rid, "issue_ncr")
     assert "A remark is required" in client.get(follow.headers["Location"]).get_data(as_text=True)
-    post_transition(client, auth, rid, "register_fir", "FIR No. 0123/2026 under BNS s.303(2)")
+    # "FIR registered" is not a button: the FIR register sets it when an FIR goes on record.
+    page = client.get(f"/admin/requests/details/?id={rid}").get_data(as_text=True)
+    assert 'value="register_fir"' not in page and f"/admin/firs/new?complaint={number}" in page
+    post_transition(client, auth, rid, "register_fir", "FIR No. 0123/2026")
     with app.app_context():
-        assert ServiceRequest.objects.get(number=number).status == "fir_registered"
+        assert ServiceRequest.objects.get(number=number).status == "under_enquiry"
+    post_transition(client, auth, rid, "issue_ncr", "NCR 45/2026: a non-cognizable matter.")
+    with app.app_context():
+        assert ServiceRequest.objects.get(number=number).status == "ncr_issued"
 
 
 @pytest.mark.parametrize("who", ["officer.nitkotwali", "sho.nitkotwali", "admin.delhi"])

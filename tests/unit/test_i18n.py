@@ -133,6 +133,7 @@ def _visible_literal_words(text):
     text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S | re.I)
     text = re.sub(r"<[^>]*>", " ", text, flags=re.S)
     text = re.sub(r"url\(#[^)]*\)|&#?\w+;", " ", text)
+    text = re.sub(r"[\w-]+=\"[^\"]*\"", " ", text)  # attributes a macro writes into a tag
     words = re.findall(r"([A-Za-z][A-Za-z'’]+)(=?)", text)
     return [w for w, is_name in words if not is_name and w not in UNTRANSLATED_ALLOWED]
 
@@ -220,7 +221,8 @@ def test_notifications_reach_a_hindi_speaker_in_hindi_by_every_channel(catalogue
     request = submit_at("tenant_verification", datetime.now(UTC))
     [note] = Notification.objects(recipient=citizen.id, event="submitted")
     assert request.number in note.text and DEVANAGARI.search(note.text), note.text
-    sent = {m.channel: m for m in OutboxMessage.objects(key__startswith=f"{request.id}:")}
+    mine = OutboxMessage.objects(to__in=[citizen.email, citizen.mobile])  # no regex: FerretDB
+    sent = {m.channel: m for m in mine if (m.key or "").startswith(f"{request.id}:")}
     assert {"email", "sms"} <= set(sent), sent
     assert DEVANAGARI.search(sent["email"].subject) and DEVANAGARI.search(sent["sms"].body_text)
     assert "Request" not in sent["sms"].body_text  # not the English text with Hindi names

@@ -9,13 +9,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.i18n import TRANSLATIONS_DIR
-from app.models import AuditEvent, Posting, Role, ServiceRequest, ServiceType, User
+from app.models import AuditEvent, LawSection, Posting, Role, ServiceRequest, ServiceType, User
 from app.models.accounts import ACCOUNT_ORGANISATION, APPROVAL_PENDING
 from app.services import access
 
 from .base import SecuredView, has_permission
 from .catalogue import ServiceTypeView
 from .exports import ExportsView
+from .firs import FirsView, LawSectionView
 from .jurisdictions import VIEWS as JURISDICTION_VIEWS
 from .oversight import AppealsView, SeniorsView, SupervisionView
 from .requests import QueueView, RequestView
@@ -63,6 +64,11 @@ def init_admin(app):
         ServiceTypeView(
             ServiceType, name=_l("Service catalogue"), category=requests_menu, endpoint="catalogue"
         )
+    )
+    cases = _l("Cases")
+    admin.add_view(FirsView(name=_l("FIRs"), category=cases, endpoint="firs"))
+    admin.add_view(
+        LawSectionView(LawSection, name=_l("Sections of law"), category=cases, endpoint="sections")
     )
     jurisdictions = _l("Jurisdictions")
     for view_class, model, name, endpoint in JURISDICTION_VIEWS:

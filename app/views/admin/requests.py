@@ -13,8 +13,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.i18n import current_language
-from app.models import IssuedDocument, Posting, Role, ServiceRequest, User
-from app.services import access, catalogue, documents, forms, service_types, uploads, workflow
+from app.models import Fir, IssuedDocument, Posting, Role, ServiceRequest, User
+from app.services import access, catalogue, documents, firs, forms, service_types, uploads, workflow
 
 from ..transition_form import apply_posted_transition
 from .base import ReadOnlyModelView, SecuredView, localized_name, state_services
@@ -143,6 +143,8 @@ class RequestView(ReadOnlyModelView):
             officers = [p.user for p in postings if p.user.active]
         return {
             "documents": list(IssuedDocument.objects(request=model.id)),
+            "complaint_firs": list(Fir.objects(complaint=model.id)),
+            "fir_status": firs.status_text,
             "may_revoke": current_user.has_permission("requests.approve"),
             "definition": definition,
             "fields": fields,
