@@ -16,6 +16,7 @@ and the case progress the complainant follows.
   the public search, the API or open data.
 """
 
+import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -33,6 +34,7 @@ from . import access, audit, authorities, claims, mail, numbering, workflow
 from .errors import FieldErrors
 from .forms import IST
 
+log = logging.getLogger(__name__)
 CONFIRM_WITHIN = timedelta(days=3)
 ENQUIRY_WITHIN = timedelta(days=14)
 REGISTERING_ROLES = ("station_officer", "sho")
@@ -287,14 +289,21 @@ def _take_on_record(fir, now):
         set__status="registered",
     )
     if fir.complaint is not None and fir.complaint.status == "under_enquiry":
-        workflow.apply_transition(
-            fir.complaint,
-            "register_fir",
-            fir.registered_by,
-            remark=f"FIR {number}, {fir.station.name_en}",
-            now=now,
-            via="fir",
-        )
+        try:
+            workflow.apply_transition(
+                fir.complaint,
+                "register_fir",
+                fir.registered_by,
+                remark=f"FIR {number}, {fir.station.name_en}",
+                now=now,
+                via="fir",
+            )
+        except workflow.WorkflowError as error:
+            # The FIR is on record whatever happens to the complaint (its officer may have been
+            # posted away since drafting it); the complaint's page links the FIR all the same.
+            log.warning(
+                "FIR %s on record; complaint %s not marked: %s", fir.id, fir.complaint.id, error
+            )
     _tell_complainant(
         fir,
         "fir_registered",
@@ -611,6 +620,19 @@ def public_status(state_code, station_code, year, number):
     if fir is None or fir.sensitive or fir.status not in ON_RECORD:
         return None
     return fir
+
+
+def page_context(fir):
+    """What a page about one FIR shows besides the FIR: its sections with their titles, its
+    status and the wording of its steps (the complainant's page and the admin's)."""
+    titles = {s.code: s for s in LawSection.objects(code__in=fir.sections)}
+    return {
+        "sections": [(code, titles.get(code)) for code in fir.sections],
+        "status_text": status_text(fir),
+        "update_line": update_line,
+        "outcomes": OUTCOMES,
+        "categories": CATEGORIES,
+    }
 
 
 def status_text(fir):

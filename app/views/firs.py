@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_security import auth_required
 
-from app.models import Fir, LawSection, PoliceStation
+from app.models import Fir, PoliceStation
 from app.services import documents, firs
 from app.services.documents import DocumentError
 from app.services.firs import FirError
@@ -34,15 +34,8 @@ def _mine(fir_id):
 
 
 def _page(fir, errors=None, code=200):
-    titles = {s.code: s for s in LawSection.objects(code__in=fir.sections)}
     return render_template(
-        "tracking/fir.html",
-        fir=fir,
-        sections=[(code, titles.get(code)) for code in fir.sections],
-        status_text=firs.status_text(fir),
-        update_line=firs.update_line,
-        outcomes=firs.OUTCOMES,
-        errors=errors or {},
+        "tracking/fir.html", fir=fir, errors=errors or {}, **firs.page_context(fir)
     ), code
 
 

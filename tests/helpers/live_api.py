@@ -20,22 +20,21 @@ def token_headers(base_url, who):
 
 def submit_grievance(base_url, headers):
     """A valid grievance at Sector 29 submitted through the API; returns its number."""
+    return submit(base_url, headers, "grievance", station="HR-GGM-SEC29")
+
+
+def submit(base_url, headers, code, station=None):
+    """A valid request for service `code` submitted through the API; returns its number."""
     from pathlib import Path
 
     from app.services.catalogue import load_file
     from app.services.service_types import SERVICE_TYPES_DIR
     from tests.helpers.service_data import valid_data
 
-    definition = load_file(Path(SERVICE_TYPES_DIR, "grievance.yaml"))
-    created = requests.post(
-        base_url + "/api/v1/requests",
-        headers=headers,
-        json={
-            "service": "grievance",
-            "station": "HR-GGM-SEC29",
-            "data": valid_data(definition, None),
-        },
-        timeout=10,
-    )
+    definition = load_file(Path(SERVICE_TYPES_DIR, f"{code}.yaml"))
+    body = {"service": code, "data": valid_data(definition, None)}
+    if station:
+        body["station"] = station
+    created = requests.post(base_url + "/api/v1/requests", headers=headers, json=body, timeout=10)
     assert created.status_code == 201, created.text
     return created.json()["number"]

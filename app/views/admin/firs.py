@@ -170,18 +170,13 @@ class FirsView(SecuredView, BaseView):
     @expose("/<fir_id>")
     def details(self, fir_id, errors=None, code=200):
         fir = self._get(fir_id)
-        titles = {s.code: s for s in LawSection.objects(code__in=fir.sections)}
         return self.render(
             "admin/fir_details.html",
             fir=fir,
-            sections=[(c, titles.get(c)) for c in fir.sections],
-            status_text=firs.status_text(fir),
-            update_line=firs.update_line,
-            categories=firs.CATEGORIES,
-            outcomes=firs.OUTCOMES,
             kinds=PROGRESS_KINDS,
             errors=errors or {},
             at_station=fir.station.id in {s.id for s in self._my_stations()},
+            **firs.page_context(fir),
         ), code
 
     @expose("/<fir_id>/progress", methods=["POST"])
