@@ -29,10 +29,20 @@ def submit(base_url, headers, code, station=None):
 
     from app.services.catalogue import load_file
     from app.services.service_types import SERVICE_TYPES_DIR
-    from tests.helpers.service_data import valid_data
+    from tests.helpers.service_data import BY_MIME, valid_data
+
+    def upload(mime):
+        sent = requests.post(
+            base_url + "/api/v1/uploads",
+            headers=headers,
+            files={"file": ("file", BY_MIME[mime], mime)},
+            timeout=10,
+        )
+        assert sent.status_code == 201, sent.text
+        return sent.json()["id"]
 
     definition = load_file(Path(SERVICE_TYPES_DIR, f"{code}.yaml"))
-    body = {"service": code, "data": valid_data(definition, None)}
+    body = {"service": code, "data": valid_data(definition, upload)}
     if station:
         body["station"] = station
     created = requests.post(base_url + "/api/v1/requests", headers=headers, json=body, timeout=10)
