@@ -9,6 +9,7 @@ from .documents import IssuedDocument
 from .events import RequestEvent
 from .exports import ExportJob
 from .firs import Fir, LawSection
+from .help import Faq, UsefulLink
 from .jurisdictions import District, Holiday, PoliceStation, State
 from .notifications import Notification
 from .outbox import OutboxMessage
@@ -17,6 +18,8 @@ from .seniors import SeniorCitizen
 from .uploads import Upload
 
 __all__ = [
+    "Faq",
+    "UsefulLink",
     "Fir",
     "LawSection",
     "ExportJob",

@@ -96,6 +96,37 @@ def seed_law_sections(data, source="law_sections.yaml"):
     return created
 
 
+def seed_help(data, source="help.yaml"):
+    """National FAQs and useful links; an entry already present (perhaps edited) is kept."""
+    from app.models import Faq, UsefulLink
+
+    created = 0
+    for order, entry in enumerate(data.get("faqs") or [], start=1):
+        question = _require(entry, "en", source, f"faq {order}")
+        if Faq.objects(state=None, question_en=question).first() is None:
+            faq = Faq(
+                question_en=question,
+                question_hi=_require(entry, "hi", source, question),
+                answer_en=_require(entry, "answer_en", source, question),
+                answer_hi=_require(entry, "answer_hi", source, question),
+                order=order * 10,
+            )
+            _validated(faq, source, question).save()
+            created += 1
+    for order, entry in enumerate(data.get("links") or [], start=1):
+        title = _require(entry, "en", source, f"link {order}")
+        if UsefulLink.objects(state=None, title_en=title).first() is None:
+            link = UsefulLink(
+                title_en=title,
+                title_hi=_require(entry, "hi", source, title),
+                url=_require(entry, "url", source, title),
+                order=order * 10,
+            )
+            _validated(link, source, title).save()
+            created += 1
+    return created
+
+
 def seed_jurisdictions(data, source="jurisdictions.yaml"):
     created = 0
     for state_entry in data.get("states") or []:
@@ -248,6 +279,7 @@ def seed_all(
         "roles.yaml": seed_roles(read("roles.yaml", seed_dir)),
         "jurisdictions.yaml": seed_jurisdictions(read("jurisdictions.yaml", seed_dir)),
         "law_sections.yaml": seed_law_sections(read("law_sections.yaml", seed_dir)),
+        "help.yaml": seed_help(read("help.yaml", seed_dir)),
     }
     from . import service_types
 

@@ -16,7 +16,7 @@ from flask_login import current_user
 from flask_security import auth_required
 
 from app.i18n import current_language
-from app.models import PoliceStation, State
+from app.models import Faq, PoliceStation, State, UsefulLink
 from app.models.jurisdictions import localized
 from app.services import service_types
 
@@ -62,6 +62,23 @@ def stations():
             query = query.filter(pincodes=pincode)
     return render_template(
         "portal/stations.html", stations=list(query.limit(200)), pincode=pincode, error=error
+    )
+
+
+@bp.get("/help")
+def help_page():
+    """FAQs and useful links: the national ones and those of the chosen (or the user's) state."""
+    states = list(State.objects.only("code", "name_en", "name_hi").order_by("code"))
+    code = request.args.get("state", "", type=str).strip().upper()[:4]
+    mine = getattr(current_user, "state", None) if current_user.is_authenticated else None
+    state = next((s for s in states if s.code == code), None) or mine
+    places = [None] + ([state.id] if state else [])
+    return render_template(
+        "portal/help.html",
+        faqs=list(Faq.objects(state__in=places, published=True).order_by("order")),
+        links=list(UsefulLink.objects(state__in=places, published=True).order_by("order")),
+        states=states,
+        state=state,
     )
 
 

@@ -27,6 +27,7 @@ CITIZEN_PAGES_PUBLIC = [
     "/register",
     "/reset",
     "/confirm",
+    "/help",
 ]
 CITIZEN_PAGES_SIGNED_IN = [
     "/dashboard",

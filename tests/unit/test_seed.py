@@ -36,6 +36,7 @@ def test_seeding_twice_creates_nothing_new(ctx):
         "roles.yaml": 0,
         "jurisdictions.yaml": 0,
         "law_sections.yaml": 0,
+        "help.yaml": 0,
         "demo_users.yaml": 0,
     }
     assert PoliceStation.objects.get(code="HR-GGM-SEC29").phone == "0124-1111111"

@@ -9,7 +9,17 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.i18n import TRANSLATIONS_DIR
-from app.models import AuditEvent, LawSection, Posting, Role, ServiceRequest, ServiceType, User
+from app.models import (
+    AuditEvent,
+    Faq,
+    LawSection,
+    Posting,
+    Role,
+    ServiceRequest,
+    ServiceType,
+    UsefulLink,
+    User,
+)
 from app.models.accounts import ACCOUNT_ORGANISATION, APPROVAL_PENDING
 from app.services import access
 
@@ -17,6 +27,7 @@ from .base import SecuredView, has_permission
 from .catalogue import ServiceTypeView
 from .exports import ExportsView
 from .firs import FirsView, LawSectionView
+from .help import FaqView, UsefulLinkView
 from .jurisdictions import VIEWS as JURISDICTION_VIEWS
 from .oversight import AppealsView, SeniorsView, SupervisionView
 from .requests import QueueView, RequestView
@@ -73,6 +84,11 @@ def init_admin(app):
     jurisdictions = _l("Jurisdictions")
     for view_class, model, name, endpoint in JURISDICTION_VIEWS:
         admin.add_view(view_class(model, name=name, category=jurisdictions, endpoint=endpoint))
+    help_menu = _l("Help")
+    admin.add_view(FaqView(Faq, name=_l("FAQs"), category=help_menu, endpoint="faqs"))
+    admin.add_view(
+        UsefulLinkView(UsefulLink, name=_l("Useful links"), category=help_menu, endpoint="links")
+    )
     people = _l("People")
     admin.add_view(UserView(User, name=_l("Users"), category=people, endpoint="users"))
     admin.add_view(PostingView(Posting, name=_l("Postings"), category=people, endpoint="postings"))
