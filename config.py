@@ -145,6 +145,13 @@ class Config:
     # production, a key is derived from SECRET_KEY (so development documents verify across
     # restarts); production refuses to start without one.
     DOCUMENT_SIGNING_KEY = _env("DOCUMENT_SIGNING_KEY")
+    # Who publishes the open data (its metadata) and what this instance is: a state's portal,
+    # or the central (NCRB) instance that pulls the states' register feeds.
+    OPEN_DATA_PUBLISHER = _env("OPEN_DATA_PUBLISHER", "State Police (demonstration)")
+    DEPLOYMENT_LEVEL = _env("DEPLOYMENT_LEVEL", "state")
+    # A central instance's states: JSON [{"state": "HR", "url": "https://…", "public_key": PEM
+    # or base64 of the raw Ed25519 key (the state's /verify/public-key.pem)}].
+    CENTRAL_FEEDS = _env("CENTRAL_FEEDS", "[]")
 
     # Deadlines: events whose notification task has not run after this are queued again.
     EVENT_REQUEUE_AFTER_SECONDS = int(_env("EVENT_REQUEUE_AFTER_SECONDS", "120"))

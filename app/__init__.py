@@ -47,7 +47,20 @@ def create_app(config_name=None, override=None):
 
 
 def _register_blueprints(app):
-    from .views import api, dev, errors, filters, firs, health, portal, services, tracking, verify
+    from .views import (
+        api,
+        dev,
+        errors,
+        filters,
+        firs,
+        health,
+        open_data,
+        portal,
+        registers,
+        services,
+        tracking,
+        verify,
+    )
 
     filters.init_filters(app)
     app.register_blueprint(health.bp)
@@ -55,6 +68,8 @@ def _register_blueprints(app):
     app.register_blueprint(services.bp)
     app.register_blueprint(tracking.bp)
     app.register_blueprint(firs.bp)
+    app.register_blueprint(registers.bp)
+    app.register_blueprint(open_data.bp)
     app.register_blueprint(verify.bp)
     app.register_blueprint(portal.bp)
     errors.init_errors(app)

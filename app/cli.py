@@ -66,6 +66,24 @@ def init_cli(app):
 
     app.cli.add_command(catalogue_group)
 
+    @app.cli.command("central-pull")
+    def central_pull_command():
+        """Pull every configured state's register feed now (what beat does every 5 minutes)."""
+        from app.services import feeds
+
+        if app.config.get("DEPLOYMENT_LEVEL") != "central":
+            raise click.ClickException("DEPLOYMENT_LEVEL is not 'central'")
+        for state, stored in feeds.pull_all().items():
+            click.echo(f"{state}: {stored} stored")
+
+    @app.cli.command("open-data")
+    def open_data_command():
+        """Rewrite the open-data files now (what beat does daily)."""
+        from app.services import open_data
+
+        for name, rows in open_data.publish_all(app.config["OPEN_DATA_PUBLISHER"]).items():
+            click.echo(f"{name}: {rows} rows")
+
     @app.cli.command("ensure-indexes")
     def ensure_indexes_command():
         """Create every declared index."""

@@ -13,11 +13,15 @@ from .help import Faq, UsefulLink
 from .jurisdictions import District, Holiday, PoliceStation, State
 from .notifications import Notification
 from .outbox import OutboxMessage
+from .registers import CentralEntry, FeedCursor, RegisterEntry
 from .requests import Counter, IdempotencyRecord, ServiceRequest
 from .seniors import SeniorCitizen
 from .uploads import Upload
 
 __all__ = [
+    "CentralEntry",
+    "FeedCursor",
+    "RegisterEntry",
     "Faq",
     "UsefulLink",
     "Fir",
@@ -71,4 +75,12 @@ ALL_DOCUMENTS = (
     Appeal,
     SeniorCitizen,
     IssuedDocument,
+    ExportJob,
+    LawSection,
+    Fir,
+    Faq,
+    UsefulLink,
+    RegisterEntry,
+    CentralEntry,
+    FeedCursor,
 )

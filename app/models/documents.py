@@ -22,8 +22,8 @@ class IssuedDocument(me.Document):
     fir = me.ReferenceField("Fir")  # the FIR whose copy it is
     number = me.StringField(required=True, max_length=40)
     state = me.ReferenceField("State", required=True)
-    district = me.ReferenceField("District", required=True)
-    station = me.ReferenceField("PoliceStation", required=True)
+    district = me.ReferenceField("District")  # None for a state's own document (vehicle NOC)
+    station = me.ReferenceField("PoliceStation")
     applicant = me.ReferenceField("User", required=True)
     issued_at = me.DateTimeField(default=utcnow, required=True)
     statements = me.DictField(required=True)

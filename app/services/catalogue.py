@@ -80,6 +80,16 @@ def check(definition, source):
     return definition
 
 
+def check_fields(fields, source):
+    """The checks a service's form fields get, for other data-defined forms (the registers):
+    returns {name: spec} or raises DefinitionError naming `source`."""
+    c = _Checker()
+    found = _check_fields(c, fields)
+    if c.errors:
+        raise DefinitionError(source, c.errors)
+    return found
+
+
 class _Checker:
     def __init__(self):
         self.errors = []

@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -40,6 +41,10 @@ TITLES = {
     "senior_citizen_card": {"en": "Senior citizen identity card", "hi": "वरिष्ठ नागरिक पहचान पत्र"},
     "lost_article_report": {"en": "Lost article report", "hi": "खोई वस्तु रिपोर्ट"},
     "fir_copy": {"en": "Copy of the FIR (free)", "hi": "एफ़आईआर की प्रति (निःशुल्क)"},
+    "vehicle_noc": {
+        "en": "Vehicle NOC: no theft on record",
+        "hi": "वाहन अनापत्ति प्रमाणपत्र: चोरी का कोई रिकॉर्ड नहीं",
+    },
 }
 
 
@@ -214,6 +219,48 @@ def issue_fir_copy(fir, now=None):
     return _issue_once(f"fir:{fir.id}:fir_copy", "fir_copy", fir, statements, now, fir=fir)
 
 
+def issue_vehicle_noc(user, state, numbers, now=None):
+    """A signed statement that no theft of the vehicle with these numbers is on the state's
+    stolen-vehicle register today (the transport office's NOC). The caller has searched the
+    register and found nothing; one document per person, vehicle and day."""
+    from .forms import IST
+
+    now = now or datetime.now(UTC)
+    shown = {k: v for k, v in numbers.items() if v}
+    if not shown:
+        raise DocumentError({"registration": _l("Give at least one of the vehicle's numbers.")})
+    day = now.astimezone(IST).date().isoformat()
+    parts = [str(user.id), day, *(f"{k}={v}" for k, v in sorted(shown.items()))]
+    key = "noc:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+    labels = {
+        "registration": ("Registration number", "पंजीकरण संख्या"),
+        "chassis": ("Chassis number", "चेसिस संख्या"),
+        "engine": ("Engine number", "इंजन संख्या"),
+    }
+
+    def statements():
+        facts = [_fact(*labels[k], v) for k, v in shown.items()]
+        facts.append(_fact("Records checked on", "अभिलेख जाँच की तिथि", _ist(now)))
+        return {
+            "title": TITLES["vehicle_noc"],
+            "service": {"en": "Stolen vehicle register", "hi": "चोरी हुए वाहनों का रजिस्टर"},
+            "outcome": {
+                "en": f"No theft of this vehicle is reported in the records of {state.name_en}.",
+                "hi": f"{state.name_hi} के अभिलेखों में इस वाहन की चोरी की कोई रिपोर्ट नहीं है।",
+            },
+            "holder": user.full_name or user.email,
+            "subject": "",
+            "station": {"en": f"{state.name_en} Police", "hi": f"{state.name_hi} पुलिस"},
+            "remark": "",
+            "facts": facts,
+            "conditions": [],
+            "photo_sha256": "",
+        }
+
+    place = SimpleNamespace(state=state, district=None, station=None)  # issued by the state
+    return _issue_once(key, "vehicle_noc", place, statements, now, applicant=user)
+
+
 def _fact(label_en, label_hi, value):
     return {"label": {"en": label_en, "hi": label_hi}, "value": {"en": value, "hi": value}}
 
@@ -224,15 +271,19 @@ def _ist(moment):
     return as_utc(moment).astimezone(IST).strftime("%d-%m-%Y %H:%M IST") if moment else ""
 
 
-def _issue_once(key, kind, source, make_statements, now, request=None, fir=None):
+def _issue_once(key, kind, source, make_statements, now, request=None, fir=None, applicant=None):
     """Sign and save the document `key` names, once; a second caller gets the first's."""
     existing = IssuedDocument.objects(request_kind=key).first()
     if existing is not None:
         return existing
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     statements = make_statements()
-    number = fir.number if fir is not None else request.number
-    applicant = fir.complainant if fir is not None else request.applicant
+    if fir is not None:
+        number, applicant = fir.number, fir.complainant
+    elif request is not None:
+        number, applicant = request.number, request.applicant
+    else:
+        number = f"NOC-{now.astimezone(UTC).strftime('%Y%m%d')}"
     code = new_code()
     fields = _signed_fields(code, kind, number, now, statements)
     document = IssuedDocument(

@@ -32,6 +32,14 @@ BEAT_SCHEDULE = {
         "task": "exports.tidy",
         "schedule": timedelta(minutes=10),
     },
+    "central-pull": {
+        "task": "central.pull",
+        "schedule": timedelta(minutes=5),
+    },
+    "open-data-publish": {
+        "task": "open-data.publish",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # 08:00 in Asia/Kolkata (the Celery timezone), before the morning roll call.
     "digests-daily": {
         "task": "digests.daily",

@@ -7,7 +7,7 @@ include_auth_token) or the session cookie. Lists page with a cursor, never a dee
 from functools import wraps
 
 from bson import ObjectId
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -552,3 +552,63 @@ def fir_status():
     if found is None:
         abort(404)
     return jsonify(public_fir(found))
+
+
+@bp.get("/registers/<kind>")
+def register_search(kind):
+    """Public register search: published entries, public fields only, with photo addresses."""
+    from app.services import registers
+    from app.services.registers import RegisterError
+
+    from .registers import entry_json, search_args
+
+    try:
+        rows = registers.search(kind, **search_args(request.args))
+    except RegisterError:
+        abort(404)
+    language = current_language()
+    return jsonify(kind=kind, items=[entry_json(e, language) for e in rows])
+
+
+@bp.get("/feed/registers")
+def register_feed():
+    """This state's public registers as a signed feed of changes, for the central instance."""
+    from app.services import feeds
+
+    after = request.args.get("after", "0", type=str)
+    limit = request.args.get("limit", str(feeds.PAGE_LIMIT), type=str)
+    if not after.isdigit():
+        raise ApiError(400, {"after": _("A whole number: the last sequence you hold.")})
+    if not limit.isdigit() or int(limit) < 1:
+        raise ApiError(400, {"limit": _("A whole number from 1.")})
+    return jsonify(feeds.page(int(after), int(limit)))
+
+
+@bp.get("/national/registers/<kind>")
+def national_register_search(kind):
+    """The central instance's search across every state it pulls (404 on a state instance)."""
+    from app.services import feeds, registers
+
+    from .registers import search_args
+
+    if current_app.config.get("DEPLOYMENT_LEVEL") != "central":
+        abort(404)
+    try:
+        rows = feeds.national_search(kind, **search_args(request.args))
+    except registers.RegisterError:
+        abort(404)
+    language = current_language()
+    return jsonify(
+        kind=kind,
+        items=[
+            {
+                "state": e.state,
+                "station": e.station,
+                "published_on": e.published_at.date().isoformat() if e.published_at else None,
+                "fields": {
+                    n: f["value"].get(language) or f["value"]["en"] for n, f in e.fields.items()
+                },
+            }
+            for e in rows
+        ],
+    )

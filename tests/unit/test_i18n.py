@@ -122,7 +122,7 @@ def test_admin_shows_places_in_the_pages_language(client, auth):
 
 
 # Words a template may print as they are: abbreviations that read the same in Hindi.
-UNTRANSLATED_ALLOWED = {"PDF", "KB", "XXXX", "QR", "IST"}
+UNTRANSLATED_ALLOWED = {"PDF", "KB", "XXXX", "QR", "IST", "CSV", "JSON"}
 
 
 def _visible_literal_words(text):

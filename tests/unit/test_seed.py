@@ -102,3 +102,21 @@ def test_staff_roles_come_from_postings(ctx):
     sho = User.objects.get(email="sho.sector29@demo.police.example")
     assert [r.name for r in sho.roles] == ["sho"]
     assert Posting.objects(user=sho).count() == 1
+
+
+def test_every_collection_is_listed_for_ensure_indexes():
+    """`flask ensure-indexes` (run at deploy) creates the unique indexes the code relies on, such
+    as FIR keys and request numbers: a document class left out of ALL_DOCUMENTS would have none
+    until first use."""
+    import inspect
+
+    import mongoengine as me
+
+    from app import models
+
+    declared = {
+        cls
+        for _name, cls in inspect.getmembers(models, inspect.isclass)
+        if issubclass(cls, me.Document) and not cls._meta.get("abstract")
+    }
+    assert declared - set(models.ALL_DOCUMENTS) == set()

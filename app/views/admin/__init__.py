@@ -30,6 +30,7 @@ from .firs import FirsView, LawSectionView
 from .help import FaqView, UsefulLinkView
 from .jurisdictions import VIEWS as JURISDICTION_VIEWS
 from .oversight import AppealsView, SeniorsView, SupervisionView
+from .registers import RegistersView
 from .requests import QueueView, RequestView
 from .staff import AuditEventView, OrganisationView, PostingView, RoleView, UserView
 
@@ -78,6 +79,7 @@ def init_admin(app):
     )
     cases = _l("Cases")
     admin.add_view(FirsView(name=_l("FIRs"), category=cases, endpoint="firs"))
+    admin.add_view(RegistersView(name=_l("Registers"), category=cases, endpoint="registers_admin"))
     admin.add_view(
         LawSectionView(LawSection, name=_l("Sections of law"), category=cases, endpoint="sections")
     )

@@ -164,3 +164,8 @@ def state_services():
         (s.code, s.name_hi if language == "hi" else s.name_en)
         for s in service_types.live_services(state)
     ]
+
+
+def field_errors(error):
+    """A FieldErrors' messages as text, for a template."""
+    return {name: str(message) for name, message in error.errors.items()}

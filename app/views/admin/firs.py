@@ -21,7 +21,7 @@ from app.services import access, firs
 from app.services.firs import FirError
 from app.services.forms import IST
 
-from .base import ScopedModelView, SecuredView, has_permission
+from .base import ScopedModelView, SecuredView, field_errors, has_permission
 
 # A complaint's "what happened" → the FIR category an officer most often starts from.
 COMPLAINT_CATEGORIES = {
@@ -32,10 +32,6 @@ COMPLAINT_CATEGORIES = {
     "harassment": "intimidation",
     "women_safety": "women",
 }
-
-
-def _errors(error):
-    return {name: str(message) for name, message in error.errors.items()}
 
 
 def _local_input(moment):
@@ -115,7 +111,7 @@ class FirsView(SecuredView, BaseView):
                 try:
                     fir = firs.register(current_user, station, values, complaint=complaint)
                 except FirError as error:
-                    errors, code = _errors(error), error.status
+                    errors, code = field_errors(error), error.status
                 else:
                     flash(self._registered_message(fir))
                     return redirect(url_for(".details", fir_id=fir.id))
@@ -185,7 +181,7 @@ class FirsView(SecuredView, BaseView):
         try:
             firs.record_progress(fir, current_user, request.form.get("kind", ""), request.form)
         except FirError as error:
-            return self.details(fir_id, _errors(error), error.status)
+            return self.details(fir_id, field_errors(error), error.status)
         flash(_("Recorded. The complainant has been told."))
         return redirect(url_for(".details", fir_id=fir.id))
 
@@ -195,7 +191,7 @@ class FirsView(SecuredView, BaseView):
         try:
             firs.transfer(fir, current_user)
         except FirError as error:
-            return self.details(fir_id, _errors(error), error.status)
+            return self.details(fir_id, field_errors(error), error.status)
         flash(_("Zero FIR transferred. The police station with jurisdiction has been told."))
         return redirect(url_for(".details", fir_id=fir.id))
 
@@ -205,7 +201,7 @@ class FirsView(SecuredView, BaseView):
         try:
             local = firs.reregister(fir, current_user)
         except FirError as error:
-            return self.details(fir_id, _errors(error), error.status)
+            return self.details(fir_id, field_errors(error), error.status)
         flash(_("FIR %(number)s registered.", number=local.number))
         return redirect(url_for(".details", fir_id=local.id))
 
@@ -216,7 +212,7 @@ class FirsView(SecuredView, BaseView):
         try:
             firs.conclude_enquiry(fir, current_user, register_it, request.form.get("text", ""))
         except FirError as error:
-            return self.details(fir_id, _errors(error), error.status)
+            return self.details(fir_id, field_errors(error), error.status)
         flash(_("Enquiry concluded."))
         return redirect(url_for(".details", fir_id=fir.id))
 
