@@ -55,4 +55,52 @@ def seed(data, now=None):
                 remark=step.get("remark", ""),
                 now=submitted + timedelta(hours=step["hours"]),
             )
-    return len(entries)
+    return len(entries) + seed_cases(data.get("cases") or {}, now)
+
+
+def seed_cases(cases, now):
+    """The demo FIRs and register entries (see seed/demo_requests.yaml), once."""
+    from app.models import Fir, PoliceStation, RegisterEntry
+
+    from . import firs, registers
+
+    if Fir.objects.count() or RegisterEntry.objects.count():
+        return 0
+    citizen = _user("citizen")
+    complaints = list(
+        ServiceRequest.objects(applicant=citizen.id, service="complaint").order_by("submitted_at")
+    )
+    made = 0
+    for entry in cases.get("firs") or []:
+        complaint = complaints[entry["complaint"]]
+        at = now - timedelta(days=entry["days_ago"])
+        form = {
+            "informant_name": complaint.data["complainant_name"],
+            "category": entry["category"],
+            "sections": entry["sections"],
+            "occurred_from": complaint.data["incident_at"],
+            "place": complaint.data["incident_place"],
+            "brief": complaint.data["description"],
+        }
+        station = complaint.station
+        fir = firs.register(_user(entry["by"]), station, form, complaint=complaint, now=at)
+        if "confirm_after_hours" in entry:
+            signed = at + timedelta(hours=entry["confirm_after_hours"])
+            fir = firs.confirm(fir, citizen, form["informant_name"], now=signed)
+        for step in entry.get("progress") or []:
+            step = dict(step)
+            when = now - timedelta(days=step.pop("days_ago"))
+            kind, who = step.pop("kind"), _user(step.pop("by"))
+            if kind == "arrest":
+                step["at"] = when
+            fir = firs.record_progress(fir, who, kind, step, now=when)
+        made += 1
+    for entry in cases.get("registers") or []:
+        station = PoliceStation.objects.get(code=entry["station"])
+        record = registers.record(
+            _user(entry["by"]), station, entry["kind"], entry["data"], now=now
+        )
+        if entry.get("publish"):
+            registers.publish(record, _user(entry["publish"]), now=now)
+        made += 1
+    return made

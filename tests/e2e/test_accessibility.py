@@ -28,6 +28,10 @@ CITIZEN_PAGES_PUBLIC = [
     "/reset",
     "/confirm",
     "/help",
+    "/registers",
+    "/registers/missing_person",
+    "/registers/stolen_vehicle?registration=HR26AB0001",
+    "/open-data",
 ]
 CITIZEN_PAGES_SIGNED_IN = [
     "/dashboard",

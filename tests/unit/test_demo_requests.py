@@ -2,13 +2,13 @@
 
 from datetime import UTC, datetime
 
-from app.models import SeniorCitizen, ServiceRequest
+from app.models import Fir, RegisterEntry, SeniorCitizen, ServiceRequest
 from app.services import appeals, seed, sweep
 
 
 def test_demo_requests_give_the_clock_something_to_show_and_are_seeded_once(catalogue_seeded, ctx):
     counts = seed.seed_all(include_demo_users=True, include_demo_requests=True)
-    assert counts["demo_requests.yaml"] == 5
+    assert counts["demo_requests.yaml"] == 7 + 2 + 3  # requests, FIRs, register entries
     assert seed.seed_all(True, include_demo_requests=True)["demo_requests.yaml"] == 0
     now = datetime.now(UTC)
     done = sweep.run(now)
@@ -22,3 +22,14 @@ def test_demo_requests_give_the_clock_something_to_show_and_are_seeded_once(cata
     [grievance] = by_service["grievance"]
     assert appeals.eligibility(grievance, now)[:2] == (1, "rejected")
     assert SeniorCitizen.objects.count() == 1
+    # The cases: a complaint followed to the charge-sheet, an e-FIR waiting for its signature,
+    # a stolen motorcycle and a missing person on the public registers, a body that may match.
+    first, second = Fir.objects.order_by("created_at")
+    assert first.status == "charge_sheet_filed" and first.number and first.court.case_number
+    assert by_service["complaint"][0].status == "fir_registered"
+    assert second.status == "pending_confirmation" and second.complainant.email.startswith(
+        "citizen"
+    )
+    body = RegisterEntry.objects.get(kind="unidentified_body")
+    assert body.status == "pending" and [m.entry.kind for m in body.matches] == ["missing_person"]
+    assert RegisterEntry.objects(status="published").count() == 2

@@ -60,18 +60,20 @@ class RegistersView(SecuredView, BaseView):
         if request.method == "POST":
             values = {k: v for k, v in request.form.items() if k not in ("csrf_token", "kind")}
             station = next((s for s in stations if s.code == values.pop("station", "")), None)
-            fir = self._fir(station, values.pop("fir_number", "").strip())
+            fir = self._fir(station, values.pop("linked_fir", "").strip())
             try:
                 if station is None:
                     raise RegisterError({"station": _("Choose your police station.")})
                 if fir is False:
                     raise RegisterError(
-                        {"fir_number": _("No FIR of this station has that number.")}
+                        {"linked_fir": _("No FIR of this station has that number.")}
                     )
                 photo = self._photo()
                 entry = registers.record(current_user, station, kind, values, photo, fir or None)
             except RegisterError as error:
                 errors, code = field_errors(error), error.status
+                if "fir" in errors:  # the service's name for what this form calls linked_fir
+                    errors["linked_fir"] = errors.pop("fir")
             except uploads.UploadError:
                 errors, code = {"photo": _("Upload a JPEG or PNG photograph (up to 5 MB).")}, 400
             else:
