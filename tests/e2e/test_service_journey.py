@@ -47,6 +47,9 @@ def test_tenant_verification_in_hindi_approved_by_officers_in_the_admin(tab_fact
     assert "आपका अनुरोध प्राप्त हो गया है" in text
     number = re.search(r"HR-TEN-\d{4}-\d{6}-[0-9A-Z*]", text).group(0)
     citizen.check("42-acknowledgement-hi")
+    with page.expect_download() as acknowledgement:
+        page.click("a[href$='/acknowledgement.pdf'] >> nth=0")
+    assert Path(acknowledgement.value.path()).read_bytes().startswith(b"%PDF")
 
     sessions = {}
 

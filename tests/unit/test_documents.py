@@ -191,3 +191,22 @@ def test_the_senior_citizen_card_is_wallet_sized_with_the_signed_photograph(cata
         with open(uploads.path_of(photo.file_id), "ab") as handle:
             handle.write(b"another face")
         assert documents._photo_data_uri(card) is None
+
+
+def test_the_qr_code_printed_is_the_address_of_the_documents_verification_page(
+    catalogue_seeded, app
+):
+    """The PDF's QR image is exactly the QR code of /verify/<code> (no decoder here, so the
+    image is compared with one made from the expected address), and that address says genuine."""
+    from app.services import pdf
+    from app.views.verify import verify_url
+
+    with app.test_request_context(base_url="https://portal.example"):
+        document = IssuedDocument.objects.get(request=_verified_tenant().id)
+        address = verify_url(document.code)
+        assert address == f"https://portal.example/verify/{documents.display_code(document.code)}"
+        html = documents._render(document, address, pdf)
+        assert f'src="{pdf.qr_data_uri(address)}"' in html
+        assert pdf.qr_data_uri(address) != pdf.qr_data_uri(address + "x")  # the image tells
+    path = address.removeprefix("https://portal.example")
+    assert "Genuine and current" in app.test_client().get(path).get_data(as_text=True)
