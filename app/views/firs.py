@@ -5,7 +5,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -20,7 +19,7 @@ from app.services import documents, firs
 from app.services.documents import DocumentError
 from app.services.firs import FirError
 
-from .verify import verify_url
+from .verify import document_download
 
 bp = Blueprint("fir_portal", __name__)
 
@@ -67,11 +66,8 @@ def copy_pdf(fir_id):
         document = documents.issue_fir_copy(fir)
     except DocumentError:
         abort(404)
-    response = make_response(documents.pdf_bytes(document, verify_url(document.code)))
-    response.headers["Content-Type"] = "application/pdf"
-    filename = f"FIR-{fir.number.replace('/', '-')}-{fir.station.code}.pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    number = fir.number.replace("/", "-")
+    return document_download(document, f"FIR-{number}-{fir.station.code}.pdf")
 
 
 def fir_search_args(args):

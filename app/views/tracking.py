@@ -141,17 +141,12 @@ def acknowledgement(number):
 @auth_required("session")
 def document_pdf(number, code):
     """A certificate, letter or card of the caller's request, with its verification QR code."""
-    from app.services import documents
 
-    from .verify import verify_url
+    from .verify import document_download
 
     found = _mine(number)
     document = IssuedDocument.objects(code=code, request=found.id).first() or abort(404)
-    response = make_response(documents.pdf_bytes(document, verify_url(document.code)))
-    response.headers["Content-Type"] = "application/pdf"
-    filename = f"{found.number}-{document.kind}.pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return document_download(document, f"{found.number}-{document.kind}.pdf")
 
 
 @bp.post("/my/requests/<number>/actions")

@@ -64,3 +64,13 @@ def public_key():
 
 def verify_url(code):
     return url_for("verify.by_code", code=documents.display_code(code), _external=True)
+
+
+def document_download(document, filename):
+    """An issued document's PDF (with its verification QR code) as a download."""
+    from flask import make_response
+
+    response = make_response(documents.pdf_bytes(document, verify_url(document.code)))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
