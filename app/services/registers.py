@@ -31,6 +31,13 @@ from .seed import SEED_DIR
 
 REGISTERS_FILE = os.path.join(SEED_DIR, "registers.yaml")
 RECORDING_ROLES = ("station_officer", "sho")
+MATCH_REASONS = {
+    "sex": _l("sex"),
+    "age": _l("age"),
+    "height": _l("height"),
+    "dates": _l("dates"),
+    "district": _l("same district"),
+}
 MATCH_THRESHOLD = 3  # sex alone never matches; sex plus two of age, height, date, place do
 PAGE = 50
 

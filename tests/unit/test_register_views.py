@@ -140,3 +140,26 @@ def test_open_data_files_have_metadata_and_correct_figures(catalogue_seeded, cli
     )
     assert "Secret Informant" not in everything and "9812000002" not in everything
     assert client.get("/open-data/nothing.csv").status_code == 404
+
+
+def test_the_officer_who_found_a_body_sees_the_missing_person_it_may_be(
+    catalogue_seeded, client, auth
+):
+    """The match is at another district's station: its public fields and that station's phone
+    are shown (they are public anyway), though the entry itself is not in the officer's scope."""
+    app = catalogue_seeded
+    _published(app, "missing_person", missing_person())
+    with app.app_context():
+        from tests.unit.test_registers import found_body
+
+        body = registers.record(
+            user("officer.nitkotwali"),
+            PoliceStation.objects.get(code="HR-FBD-NITK"),
+            "unidentified_body",
+            found_body(),
+        )
+    auth.login("officer.nitkotwali")
+    page = client.get(f"/admin/registers_admin/{body.id}").get_data(as_text=True)
+    assert "Possible matches" in page and "Sunita Devi" in page and "0124-2222929" in page
+    assert "Ramesh Kumar" not in page  # the reporter's details stay with Sector 29
+    assert "same district" not in page and "height" in page

@@ -44,6 +44,7 @@ class RegistersView(SecuredView, BaseView):
             "admin/registers.html",
             kind=kind,
             kinds=registers.kinds(),
+            reason_names=registers.MATCH_REASONS,
             status=status,
             rows=list(query.order_by("-created_at").limit(200)),
             summary=lambda e: registers.public_view(e, current_language())[:2],
@@ -111,17 +112,34 @@ class RegistersView(SecuredView, BaseView):
     def details(self, entry_id, errors=None, code=200):
         entry = self._get(entry_id)
         spec = registers.definition(entry.kind)
-        scoped_matches = [m for m in entry.matches if access.can_see(current_user, m.entry)]
+        language = current_language()
+        # A match at another district's station is shown too: its public fields if it is
+        # published, only its station if not; the officer calls that station to compare.
+        matches = [
+            {
+                "entry": m.entry,
+                "score": m.score,
+                "reasons": m.reasons,
+                "visible": access.can_see(current_user, m.entry),
+                "public": (
+                    registers.public_view(m.entry, language)
+                    if m.entry.status == "published"
+                    else []
+                ),
+            }
+            for m in entry.matches
+        ]
         matched_by = RegisterEntry.objects(matches__entry=entry.id)
         return self.render(
             "admin/register_details.html",
             entry=entry,
             spec=spec,
             shown=registers.officer_view(entry, current_language()),
-            matches=scoped_matches,
+            matches=matches,
             matched_by=[e for e in matched_by if access.can_see(current_user, e)],
             may_publish=entry.status == "pending" and current_user.has_role("sho"),
             kinds=registers.kinds(),
+            reason_names=registers.MATCH_REASONS,
             errors=errors or {},
         ), code
 
