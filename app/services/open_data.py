@@ -25,6 +25,7 @@ from .forms import IST
 LICENCE = "Government Open Data License - India (GODL)"
 LICENCE_URL = "https://data.gov.in/government-open-data-license-india"
 FREQUENCY = "Daily"
+MAX_AGE_SECONDS = 26 * 3600  # the daily file, with two hours' grace for a late beat
 
 
 def _month(moment):
@@ -205,7 +206,11 @@ def datasets():
 
 
 def folder():
-    path = os.path.join(uploads.directory(), "open-data")
+    """UPLOAD_DIR/open-data/<database>: two portals (or a portal and a test run) sharing an
+    upload directory never serve each other's files."""
+    from mongoengine.connection import get_db
+
+    path = os.path.join(uploads.directory(), "open-data", get_db().name)
     os.makedirs(path, exist_ok=True)
     return path
 
@@ -278,12 +283,14 @@ def read_metadata(name):
         return None
 
 
-def file_path(name, extension, publisher):
-    """The dataset's file, written now if it has never been."""
+def file_path(name, extension, publisher, now=None):
+    """The dataset's file, written now if it has never been or is older than a day (the beat
+    task normally keeps it fresh; this covers a portal whose beat was down)."""
     found = datasets()
     if name not in found or extension not in ("csv", "json"):
         return None
     path = os.path.join(folder(), f"{name}.{extension}")
-    if not os.path.exists(path):
-        write(name, found[name], publisher)
+    now = now or datetime.now(UTC)
+    if not os.path.exists(path) or now.timestamp() - os.path.getmtime(path) > MAX_AGE_SECONDS:
+        write(name, found[name], publisher, now)
     return path

@@ -25,11 +25,13 @@ def db_uri(request):
 
 
 @pytest.fixture
-def app(db_uri):
+def app(db_uri, tmp_path):
     app = create_app(
         "testing",
         {
             "MONGODB_URI": db_uri,
+            # Uploads, issued PDFs and open-data files of one test stay in that test.
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
             "MONGODB_CLIENT": "mongomock" if db_uri.startswith("mongomock://") else "pymongo",
         },
     )

@@ -163,3 +163,24 @@ def test_the_officer_who_found_a_body_sees_the_missing_person_it_may_be(
     assert "Possible matches" in page and "Sunita Devi" in page and "0124-2222929" in page
     assert "Ramesh Kumar" not in page  # the reporter's details stay with Sector 29
     assert "same district" not in page and "height" in page
+
+
+def test_open_data_is_rewritten_when_a_day_old_and_kept_apart_per_database(catalogue_seeded, app):
+    import os
+
+    from app.services import open_data
+
+    with app.app_context():
+        path = open_data.file_path("requests-by-month", "csv", "P")
+        assert os.path.dirname(path).endswith(os.path.join("open-data", _db_name()))
+        submit_at("grievance", datetime.now(UTC))
+        assert "grievance" not in open(path, encoding="utf-8-sig").read()  # a fresh file stays
+        later = datetime.now(UTC) + timedelta(hours=27)
+        open_data.file_path("requests-by-month", "csv", "P", now=later)
+        assert "grievance" in open(path, encoding="utf-8-sig").read()  # a day old: rewritten
+
+
+def _db_name():
+    from mongoengine.connection import get_db
+
+    return get_db().name
