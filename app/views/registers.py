@@ -4,6 +4,7 @@ included; a vehicle searched by any of its numbers, with a signed NOC when no th
 
 from bson import ObjectId
 from flask import Blueprint, abort, render_template, request, send_file
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_security import auth_required
 
@@ -43,6 +44,11 @@ def entry_json(entry, language):
         "fields": {f["name"]: f["value"] for f in registers.public_view(entry, language)},
         "photo": f"/registers/photo/{entry.id}" if registers.has_public_photo(entry) else None,
     }
+
+
+def _error(message):
+    """A 400 page that names the field, for the NOC form (it has no page of its own)."""
+    return render_template("errors/error.html", status=400, message=message), 400
 
 
 @bp.get("/registers")
@@ -122,12 +128,14 @@ def vehicle_noc():
     numbers = {name: registers.normalise_vehicle(args[name]) for name in VEHICLE_FIELDS}
     state = State.objects(code=request.form.get("state", "", type=str).upper()[:4]).first()
     if state is None:
-        abort(400)
+        return _error(_("State: choose the state whose records were searched."))
+    if not any(numbers.values()):
+        return _error(_("Registration, chassis or engine number: give at least one."))
     if registers.search("stolen_vehicle", state=state, **args):
         return render_template("registers/noc_refused.html", numbers=numbers), 409
     try:
         document = documents.issue_vehicle_noc(current_user, state, numbers)
     except DocumentError:
-        abort(400)
+        return _error(_("Registration, chassis or engine number: give at least one."))
     name = numbers["registration"] or numbers["chassis"] or "check"
     return document_download(document, f"vehicle-noc-{name}.pdf")

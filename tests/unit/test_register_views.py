@@ -184,3 +184,13 @@ def _db_name():
     from mongoengine.connection import get_db
 
     return get_db().name
+
+
+def test_a_bad_noc_request_is_a_400_naming_the_field(catalogue_seeded, client, auth):
+    _published(catalogue_seeded, "stolen_vehicle", stolen_vehicle())  # not "reported stolen"
+    auth.login("citizen")
+    path = "/registers/stolen_vehicle?registration=HR26AB0001"
+    no_state = _post(auth, "/registers/stolen_vehicle/noc", {"registration": "HR26AB0001"}, path)
+    assert no_state.status_code == 400 and "State: choose" in no_state.get_data(True)
+    no_number = _post(auth, "/registers/stolen_vehicle/noc", {"state": "HR"}, path)
+    assert no_number.status_code == 400 and "engine number" in no_number.get_data(True)
