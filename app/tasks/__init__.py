@@ -75,7 +75,7 @@ def celery_init_app(app):
     celery_app.set_default()
     app.extensions["celery"] = celery_app
 
-    from . import deadlines, exports, mail, notifications, sessions  # noqa: F401 — registers tasks
+    from . import deadlines, exports, mail, notifications, registers, sessions  # noqa: F401
 
     mail.connect_signals(app)
     notifications.connect_signals(app)

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_security import auth_required
 
-from app.models import Fir, PoliceStation
+from app.models import PoliceStation
 from app.services import documents, firs
 from app.services.documents import DocumentError
 from app.services.firs import FirError
@@ -106,6 +106,3 @@ def find_public(station_code, year, number):
     if station is None:
         return None
     return firs.public_status(station.state.code, station.code, year, number)
-
-
-__all__ = ["bp", "Fir"]

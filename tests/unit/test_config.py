@@ -76,3 +76,12 @@ def test_production_refuses_test_faults_and_a_gateway_without_an_address(
     }
     with pytest.raises(RuntimeError, match=named):
         create_app("production", dict(secrets, **override))
+
+
+def test_every_beat_entry_names_a_registered_task(app):
+    """A task module left out of tasks/__init__ would make beat send work nobody runs."""
+    from app.tasks import BEAT_SCHEDULE
+
+    registered = set(app.extensions["celery"].tasks)
+    assert {entry["task"] for entry in BEAT_SCHEDULE.values()} - registered == set()
+    assert {"central.pull", "open-data.publish", "exports.tidy"} <= registered
