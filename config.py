@@ -65,6 +65,11 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     PREFERRED_URL_SCHEME = _env("PREFERRED_URL_SCHEME", "http")
+    # Every absolute link the system writes (mails, SMS, QR codes, verify links) starts with this,
+    # never with the request's Host header; requests for any host but these are refused (400).
+    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", f"http://127.0.0.1:{_env('PORT', '5000')}")
+    # Comma-separated host names besides PUBLIC_BASE_URL's (ports are not compared).
+    ALLOWED_HOSTS = _env("ALLOWED_HOSTS", "")
     # Trusted reverse proxies in front of gunicorn (X-Forwarded-For hops).
     PROXY_FIX_X_FOR = int(_env("PROXY_FIX_X_FOR", "0"))
 
@@ -173,6 +178,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False  # gunicorn serves `make run`; the debugger never faces a network
+    ALLOWED_HOSTS = _env("ALLOWED_HOSTS", "127.0.0.1,localhost")
     MAIL_OUTBOX_VIEW = True
     SEED_DEMO_USERS = True
 
@@ -182,6 +188,8 @@ class TestingConfig(Config):
     MONGODB_URI = _env("TEST_MONGODB_URI", "mongomock://localhost/police_portal_test")
     MONGODB_CLIENT = "mongomock" if MONGODB_URI.startswith("mongomock://") else "pymongo"
     REDIS_URL = _env("TEST_REDIS_URL", "")
+    PUBLIC_BASE_URL = "http://localhost"  # Flask's test client's host
+    ALLOWED_HOSTS = ""
     RATELIMIT_STORAGE_URI = "memory://"
     SECURITY_PASSWORD_HASH = "plaintext"  # noqa: S105 — speed; tests use the real hash elsewhere
     SECURITY_PASSWORD_SCHEMES = ["plaintext", "argon2"]
@@ -215,6 +223,11 @@ class ProductionConfig(Config):
             problems.append("FAULT_NOTIFY_PAUSE_SECONDS is a test fault and must be 0")
         if settings.get("SMS_BACKEND") == "http" and not settings.get("SMS_GATEWAY_URL"):
             problems.append("SMS_BACKEND is http but SMS_GATEWAY_URL is not set")
+        if not (settings.get("PUBLIC_BASE_URL") or "").startswith("https://"):
+            problems.append(
+                "PUBLIC_BASE_URL is not set to the portal's https:// address (every link in "
+                "mails, SMS and certificates starts with it)"
+            )
         for name in ("MONGODB_URI", "REDIS_URL"):
             if not os.environ.get(name):
                 problems.append(f"{name} is not set in the environment")

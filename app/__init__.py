@@ -6,7 +6,6 @@ binding and database connection (registered lazily, so it is safe across forks).
 
 import os
 
-from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS
@@ -15,6 +14,7 @@ from . import db
 from .cli import init_cli
 from .i18n import init_i18n
 from .security import init_security
+from .security.hosts import PortalFlask, init_hosts
 from .tasks import celery_init_app
 
 
@@ -22,7 +22,7 @@ def create_app(config_name=None, override=None):
     """Build the app from a named config class, then an optional dict of overrides."""
     config_name = config_name or os.environ.get("APP_CONFIG", "development")
     config_class = CONFIGS[config_name]
-    app = Flask(__name__)
+    app = PortalFlask(__name__)
     app.config.from_object(config_class)
     if override:
         app.config.update(override)
@@ -43,6 +43,7 @@ def create_app(config_name=None, override=None):
     from .views.admin import init_admin
 
     init_admin(app)
+    init_hosts(app)
     return app
 
 

@@ -7,6 +7,8 @@ STACK_PIDS=()
 start_stack() {
   local logdir=$1 port=$2 py=${VENV:-.venv}/bin
   mkdir -p "$logdir"
+  # The address every link in mails, SMS and PDFs starts with (see app/security/hosts.py).
+  export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$port}
   "$py/gunicorn" --config gunicorn.conf.py --workers "${WEB_WORKERS:-2}" \
     --bind "127.0.0.1:$port" --access-logfile "$logdir/access.log" --error-logfile "$logdir/web.log" \
     "app:create_app()" &

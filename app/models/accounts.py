@@ -131,6 +131,12 @@ class Posting(BaseDocument):
     active = me.BooleanField(default=True)
     start_date = me.DateField()
     end_date = me.DateField()
+    # Why the posting was made or last changed (audited with who). A posting an administrator
+    # makes for herself waits, inactive, for a second administrator of the state to approve it.
+    reason = me.StringField(max_length=500)
+    approval = me.StringField(choices=(APPROVAL_PENDING, APPROVAL_APPROVED, APPROVAL_REJECTED))
+    requested_by = me.ReferenceField("User")
+    decided_by = me.ReferenceField("User")
 
     meta = {
         "collection": "postings",
@@ -165,6 +171,11 @@ class Posting(BaseDocument):
             errors["end_date"] = "The posting cannot end before it starts."
         if errors:
             raise me.ValidationError("Invalid posting", errors=errors)
+
+    @property
+    def in_force(self):
+        """Active and not waiting for (or refused) a second administrator's approval."""
+        return bool(self.active) and self.approval in (None, APPROVAL_APPROVED)
 
     @property
     def place(self):

@@ -7,13 +7,17 @@ class declares which of its fields carry the jurisdiction in `__scope__`, e.g.
 A station officer or SHO sees their stations, a district supervisor their districts, a state
 administrator or auditor their states, a citizen or organisation what they own. Anything else is
 invisible, which views turn into a 404.
+
+Seeing is not acting: roles_over(user, document) answers which roles a user holds *over that
+document's jurisdiction*, posting by posting, and every transition, appeal decision, FIR step,
+register publication and assignment asks it (or may(), for a permission).
 """
 
 from dataclasses import dataclass, field
 
 from mongoengine.queryset.visitor import Q
 
-from app.models import Posting
+from app.models import Posting, Role
 from app.models.accounts import (
     ACCOUNT_CITIZEN,
     ACCOUNT_ORGANISATION,
@@ -22,7 +26,19 @@ from app.models.accounts import (
     LEVEL_STATION,
 )
 
-__all__ = ["Scope", "scope_of", "scoped", "get_scoped", "can_see", "within_scope"]
+__all__ = [
+    "Scope",
+    "Authority",
+    "scope_of",
+    "authorities_of",
+    "authorities_over",
+    "roles_over",
+    "may",
+    "scoped",
+    "get_scoped",
+    "can_see",
+    "within_scope",
+]
 
 
 @dataclass(frozen=True)
@@ -37,6 +53,43 @@ class Scope:
         return not (self.states or self.districts or self.stations or self.owner)
 
 
+@dataclass(frozen=True)
+class Authority:
+    """One active posting: a role with its permissions, held over one place."""
+
+    role: str
+    permissions: frozenset
+    level: str
+    place: object  # the id of the station, district or state
+
+
+def authorities_of(user):
+    """The user's active postings as Authority tuples (read once per user object)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return ()
+    cached = getattr(user, "_authorities_cache", None)
+    if cached is not None:
+        return cached
+    result = []
+    postings = Posting.objects(user=user.id, active=True).no_dereference()
+    roles = {role.id: role for role in Role.objects(id__in=[p.role.id for p in postings])}
+    for posting in postings:
+        role = roles.get(posting.role.id)
+        if role is None or not posting.in_force:
+            continue
+        place = {
+            LEVEL_STATION: posting.station,
+            LEVEL_DISTRICT: posting.district,
+            LEVEL_STATE: posting.state,
+        }.get(role.level)
+        if place is not None:
+            result.append(
+                Authority(role.name, frozenset(role.permissions), role.level, _ref_id(place))
+            )
+    user._authorities_cache = tuple(result)
+    return user._authorities_cache
+
+
 def scope_of(user):
     """The jurisdictions a user's active postings cover, plus what they own."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.active:
@@ -44,20 +97,51 @@ def scope_of(user):
     cached = getattr(user, "_scope_cache", None)
     if cached is not None:
         return cached
-    states, districts, stations = set(), set(), set()
-    postings = Posting.objects(user=user.id, active=True).select_related(max_depth=1)
-    for posting in postings:
-        level = posting.role.level
-        if level == LEVEL_STATION and posting.station:
-            stations.add(posting.station.id)
-        elif level == LEVEL_DISTRICT and posting.district:
-            districts.add(posting.district.id)
-        elif level == LEVEL_STATE:
-            states.add(posting.state.id)
+    places = {LEVEL_STATE: set(), LEVEL_DISTRICT: set(), LEVEL_STATION: set()}
+    for authority in authorities_of(user):
+        places[authority.level].add(authority.place)
     owner = user.id if user.account_type in (ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION) else None
-    scope = Scope(frozenset(states), frozenset(districts), frozenset(stations), owner)
+    scope = Scope(
+        frozenset(places[LEVEL_STATE]),
+        frozenset(places[LEVEL_DISTRICT]),
+        frozenset(places[LEVEL_STATION]),
+        owner,
+    )
     user._scope_cache = scope
     return scope
+
+
+def jurisdiction_of(document):
+    """{level: id} of the places a document belongs to, read from its `__scope__` fields."""
+    scope_fields = getattr(type(document), "__scope__", {})
+    result = {}
+    for level in (LEVEL_STATE, LEVEL_DISTRICT, LEVEL_STATION):
+        path = scope_fields.get(level)
+        if path:
+            value = _raw(document, path)
+            if value is not None:
+                result[level] = _ref_id(value)
+    return result
+
+
+def authorities_over(user, document):
+    """The postings through which `user` has authority over `document`'s jurisdiction.
+
+    A posting counts only where its own place covers the document: an SHO posting at station A
+    gives SHO powers at A, never at B, whatever else the same person may see at B.
+    """
+    places = jurisdiction_of(document)
+    return [a for a in authorities_of(user) if places.get(a.level) == a.place]
+
+
+def roles_over(user, document):
+    """The staff roles `user` holds over `document`'s jurisdiction (a frozenset of names)."""
+    return frozenset(a.role for a in authorities_over(user, document))
+
+
+def may(user, permission, document):
+    """Whether one of `user`'s postings over `document` carries `permission`."""
+    return any(permission in a.permissions for a in authorities_over(user, document))
 
 
 def _condition(scope_fields, scope):
@@ -97,11 +181,22 @@ def get_scoped(document_class, user, **filters):
 
 
 def can_see(user, document):
-    return get_scoped(type(document), user, id=document.id) is not None
+    """Whether `user` may see a loaded `document`; decided from its ids, without a query."""
+    return within_scope(user, document)
 
 
 def _ref_id(value):
     return getattr(value, "id", value)
+
+
+def _raw(document, path):
+    """A field's stored value without dereferencing it (a reference stays a DBRef or id)."""
+    if path == "id":
+        return document.id
+    data = getattr(document, "_data", None)
+    if data is not None and path in data:
+        return data[path]
+    return getattr(document, path, None)
 
 
 def within_scope(user, document):
@@ -116,10 +211,10 @@ def within_scope(user, document):
         path = scope_fields.get(level)
         if not path or not ids:
             continue
-        value = document if path == "id" else getattr(document, path, None)
+        value = _raw(document, path)
         if value is not None and _ref_id(value) in ids:
             return True
     owner_path = scope_fields.get("owner")
     if scope.owner is not None and owner_path:
-        return _ref_id(getattr(document, owner_path, None)) == scope.owner
+        return _ref_id(_raw(document, owner_path)) == scope.owner
     return False

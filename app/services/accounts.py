@@ -9,6 +9,7 @@ import secrets
 from datetime import UTC, datetime
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_security import hash_password
 
 from app.models import OrganisationProfile, Posting, Role, State, User
@@ -86,9 +87,59 @@ def decide_organisation(organisation_user, actor, approve, remarks=""):
     return organisation_user
 
 
+def stamp_posting_change(posting, actor, reason):
+    """Record who changed a posting and why; True when it now waits for a second administrator.
+
+    An administrator cannot widen her own powers alone: a posting of her own that is (still)
+    active after her change takes effect only when another administrator of the state approves
+    it (decide_posting). Ending her own posting needs nobody.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise AccountError(_l("Say why this posting is made or changed."), "reason")
+    posting.reason = reason[:500]
+    posting.requested_by = actor
+    if posting.user.id == actor.id and posting.active:
+        posting.approval = APPROVAL_PENDING
+        posting.decided_by = None
+        return True
+    posting.approval = APPROVAL_APPROVED
+    posting.decided_by = actor
+    return False
+
+
+def decide_posting(posting, actor, approve):
+    """A second administrator approves or refuses a pending posting; audited, roles re-synced."""
+    from . import access
+
+    if posting.approval != APPROVAL_PENDING:
+        raise AccountError(_l("This posting is not waiting for approval."), "approval")
+    if actor.id in (posting.user.id, getattr(posting.requested_by, "id", None)):
+        raise AccountError(_l("Another administrator must approve this posting."), "approval")
+    if not access.may(actor, "staff.manage", posting):
+        raise AccountError(_l("You may not approve postings here."), "approval")
+    decision = APPROVAL_APPROVED if approve else APPROVAL_REJECTED
+    updated = Posting.objects(id=posting.id, approval=APPROVAL_PENDING).modify(
+        new=True, set__approval=decision, set__decided_by=actor
+    )
+    if updated is None:
+        raise AccountError(_l("This posting is not waiting for approval."), "approval")
+    sync_roles(updated.user)
+    audit.record(
+        "posting.approved" if approve else "posting.rejected",
+        actor=actor,
+        target=updated,
+        state=updated.state,
+        user=updated.user.id,
+        role=updated.role.name,
+        reason=updated.reason,
+    )
+    return updated
+
+
 def sync_roles(user):
     """Set a staff member's roles to those of their active postings."""
-    postings = list(Posting.objects(user=user.id, active=True))
+    postings = [p for p in Posting.objects(user=user.id, active=True) if p.in_force]
     staff_roles = {posting.role.id: posting.role for posting in postings}
     kept = [role for role in user.roles if not role.is_staff]
     user.roles = kept + list(staff_roles.values())

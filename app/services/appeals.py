@@ -143,8 +143,7 @@ def _new_appeal(request, level, grounds, text, now):
 def can_decide(appeal, officer):
     return (
         appeal.status == "pending"
-        and officer.has_role(appeal.authority_role)
-        and access.can_see(officer, appeal.request)
+        and appeal.authority_role in access.roles_over(officer, appeal.request)
     )
 
 

@@ -8,6 +8,7 @@ language.
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+from flask import url_for
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
@@ -84,6 +85,7 @@ def compose(user, place_name, tallies, names, now, language):
             )
         if not tallies:
             lines.append(_("No open requests."))
+        lines += ["", _("Your queue: %(url)s", url=url_for("queue.index", _external=True))]
     return subject, "\n".join(lines)
 
 

@@ -401,7 +401,7 @@ def revoke(document, officer, reason, now=None):
     reason = (reason or "").strip()
     if not access.can_see(officer, document.request):
         raise DocumentError({"document": _l("Not found.")}, status=404)
-    if not officer.has_permission("requests.approve"):
+    if not access.may(officer, "requests.approve", document.request):
         raise DocumentError({"document": _l("You may not revoke documents.")}, status=403)
     if not reason:
         raise DocumentError({"reason": _l("Give the reason for revoking.")})

@@ -103,11 +103,8 @@ class FirError(FieldErrors):
 
 
 def _officer_at(officer, station, roles=REGISTERING_ROLES):
-    """Whether `officer` holds one of `roles` and covers `station`."""
-    if not any(officer.has_role(role) for role in roles):
-        return False
-    probe = Fir(station=station, district=station.district, state=station.state)
-    return access.within_scope(officer, probe)
+    """Whether `officer` holds one of `roles` through a posting that covers `station`."""
+    return bool(access.roles_over(officer, station) & set(roles))
 
 
 def _require(officer, station, roles=REGISTERING_ROLES):

@@ -10,7 +10,7 @@ or SMS claim it (services.claims) before queueing, so a re-run sends nothing twi
 import time
 from datetime import UTC, date, datetime
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import force_locale, format_date, format_datetime
 from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
@@ -196,11 +196,13 @@ def notify_request_event(request_id, event, seq, detail=None):
                 language = user.language or "en"
                 with force_locale(language):
                     text, subject = _text(ctx, audience, language), _subject(ctx)
+                    link = _link(request, audience)
                 if not text:
                     continue
                 for channel in rule.get("channels", []):
                     key = f"{request.id}:{event}:v{seq}:{user.id}:{channel}"
-                    messages.append((channel, key, user, text, subject))
+                    body = f"{text}\n\n{link}" if channel == "email" else text
+                    messages.append((channel, key, user, body, subject))
     # In-app first (cheap, local), then the outside world. The pause is a test fault: the crash
     # test kills the worker here, between the two halves of one task.
     messages.sort(key=lambda m: m[0] != "in_app")
@@ -211,6 +213,15 @@ def notify_request_event(request_id, event, seq, detail=None):
             paused = True
         created += _send(channel, key, user, request, event, text, subject)
     return created
+
+
+def _link(request, audience):
+    """Where the recipient opens the request, on the public address (never a request's Host)."""
+    if audience == APPLICANT:
+        url = url_for("tracking.detail", number=request.number, _external=True)
+    else:
+        url = url_for("requests.details_view", id=str(request.id), _external=True)
+    return _("Open it here: %(url)s", url=url)
 
 
 def _fault_pause():

@@ -80,10 +80,8 @@ def normalise_vehicle(text):
 
 
 def _officer_at(officer, station, roles):
-    if not any(officer.has_role(role) for role in roles):
-        return False
-    probe = RegisterEntry(station=station, district=station.district, state=station.state)
-    return access.within_scope(officer, probe)
+    """Whether `officer` holds one of `roles` through a posting that covers `station`."""
+    return bool(access.roles_over(officer, station) & set(roles))
 
 
 def record(officer, station, kind, raw, photo_file_id=None, fir=None, now=None):

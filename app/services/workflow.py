@@ -37,6 +37,7 @@ __all__ = [
     "available_actions",
     "assign",
     "add_note",
+    "may_note",
 ]
 
 
@@ -81,17 +82,18 @@ def _is_applicant(request, actor):
     return getattr(actor, "id", None) == request.applicant.id
 
 
-def _actor_role(request, actor, transition, in_jurisdiction):
+def _actor_role(request, actor, transition, held):
     """The role under which `actor` may take `transition`, or None.
 
-    `in_jurisdiction` is access.can_see(actor, request), computed once by the caller: it is a
-    query, and every transition of every request on a queue page asks it.
+    `held` is access.roles_over(actor, request), computed once by the caller: the roles the
+    actor holds through postings that cover this request's station, district or state. A role
+    held elsewhere gives no power here.
     """
     for role in transition["roles"]:
         if role in APPLICANT_ROLES:
             if _is_applicant(request, actor) and actor.has_role(role):
                 return role
-        elif in_jurisdiction and actor.has_role(role):
+        elif role in held:
             return role
     return None
 
@@ -101,12 +103,12 @@ def available_actions(request, actor):
     if actor is None or not getattr(actor, "is_authenticated", False):
         return []
     definition = service_types.definition_of(request)
-    in_jurisdiction = access.can_see(actor, request)
+    held = access.roles_over(actor, request)
     result = []
     for transition in catalogue.transitions_from(definition, request.status):
         if transition.get("via"):  # taken by another module (the FIR register), not a button
             continue
-        role = _actor_role(request, actor, transition, in_jurisdiction)
+        role = _actor_role(request, actor, transition, held)
         if role and not _self_approval_blocked(request, actor, transition):
             result.append((transition, role))
     return result
@@ -130,8 +132,7 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
     complaint becomes "FIR registered" only when the FIR register puts an FIR on record.
     """
     now = now or datetime.now(UTC)
-    in_jurisdiction = access.can_see(actor, request)
-    if not (_is_applicant(request, actor) or in_jurisdiction):
+    if not (_is_applicant(request, actor) or access.can_see(actor, request)):
         raise NotVisible(request.number)
     if expected_version is not None and expected_version != request.version:
         raise StaleState(request.number)
@@ -144,7 +145,7 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
     transition = candidates[0]
     if transition.get("via") != via:
         raise TransitionNotAllowed(f"'{action}' is taken through the {transition['via']} module")
-    role = _actor_role(request, actor, transition, in_jurisdiction)
+    role = _actor_role(request, actor, transition, access.roles_over(actor, request))
     if role is None:
         raise TransitionNotAllowed(f"your role may not '{action}'")
     remark = (remark or "").strip()
@@ -206,9 +207,9 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
 
 def assign(request, officer, actor):
     """An SHO (or supervisor) assigns an enquiry officer of the request's station."""
-    if not (actor.has_permission("requests.assign") and access.can_see(actor, request)):
+    if not access.may(actor, "requests.assign", request):
         raise TransitionNotAllowed("assign")
-    if not (officer.has_role("station_officer") and access.can_see(officer, request)):
+    if "station_officer" not in access.roles_over(officer, request):
         raise TransitionNotAllowed("the officer is not posted at this station")
     if not claims.take(version_key(request)):
         raise StaleState(request.number)
@@ -220,14 +221,28 @@ def assign(request, officer, actor):
     return updated
 
 
-def add_note(request, actor, text):
-    """An internal note; only officers who can see the request may write or read them."""
+NOTE_PERMISSIONS = ("requests.process", "requests.approve")
+
+
+def may_note(actor, request):
+    """Whether `actor` may write an internal note: an officer who works or decides this request.
+
+    Seeing a request (an auditor, a state administrator) is not enough: notes are a write.
+    """
+    return any(access.may(actor, permission, request) for permission in NOTE_PERMISSIONS)
+
+
+def add_note(request, actor, text, now=None):
+    """An internal note by an officer who works the request; audited (who, when, how long)."""
+    if not access.can_see(actor, request):
+        raise NotVisible(request.number)
+    if not may_note(actor, request):
+        raise TransitionNotAllowed("note")
     text = (text or "").strip()
     if not text or len(text) > 2000:
         raise RemarkRequired("note")
-    if not (actor.has_permission("requests.view") and access.can_see(actor, request)):
-        raise NotVisible(request.number)
     ServiceRequest.objects(id=request.id).update_one(
-        push__notes=InternalNote(author=actor, text=text)
+        push__notes=InternalNote(author=actor, text=text, at=now or datetime.now(UTC))
     )
+    audit.record("request.note", actor=actor, target=request, state=request.state, length=len(text))
     return request.reload()

@@ -40,9 +40,11 @@ def test_production_starts_with_real_secrets(monkeypatch):
             "SECURITY_PASSWORD_SALT": "y" * 40,
             "SECURITY_TOTP_SECRETS": {"1": "z" * 40},
             "DOCUMENT_SIGNING_KEY": "A" * 43 + "=",
+            "PUBLIC_BASE_URL": "https://police.example.gov.in",
         },
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["TRUSTED_HOSTS"] == ["police.example.gov.in"]
     assert app.config["REQUIRE_TWO_FACTOR_ROLES"] == ["state_admin"]
 
 
@@ -85,3 +87,16 @@ def test_every_beat_entry_names_a_registered_task(app):
     registered = set(app.extensions["celery"].tasks)
     assert {entry["task"] for entry in BEAT_SCHEDULE.values()} - registered == set()
     assert {"central.pull", "open-data.publish", "exports.tidy"} <= registered
+
+
+def test_production_refuses_to_start_without_its_public_address(monkeypatch):
+    monkeypatch.setenv("MONGODB_URI", "mongodb://127.0.0.1:1/x")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    secrets = {
+        "SECRET_KEY": "x" * 40,
+        "SECURITY_PASSWORD_SALT": "y" * 40,
+        "SECURITY_TOTP_SECRETS": {"1": "z" * 40},
+        "DOCUMENT_SIGNING_KEY": "A" * 43 + "=",
+    }
+    with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
+        create_app("production", dict(secrets, PUBLIC_BASE_URL="http://127.0.0.1:5000"))

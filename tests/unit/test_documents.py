@@ -201,7 +201,8 @@ def test_the_qr_code_printed_is_the_address_of_the_documents_verification_page(
     from app.services import pdf
     from app.views.verify import verify_url
 
-    with app.test_request_context(base_url="https://portal.example"):
+    app.config["PUBLIC_BASE_URL"] = "https://portal.example"
+    with app.test_request_context():
         document = IssuedDocument.objects.get(request=_verified_tenant().id)
         address = verify_url(document.code)
         assert address == f"https://portal.example/verify/{documents.display_code(document.code)}"

@@ -137,7 +137,9 @@ class RegistersView(SecuredView, BaseView):
             shown=registers.officer_view(entry, current_language()),
             matches=matches,
             matched_by=[e for e in matched_by if access.can_see(current_user, e)],
-            may_publish=entry.status == "pending" and current_user.has_role("sho"),
+            may_publish=(
+                entry.status == "pending" and "sho" in access.roles_over(current_user, entry)
+            ),
             kinds=registers.kinds(),
             reason_names=registers.MATCH_REASONS,
             errors=errors or {},

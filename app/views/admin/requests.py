@@ -136,7 +136,7 @@ class RequestView(ReadOnlyModelView):
             if spec["type"] != "file" and spec["name"] in model.data
         ]
         officers = []
-        if current_user.has_permission("requests.assign"):
+        if access.may(current_user, "requests.assign", model):
             # The station officers posted at the request's station.
             role = Role.objects(name="station_officer").first()
             postings = Posting.objects(station=model.station.id, role=role, active=True).limit(100)
@@ -145,7 +145,8 @@ class RequestView(ReadOnlyModelView):
             "documents": list(IssuedDocument.objects(request=model.id)),
             "complaint_firs": list(Fir.objects(complaint=model.id)),
             "fir_status": firs.status_text,
-            "may_revoke": current_user.has_permission("requests.approve"),
+            "may_revoke": access.may(current_user, "requests.approve", model),
+            "may_note": workflow.may_note(current_user, model),
             "definition": definition,
             "fields": fields,
             "info": catalogue.state_info(definition, model.status),
@@ -163,6 +164,8 @@ class RequestView(ReadOnlyModelView):
     @expose("/note/<request_id>", methods=["POST"])
     def note(self, request_id):
         model = self.get_one(request_id)
+        if not workflow.may_note(current_user, model):
+            abort(403)
         try:
             workflow.add_note(model, current_user, request.form.get("text", "", type=str))
         except workflow.WorkflowError:

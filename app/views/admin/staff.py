@@ -4,20 +4,27 @@ Roles are never edited on a user: a posting gives its holder the posting's role,
 gives an organisation the `organisation` role. Staff accounts are created here only.
 """
 
-from flask import abort, flash
+from flask import abort, flash, g
 from flask_admin.actions import action
 from flask_admin.babel import gettext as admin_gettext  # noqa: F401 — keeps Flask-Admin's domain loaded
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_security.recoverable import send_reset_password_instructions
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.models import District, PoliceStation, Role, State, User
 from app.models.accounts import ACCOUNT_ORGANISATION, ACCOUNT_STAFF, APPROVAL_PENDING
 from app.security.forms import ORGANISATION_KIND_LABELS
-from app.services import access, accounts
+from app.services import access, accounts, audit
 
-from .base import ReadOnlyModelView, ScopedModelView, in_my_jurisdiction, localized_name
+from .base import (
+    ReadOnlyModelView,
+    ScopedModelView,
+    has_permission,
+    in_my_jurisdiction,
+    localized_name,
+)
 from .fields import object_ids
 
 USER_LABELS = {
@@ -91,9 +98,14 @@ class UserView(ScopedModelView):
 
 
 class PostingView(ScopedModelView):
+    """Postings: every change says why; an administrator's own posting needs a second one.
+
+    Not deletable: a posting ends by being made inactive, with its reason, so the trail keeps it.
+    """
+
     view_permission = "staff.view"
     edit_permission = "staff.manage"
-    allow_delete = True
+    allow_delete = False
     form_columns = (
         "user",
         "role",
@@ -104,8 +116,21 @@ class PostingView(ScopedModelView):
         "active",
         "start_date",
         "end_date",
+        "reason",
     )
-    column_list = form_columns[:-1]  # all but end_date
+    form_args = {"reason": {"validators": [DataRequired(), Length(max=500)]}}
+    column_list = (
+        "user",
+        "role",
+        "designation",
+        "station",
+        "district",
+        "state",
+        "active",
+        "approval",
+        "start_date",
+    )
+    column_filters = ("approval", "active")
     column_formatters = {place: localized_name(place) for place in ("station", "district", "state")}
     column_labels = {
         "user": _l("Officer"),
@@ -117,6 +142,8 @@ class PostingView(ScopedModelView):
         "active": _l("Active"),
         "start_date": _l("From"),
         "end_date": _l("Until"),
+        "reason": _l("Reason for this change"),
+        "approval": _l("Approval"),
     }
     reference_queries = {
         "user": in_my_jurisdiction(User, account_type=ACCOUNT_STAFF),
@@ -131,14 +158,55 @@ class PostingView(ScopedModelView):
         if not access.within_scope(current_user, model.user):
             abort(403)
         super().on_model_change(form, model, is_created)
+        try:
+            # g, not self: one view object serves every thread of the worker.
+            g.posting_pending = accounts.stamp_posting_change(model, current_user, form.reason.data)
+        except accounts.AccountError as error:
+            raise ValidationError(str(error)) from error
 
     def after_model_change(self, form, model, is_created):
         accounts.sync_roles(model.user)
-        super().after_model_change(form, model, is_created)
+        audit.record(
+            "posting.create" if is_created else "posting.update",
+            actor=current_user,
+            target=model,
+            state=model.state,
+            user=model.user.id,
+            role=model.role.name,
+            active=model.active,
+            approval=model.approval,
+            reason=model.reason,
+        )
+        if g.pop("posting_pending", False):
+            flash(
+                _(
+                    "This posting is your own: it takes effect when another administrator "
+                    "of the state approves it."
+                ),
+                "warning",
+            )
 
-    def after_model_delete(self, model):
-        accounts.sync_roles(model.user)
-        super().after_model_delete(model)
+    def _decide(self, ids, approve):
+        decided = 0
+        for posting in self.get_query().filter(id__in=object_ids(ids)):
+            try:
+                accounts.decide_posting(posting, current_user, approve)
+                decided += 1
+            except accounts.AccountError as error:
+                flash(f"{posting}: {error}", "error")
+        flash(_("%(count)d posting(s) decided.", count=decided), "success")
+
+    @action("approve", _l("Approve"), _l("Approve the selected postings?"))
+    def action_approve(self, ids):
+        if not has_permission(self.edit_permission):
+            abort(403)
+        self._decide(ids, approve=True)
+
+    @action("reject", _l("Refuse"), _l("Refuse the selected postings?"))
+    def action_reject(self, ids):
+        if not has_permission(self.edit_permission):
+            abort(403)
+        self._decide(ids, approve=False)
 
 
 class RoleView(ReadOnlyModelView):
