@@ -96,6 +96,10 @@ class Config:
     SECURITY_EMAIL_SENDER = _env("MAIL_SENDER", "no-reply@police-services.invalid")
     SECURITY_TOKEN_AUTHENTICATION_HEADER = "Authentication-Token"  # noqa: S105
     SECURITY_TOKEN_MAX_AGE = 8 * 3600
+    # Idle limits: a session or API token unused this long is dead (ASVS 3.3); the absolute
+    # limits are PERMANENT_SESSION_LIFETIME and SECURITY_TOKEN_MAX_AGE.
+    SESSION_IDLE_MINUTES = int(_env("SESSION_IDLE_MINUTES", "30"))
+    TOKEN_IDLE_MINUTES = int(_env("TOKEN_IDLE_MINUTES", "30"))
     # JSON and token-header requests are exempted by app.security.csrf (it sets g.csrf_valid,
     # which Flask-Security and Flask-WTF honour); form posts always need the token.
     SECURITY_CSRF_IGNORE_UNAUTH_ENDPOINTS = False

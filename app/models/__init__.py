@@ -1,6 +1,6 @@
 """mongoengine documents, one module per domain; import them from here."""
 
-from .accounts import OrganisationProfile, Posting, Role, User, UserSession
+from .accounts import ApiToken, OrganisationProfile, Posting, Role, User, UserSession
 from .appeals import Appeal
 from .audit import AuditEvent
 from .catalogue import ServiceType, ServiceTypeVersion
@@ -50,6 +50,7 @@ __all__ = [
     "State",
     "User",
     "UserSession",
+    "ApiToken",
 ]
 
 ALL_DOCUMENTS = (
@@ -61,6 +62,7 @@ ALL_DOCUMENTS = (
     User,
     Posting,
     UserSession,
+    ApiToken,
     AuditEvent,
     OutboxMessage,
     ServiceType,

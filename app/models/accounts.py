@@ -4,7 +4,11 @@ Roles of staff come from their active postings (services.accounts.sync_roles); n
 user's role list directly in a form.
 """
 
+import secrets
+from datetime import UTC, datetime, timedelta
+
 import mongoengine as me
+from flask import current_app
 from flask_security import RoleMixin, UserMixin
 
 from .base import BaseDocument, utcnow
@@ -16,6 +20,7 @@ __all__ = [
     "OrganisationProfile",
     "Posting",
     "UserSession",
+    "ApiToken",
     "ACCOUNT_TYPES",
     "ORGANISATION_KINDS",
     "APPROVAL_STATUSES",
@@ -116,8 +121,47 @@ class User(BaseDocument, UserMixin):
     def display_name(self):
         return self.full_name or self.email
 
+    # API tokens: each carries an id recorded in ApiToken, so a token dies at logout, at a
+    # password change and after an idle period, not only at its absolute expiry.
+    def augment_auth_token(self, tdata):
+        tdata["tid"] = secrets.token_urlsafe(16)
+        ApiToken(tid=tdata["tid"], user=self).save()
+
+    def verify_auth_token(self, tdata):
+        now = datetime.now(UTC)
+        idle = timedelta(minutes=current_app.config["TOKEN_IDLE_MINUTES"])
+        record = ApiToken.objects(tid=str(tdata.get("tid", "")), user=self.id).first()
+        if record is None or _aware(record.last_used_at) + idle <= now:
+            return False
+        if _aware(record.last_used_at) + TOUCH_EVERY <= now:
+            # Bounded writes: a busy client touches its token once a minute, not per call.
+            ApiToken.objects(id=record.id).update_one(set__last_used_at=now)
+        return True
+
     def __str__(self):
         return self.email
+
+
+def _aware(moment):
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# How stale a last-use time may be before it is written again (sessions and tokens).
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+class ApiToken(me.Document):
+    """One issued API token (by its random id, never the token itself)."""
+
+    tid = me.StringField(required=True, unique=True, max_length=64)
+    user = me.ReferenceField(User, required=True, reverse_delete_rule=me.CASCADE)
+    created_at = me.DateTimeField(default=utcnow, required=True)
+    last_used_at = me.DateTimeField(default=utcnow, required=True)
+
+    meta = {"collection": "api_tokens", "indexes": ["user", "last_used_at"]}
+
+    def __str__(self):
+        return f"API token of {self.user}"
 
 
 class Posting(BaseDocument):
@@ -192,6 +236,7 @@ class UserSession(me.Document):
     user = me.ReferenceField(User, required=True, reverse_delete_rule=me.CASCADE)
     created_at = me.DateTimeField(default=utcnow, required=True)
     expires_at = me.DateTimeField(required=True)
+    last_seen_at = me.DateTimeField(default=utcnow, required=True)
 
     meta = {"collection": "user_sessions", "indexes": ["user", "expires_at"]}
 

@@ -1,9 +1,13 @@
 """Two-factor enforcement: roles listed in REQUIRE_TWO_FACTOR_ROLES must enrol in TOTP first.
 
 Until they have, every page except the enrolment page, logout and static files sends them there.
+Also: /tf-validate, opened by a signed-in user with nothing to validate, changes nothing
+(Flask-Security logs them out, so any other site could log a user out with an image tag).
 """
 
-from flask import current_app, redirect, request, url_for
+from functools import wraps
+
+from flask import current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user
 
 ALLOWED_ENDPOINTS = frozenset(
@@ -36,5 +40,28 @@ def require_enrolment():
     return redirect(url_for("security.two_factor_setup"))
 
 
+def _nothing_to_validate():
+    return current_user.is_authenticated and not (
+        session.get("tf_state") == "validating_profile"
+        and session.get("tf_primary_method")
+        and session.get("tf_totp_secret")
+    )
+
+
+def _without_forced_logout(view):
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if _nothing_to_validate():
+            if request.is_json:
+                return jsonify({"error": "no two-factor code is awaited", "status": 400}), 400
+            return redirect(url_for("portal.dashboard"))
+        return view(*args, **kwargs)
+
+    return guarded
+
+
 def init_twofactor(app):
     app.before_request(require_enrolment)
+    endpoint = "security.two_factor_token_validation"
+    if endpoint in app.view_functions:
+        app.view_functions[endpoint] = _without_forced_logout(app.view_functions[endpoint])

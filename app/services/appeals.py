@@ -141,9 +141,8 @@ def _new_appeal(request, level, grounds, text, now):
 
 
 def can_decide(appeal, officer):
-    return (
-        appeal.status == "pending"
-        and appeal.authority_role in access.roles_over(officer, appeal.request)
+    return appeal.status == "pending" and appeal.authority_role in access.roles_over(
+        officer, appeal.request
     )
 
 

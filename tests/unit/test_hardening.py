@@ -175,3 +175,229 @@ def test_an_administrator_cannot_post_herself_alone(client, auth, app):
         accounts.decide_posting(Posting.objects.get(id=posting.id), second, approve=True)
         assert Posting.objects.get(id=posting.id).in_force
         assert "sho" in {r.name for r in User.objects.get(id=admin.id).roles}
+
+
+# 3. API tokens die at logout, at a password change and when idle; never in the URL ------------
+
+
+def _token(client, who="citizen"):
+    account = DEMO[who]
+    response = client.post(
+        "/login?include_auth_token",
+        json={"email": account["email"], "password": account["password"]},
+    )
+    return response.get_json()["response"]["user"]["authentication_token"]
+
+
+def test_a_token_dies_at_logout(app):
+    client = app.test_client()
+    token = _token(client)
+    headers = {"Authentication-Token": token}
+    assert client.get("/api/v1/notifications", headers=headers).status_code == 200
+    assert client.post("/logout", headers=headers, json={}).status_code == 200
+    assert app.test_client().get("/api/v1/notifications", headers=headers).status_code == 401
+
+
+def test_a_token_dies_at_a_password_change(app):
+    client = app.test_client()
+    token = _token(client)
+    headers = {"Authentication-Token": token}
+    response = client.post(
+        "/change",
+        headers=headers,
+        json={
+            "password": DEMO["citizen"]["password"],
+            "new_password": "Another#Passphrase-2026",
+            "new_password_confirm": "Another#Passphrase-2026",
+        },
+    )
+    assert response.status_code == 200, response.get_json()
+    assert app.test_client().get("/api/v1/notifications", headers=headers).status_code == 401
+
+
+def test_a_token_in_the_url_is_refused(app):
+    token = _token(app.test_client())
+    response = app.test_client().get(f"/api/v1/notifications?auth_token={token}")
+    assert response.status_code == 400
+
+
+def test_an_idle_token_and_an_idle_session_die(app, auth, client):
+    from datetime import UTC, datetime, timedelta
+
+    from app.models import ApiToken, UserSession
+
+    token = _token(app.test_client())
+    auth.login("citizen")
+    assert client.get("/dashboard").status_code == 200
+    long_ago = datetime.now(UTC) - timedelta(minutes=31)
+    with app.app_context():
+        ApiToken.objects.update(set__last_used_at=long_ago)
+        UserSession.objects.update(set__last_seen_at=long_ago)
+    headers = {"Authentication-Token": token}
+    assert app.test_client().get("/api/v1/notifications", headers=headers).status_code == 401
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_tokens_in_query_strings_are_cut_from_access_logs():
+    from app.gunicorn_logging import redact
+
+    assert redact("GET /api/v1/requests?auth_token=WyJ1c2Vy.abc&x=1") == (
+        "GET /api/v1/requests?auth_token=…&x=1"
+    )
+
+
+# 4. The auditor is read-only everywhere ------------------------------------------------------
+
+# Bookkeeping any signed-in person writes for themselves: their session, their tokens, the audit
+# trail, claims taken by refused attempts, their own notifications' read marks and the exports
+# they run of what they may already read.
+BOOKKEEPING = {
+    "audit_events",
+    "user_sessions",
+    "api_tokens",
+    "claims",
+    "notifications",
+    "export_jobs",
+    "login_throttles",
+}
+
+
+def _snapshot(app):
+    from app import db
+
+    with app.app_context():
+        database = db.database()
+        return {
+            name: sorted(repr(sorted(doc.items())) for doc in database[name].find())
+            for name in database.list_collection_names()
+            if name not in BOOKKEEPING
+        }
+
+
+def _world(app):
+    """Demo requests, FIRs, register entries, seniors; one id of each kind for URL parameters."""
+    from app.models import (
+        Appeal,
+        Fir,
+        IssuedDocument,
+        RegisterEntry,
+        SeniorCitizen,
+        ServiceRequest,
+        User,
+    )
+    from app.services import seed
+
+    with app.app_context():
+        seed.seed_all(include_demo_users=True, include_demo_requests=True)
+        request = ServiceRequest.objects(closed_at=None).first()
+        document = IssuedDocument.objects.first()
+        appeal = Appeal.objects.first()
+        return {
+            "request_id": str(request.id),
+            "number": request.number,
+            "fir_id": str(Fir.objects.first().id),
+            "entry_id": str(RegisterEntry.objects.first().id),
+            "senior_id": str(SeniorCitizen.objects.first().id),
+            "key": appeal.key if appeal else "none",
+            "document_code": document.code if document else "none",
+            "officer": str(User.objects.get(email=DEMO["officer.sector29"]["email"]).id),
+            "version": str(request.version),
+        }
+
+
+def _url(rule, world):
+    values = {}
+    for name in rule.arguments:
+        if name == "code":
+            values[name] = (
+                world["document_code"] if "revoke" in rule.rule else "tenant_verification"
+            )
+        elif name in world:
+            values[name] = world[name]
+        else:
+            values[name] = "x"
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
+
+
+def test_the_auditor_changes_nothing_through_any_write_path(catalogue_seeded, client, auth):
+    """Every POST and PUT in the URL map, as the auditor, with plausible bodies: no change."""
+    app = catalogue_seeded
+    world = _world(app)
+    auth.login("auditor.haryana")
+    token = auth.csrf("/dashboard")
+    before = _snapshot(app)  # after the login, which records itself on the account
+    skip = {"security.logout"}
+    tried = 0
+    for rule in app.url_map.iter_rules():
+        methods = rule.methods & {"POST", "PUT"}
+        if not methods or rule.endpoint in skip or rule.endpoint.startswith("dev."):
+            continue
+        url = _url(rule, world)
+        for action in ("accept", "approve", "allow"):
+            form = {
+                "csrf_token": token,
+                "action": action,
+                "text": "An auditor's note",
+                "remark": "Reasons given",
+                "reason": "Reasons given",
+                "outcome": "allowed",
+                "officer": world["officer"],
+                "version": world["version"],
+                "rowid": [world["request_id"], world["entry_id"]],
+                "kind": "investigation",
+                "score": "1",
+                "at": "2026-11-30T10:00",
+                "name_en": "Changed",
+                "name_hi": "Changed",
+            }
+            for method in methods:
+                client.open(url, method=method, data=form)
+                client.open(url, method=method, json={"action": action, "remark": "R"})
+                tried += 1
+    assert tried > 100
+    after = _snapshot(app)
+    changed = sorted(
+        name for name in set(before) | set(after) if before.get(name) != after.get(name)
+    )
+    assert changed == []
+
+
+def test_the_auditor_is_not_offered_the_note_form(catalogue_seeded, client, auth):
+    app = catalogue_seeded
+    world = _world(app)
+    auth.login("auditor.haryana")
+    page = client.get(f"/admin/requests/details/?id={world['request_id']}").get_data(as_text=True)
+    assert world["number"] in page and "/admin/requests/note/" not in page
+    response = client.post(
+        f"/admin/requests/note/{world['request_id']}",
+        data={"text": "x", "csrf_token": auth.csrf("/dashboard")},
+    )
+    assert response.status_code == 403
+
+
+# 10. No GET changes state: /tf-validate does not log anyone out --------------------------------
+
+
+def test_a_get_of_tf_validate_does_not_log_the_user_out(client, auth):
+    auth.login("citizen")
+    assert client.get("/dashboard").status_code == 200
+    response = client.get("/tf-validate")
+    assert response.status_code in (302, 400)
+    assert client.get("/dashboard").status_code == 200
+
+
+def test_no_get_anywhere_changes_anything(catalogue_seeded, client, auth):
+    """Every GET route, as a citizen and as an SHO, leaves the data as it was."""
+    app = catalogue_seeded
+    world = _world(app)
+    for who in ("citizen", "sho.sector29"):
+        auth.login(who)
+        before = _snapshot(app)
+        for rule in app.url_map.iter_rules():
+            if "GET" not in rule.methods or rule.endpoint.startswith(("dev.", "static")):
+                continue
+            client.get(_url(rule, world))
+        after = _snapshot(app)
+        changed = sorted(n for n in set(before) | set(after) if before.get(n) != after.get(n))
+        assert changed == [], who
+        auth.logout()
