@@ -125,7 +125,8 @@ class Config:
     # Rate limits (Flask-Limiter). Storage is Redis outside unit tests.
     RATELIMIT_STORAGE_URI = None  # filled from REDIS_URL in create_app
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;60 per hour")
+    # Per address: generous, since many people share one (see app/security/limits.py).
+    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "30 per minute;300 per hour")
     ACCOUNT_FORM_RATE_LIMIT = "10 per hour"
 
     # i18n.
@@ -161,6 +162,10 @@ class Config:
     # A central instance's states: JSON [{"state": "HR", "url": "https://…", "public_key": PEM
     # or base64 of the raw Ed25519 key (the state's /verify/public-key.pem)}].
     CENTRAL_FEEDS = _env("CENTRAL_FEEDS", "[]")
+
+    # The audit trail is kept this long (CERT-In's directions: at least 180 days), then purged
+    # from the chain's start with an anchor that keeps the rest verifiable.
+    AUDIT_RETENTION_DAYS = int(_env("AUDIT_RETENTION_DAYS", "366"))
 
     # Deadlines: events whose notification task has not run after this are queued again.
     EVENT_REQUEUE_AFTER_SECONDS = int(_env("EVENT_REQUEUE_AFTER_SECONDS", "120"))

@@ -84,6 +84,24 @@ def init_cli(app):
         for name, rows in open_data.publish_all(app.config["OPEN_DATA_PUBLISHER"]).items():
             click.echo(f"{name}: {rows} rows")
 
+    @app.cli.command("audit-verify")
+    @click.option("--seal/--no-seal", default=False, help="Seal pending events first.")
+    def audit_verify_command(seal):
+        """Check the audit trail's hash chain; exits 1 at the first broken link."""
+        from app.services import audit_chain
+
+        if seal:
+            while audit_chain.seal() == audit_chain.BATCH:
+                pass
+        verdict = audit_chain.verify()
+        if verdict.ok:
+            click.echo(f"audit chain ok: {verdict.checked} events verified")
+            return
+        raise click.ClickException(
+            f"audit chain broken at index {verdict.broken_at} (event {verdict.event_id}): "
+            f"{verdict.reason}; {verdict.checked} events before it verified"
+        )
+
     @app.cli.command("ensure-indexes")
     def ensure_indexes_command():
         """Create every declared index."""

@@ -1,8 +1,16 @@
 """mongoengine documents, one module per domain; import them from here."""
 
-from .accounts import ApiToken, OrganisationProfile, Posting, Role, User, UserSession
+from .accounts import (
+    ApiToken,
+    LoginThrottle,
+    OrganisationProfile,
+    Posting,
+    Role,
+    User,
+    UserSession,
+)
 from .appeals import Appeal
-from .audit import AuditEvent
+from .audit import AuditAnchor, AuditEvent
 from .catalogue import ServiceType, ServiceTypeVersion
 from .claims import Claim
 from .documents import IssuedDocument
@@ -32,6 +40,7 @@ __all__ = [
     "RequestEvent",
     "SeniorCitizen",
     "AuditEvent",
+    "AuditAnchor",
     "Claim",
     "Counter",
     "IdempotencyRecord",
@@ -51,6 +60,7 @@ __all__ = [
     "User",
     "UserSession",
     "ApiToken",
+    "LoginThrottle",
 ]
 
 ALL_DOCUMENTS = (
@@ -63,7 +73,9 @@ ALL_DOCUMENTS = (
     Posting,
     UserSession,
     ApiToken,
+    LoginThrottle,
     AuditEvent,
+    AuditAnchor,
     OutboxMessage,
     ServiceType,
     ServiceTypeVersion,

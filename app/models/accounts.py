@@ -21,6 +21,7 @@ __all__ = [
     "Posting",
     "UserSession",
     "ApiToken",
+    "LoginThrottle",
     "ACCOUNT_TYPES",
     "ORGANISATION_KINDS",
     "APPROVAL_STATUSES",
@@ -242,3 +243,18 @@ class UserSession(me.Document):
 
     def __str__(self):
         return f"session of {self.user} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class LoginThrottle(me.Document):
+    """Failed logins on one account name, from any address (keyed by a hash, not the email)."""
+
+    key = me.StringField(required=True, unique=True, max_length=64)
+    failures = me.IntField(default=0)
+    first_failure_at = me.DateTimeField()
+    locked_until = me.DateTimeField()
+    owner_told_at = me.DateTimeField()
+
+    meta = {"collection": "login_throttles", "indexes": ["first_failure_at"]}
+
+    def __str__(self):
+        return f"{self.failures} failed logins"

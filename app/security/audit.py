@@ -1,4 +1,10 @@
-"""Audit events for logins, failed logins, logouts and registrations."""
+"""Audit events for logins, logouts, registrations and refused access; who is on the line.
+
+Every event recorded during a request carries the client's address (after ProxyFix, when
+trusted proxies are configured) and user agent. A 403, and a 404 met by a signed-in user (how
+an out-of-scope document answers), are recorded as refused access with the path, never the
+query string.
+"""
 
 from flask import request
 from flask_login import current_user, user_logged_in, user_logged_out
@@ -32,20 +38,42 @@ def _tf_enrolled(app, user, **_):
     audit.record("two_factor_enabled", actor=user, target=user, state=user.state)
 
 
-def _failed_login(response):
-    """A login POST that left nobody signed in. The typed email is not kept (personal data)."""
-    if (
-        request.endpoint == "security.login"
-        and request.method == "POST"
-        and response.status_code in (200, 400)
-        and not current_user.is_authenticated
-    ):
-        audit.record("login_failed", status=response.status_code)
-    return response
+def _note_client():
+    audit.set_client(request.remote_addr, request.headers.get("User-Agent"))
+
+
+def _forget_client(_exc=None):
+    audit.clear_client()
+
+
+def record_refusal(status):
+    """Called by the error handlers for 403 and 404."""
+    signed_in = bool(getattr(current_user, "is_authenticated", False))
+    if status == 404 and not signed_in:
+        return  # anonymous 404s are mostly crawlers; nothing was refused to anyone
+    try:
+        audit.record(
+            "access_refused",
+            actor=current_user if signed_in else None,
+            state=getattr(current_user, "state", None) if signed_in else None,
+            status=status,
+            method=request.method,
+            path=request.path[:200],
+        )
+    except Exception:  # noqa: BLE001 — an error page must not fail for want of an audit write
+        app_logger().exception("could not record a refused access")
+
+
+def app_logger():
+    from flask import current_app
+
+    return current_app.logger
 
 
 def init_audit(app):
-    app.after_request(_failed_login)
+    app.before_request_funcs.setdefault(None, []).insert(0, _note_client)
+    app.teardown_request(_forget_client)
+    # Failed logins are recorded by app.security.limits, which counts them per account.
     user_logged_in.connect(_logged_in, app)
     user_logged_out.connect(_logged_out, app)
     fs_signals.user_confirmed.connect(_confirmed, app)

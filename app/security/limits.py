@@ -2,11 +2,21 @@
 
 Counters live in Redis (memory in unit tests) so every gunicorn worker shares them. Over the
 limit the client gets 429. One Limiter per app: Flask-Limiter keeps its storage on the object.
+
+Per address the limits are generous (a cyber café or a carrier-grade NAT puts many people behind
+one address); per account, services.login_guard slows down guessing from many addresses.
 """
 
-from flask import current_app
+from flask import current_app, jsonify, render_template, request, session
+from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import current_user, user_logged_in
+from flask_security import signals as fs_signals
+
+from app import db
+from app.models import User
+from app.services import audit, login_guard
 
 # Flask-Security endpoint → config key holding its limit.
 LIMITED_ENDPOINTS = {
@@ -25,7 +35,76 @@ def _limit_from_config(key):
     return lambda: current_app.config[key]
 
 
+def _login_email():
+    """The account name a login POST tries, from its form or JSON body (a string or "")."""
+    value = request.form.get("email")
+    if value is None and request.is_json:
+        body = request.get_json(silent=True)
+        value = body.get("email") if isinstance(body, dict) else None
+    return value.strip()[:255] if isinstance(value, str) else ""
+
+
+def _is_login_post():
+    return request.endpoint == "security.login" and request.method == "POST"
+
+
+def account_lock_gate():
+    """429 for a login to an account name locked by repeated failures, before any check."""
+    if not _is_login_post():
+        return None
+    email = _login_email()
+    seconds = login_guard.locked_for(email) if email else 0
+    if not seconds:
+        return None
+    minutes = max(1, (seconds + 59) // 60)
+    message = _(
+        "Too many failed logins to this account. Try again in %(minutes)d minutes, or reset "
+        "your password.",
+        minutes=minutes,
+    )
+    if request.is_json:
+        response = jsonify({"error": message, "status": 429})
+    else:
+        response = current_app.make_response(
+            render_template("errors/error.html", status=429, message=message)
+        )
+    response.status_code = 429
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def count_login_outcome(response):
+    """A login POST that left nobody signed in (and awaits no second factor) is a failure."""
+    if (
+        _is_login_post()
+        and response.status_code in (200, 400)
+        and not current_user.is_authenticated
+        and session.get("tf_state") != "ready"
+    ):
+        email = _login_email()
+        if email:
+            login_guard.failed(email)
+        # The account tried, by id (the typed email is personal data and is not kept).
+        user = User.objects(email=db.iexact(email)).only("id", "state").first() if email else None
+        audit.record(
+            "login_failed",
+            target=user,
+            state=user.state if user else None,
+            status=response.status_code,
+            account="known" if user else "unknown",
+        )
+    return response
+
+
+def _succeeded(app, user, **_):
+    login_guard.cleared(user.email)
+
+
 def init_limits(app):
+    app.before_request(account_lock_gate)
+    app.after_request(count_login_outcome)
+    user_logged_in.connect(_succeeded, app)
+    fs_signals.password_reset.connect(_succeeded, app)
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
     limiter = Limiter(key_func=get_remote_address, default_limits=[], app=app)

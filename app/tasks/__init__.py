@@ -20,6 +20,14 @@ BEAT_SCHEDULE = {
         "task": "mail.requeue-stuck",
         "schedule": timedelta(minutes=2),
     },
+    "audit-seal": {
+        "task": "audit.seal",
+        "schedule": timedelta(minutes=1),
+    },
+    "audit-purge": {
+        "task": "audit.purge",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "deadlines-sweep": {
         "task": "deadlines.sweep",
         "schedule": timedelta(minutes=1),
@@ -75,7 +83,15 @@ def celery_init_app(app):
     celery_app.set_default()
     app.extensions["celery"] = celery_app
 
-    from . import deadlines, exports, mail, notifications, registers, sessions  # noqa: F401
+    from . import (  # noqa: F401
+        audit,
+        deadlines,
+        exports,
+        mail,
+        notifications,
+        registers,
+        sessions,
+    )
 
     mail.connect_signals(app)
     notifications.connect_signals(app)

@@ -4,6 +4,8 @@ from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
+from app.security.audit import record_refusal
+
 MESSAGES = {
     400: lambda: _("The request could not be understood."),
     403: lambda: _("You do not have permission to open this page."),
@@ -24,9 +26,15 @@ def _render(status, message):
     return render_template("errors/error.html", status=status, message=message), status
 
 
+def _handle(status, message):
+    if status in (403, 404):
+        record_refusal(status)
+    return _render(status, message())
+
+
 def init_errors(app):
     for status, message in MESSAGES.items():
-        app.register_error_handler(status, lambda e, s=status, m=message: _render(s, m()))
+        app.register_error_handler(status, lambda e, s=status, m=message: _handle(s, m))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -401,3 +401,129 @@ def test_no_get_anywhere_changes_anything(catalogue_seeded, client, auth):
         changed = sorted(n for n in set(before) | set(after) if before.get(n) != after.get(n))
         assert changed == [], who
         auth.logout()
+
+
+# 5. Per-account brute-force protection ----------------------------------------------------------
+
+
+def test_failures_on_one_account_from_many_addresses_lock_it_for_a_while(app):
+    from datetime import UTC, datetime, timedelta
+
+    from app.models import AuditEvent, LoginThrottle, User
+
+    email = DEMO["citizen"]["email"]
+    statuses = []
+    for attempt in range(7):
+        client = app.test_client()
+        response = client.post(
+            "/login",
+            json={"email": email, "password": f"wrong-{attempt}-password"},
+            environ_base={"REMOTE_ADDR": f"10.0.0.{attempt + 1}"},
+        )
+        statuses.append(response.status_code)
+    assert statuses[:6] == [400] * 6 and statuses[6] == 429
+    # Even the right password waits out the lock, and the owner was told once.
+    right = app.test_client().post(
+        "/login", json={"email": email, "password": DEMO["citizen"]["password"]}
+    )
+    assert right.status_code == 429 and int(right.headers["Retry-After"]) <= 15 * 60
+    message = _last_mail(app, email)
+    assert message is not None and message.template == "login_locked"
+    with app.app_context():
+        user = User.objects.get(email=email)
+        failures = AuditEvent.objects(action="login_failed", object_id=str(user.id))
+        assert failures.count() == 6 and {e.ip for e in failures} == {
+            f"10.0.0.{n}" for n in range(1, 7)
+        }
+        # Locks end: never more than fifteen minutes, whatever the count.
+        LoginThrottle.objects.update(set__locked_until=datetime.now(UTC) - timedelta(seconds=1))
+    again = app.test_client().post(
+        "/login", json={"email": email, "password": DEMO["citizen"]["password"]}
+    )
+    assert again.status_code == 200
+
+
+def test_an_unknown_account_is_locked_the_same_way(app):
+    statuses = [
+        app.test_client()
+        .post("/login", json={"email": "nobody@mail.co.in", "password": f"wrong-{n}-password"})
+        .status_code
+        for n in range(7)
+    ]
+    assert statuses[:6] == [400] * 6 and statuses[6] == 429
+
+
+# 13. The audit trail: client, refusals, identity views, a hash chain, retention ---------------
+
+
+def test_audit_events_carry_the_client_and_refusals_are_recorded(catalogue_seeded, client, auth):
+    from app.models import AuditEvent
+
+    app = catalogue_seeded
+    world = _world(app)
+    auth.login("officer.cp")  # Delhi: Sector 29's request is out of his scope
+    client.get(
+        f"/admin/requests/details/?id={world['request_id']}",
+        headers={"User-Agent": "Probe/1.0"},
+    )
+    client.get("/admin/users/", headers={"User-Agent": "Probe/1.0"})  # no staff.view: 403
+    with app.app_context():
+        login = AuditEvent.objects(action="login").first()
+        assert login.ip == "127.0.0.1"
+        refused = {e.details["status"]: e for e in AuditEvent.objects(action="access_refused")}
+        assert set(refused) >= {"403", "404"}
+        assert refused["404"].user_agent == "Probe/1.0"
+        assert refused["404"].details["path"] == "/admin/requests/details/"
+
+
+def test_an_officer_opening_an_identity_number_or_document_is_recorded(catalogue_seeded, auth):
+    from app.models import AuditEvent, ServiceRequest
+    from tests.unit.test_requests import submit
+
+    app = catalogue_seeded
+    number = submit(app, "tenant_verification").get_json()["number"]
+    client = app.test_client()
+    auth = type(auth)(client)
+    auth.login("officer.sector29")
+    with app.app_context():
+        request = ServiceRequest.objects.get(number=number)
+        rid, field = str(request.id), request.attachments[0].field
+    client.get(f"/admin/requests/details/?id={rid}")
+    assert client.get(f"/admin/requests/file/{rid}/{field}").status_code == 200
+    with app.app_context():
+        assert AuditEvent.objects(action="identity.viewed", object_id=rid).count() == 1
+        viewed = AuditEvent.objects.get(action="attachment.viewed", object_id=rid)
+        assert viewed.details["field"] == field and viewed.actor is not None
+
+
+def test_the_chain_finds_a_changed_or_deleted_event_and_survives_the_purge(app):
+    from datetime import UTC, datetime, timedelta
+
+    from app.models import AuditEvent
+    from app.services import audit, audit_chain
+
+    with app.app_context():
+        long_ago = datetime.now(UTC) - timedelta(days=400)
+        for n in range(10):
+            event = audit.record("test.event", n=n)
+            if n < 4:
+                AuditEvent.objects(id=event.id).update_one(set__at=long_ago + timedelta(hours=n))
+        assert audit_chain.seal() == AuditEvent.objects.count()
+        assert audit_chain.verify().ok
+        # The retention purge removes the old ones and the rest still verifies.
+        assert audit_chain.purge(366) == 4
+        verdict = audit_chain.verify()
+        assert verdict.ok and verdict.checked == AuditEvent.objects.count()
+        # A changed event is the first broken link.
+        victim = AuditEvent.objects(action="test.event").order_by("chain_index")[2]
+        AuditEvent.objects(id=victim.id).update_one(set__details={"n": "999"})
+        verdict = audit_chain.verify()
+        assert not verdict.ok and verdict.broken_at == victim.chain_index
+        assert verdict.event_id == str(victim.id)
+    result = app.test_cli_runner().invoke(args=["audit-verify"])
+    assert result.exit_code == 1 and f"broken at index {victim.chain_index}" in result.output
+    with app.app_context():
+        AuditEvent.objects(id=victim.id).update_one(set__details={"n": str(6)})
+        assert audit_chain.verify().ok
+        AuditEvent.objects(id=victim.id).delete()
+        assert audit_chain.verify().broken_at == victim.chain_index

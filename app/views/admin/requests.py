@@ -14,7 +14,17 @@ from flask_login import current_user
 
 from app.i18n import current_language
 from app.models import Fir, IssuedDocument, Posting, Role, ServiceRequest, User
-from app.services import access, catalogue, documents, firs, forms, service_types, uploads, workflow
+from app.services import (
+    access,
+    audit,
+    catalogue,
+    documents,
+    firs,
+    forms,
+    service_types,
+    uploads,
+    workflow,
+)
 
 from ..transition_form import apply_posted_transition
 from .base import ReadOnlyModelView, SecuredView, localized_name, state_services
@@ -135,6 +145,16 @@ class RequestView(ReadOnlyModelView):
             for spec in definition["fields"]
             if spec["type"] != "file" and spec["name"] in model.data
         ]
+        shown_ids = [spec["name"] for spec, _value in fields if spec["type"] == "aadhaar"]
+        if shown_ids:
+            # Who looked at whose identity number, even masked (DPDP: access to identifiers).
+            audit.record(
+                "identity.viewed",
+                actor=current_user,
+                target=model,
+                state=model.state,
+                fields=",".join(shown_ids),
+            )
         officers = []
         if access.may(current_user, "requests.assign", model):
             # The station officers posted at the request's station.
@@ -210,6 +230,13 @@ class RequestView(ReadOnlyModelView):
             path = uploads.path_of(attachment.file_id)
         except uploads.UploadError:
             abort(404)
+        audit.record(
+            "attachment.viewed",
+            actor=current_user,
+            target=model,
+            state=model.state,
+            field=field,
+        )
         return send_file(
             path,
             mimetype=attachment.mime,
