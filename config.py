@@ -83,6 +83,9 @@ class Config:
     SECURITY_PASSWORD_SALT = _env("SECURITY_PASSWORD_SALT", DEFAULT_PASSWORD_SALT)
     SECURITY_PASSWORD_HASH = "argon2"  # noqa: S105 — a scheme name
     SECURITY_PASSWORD_LENGTH_MIN = 10
+    # Guessability, estimated by zxcvbn (app/security/passwords.py explains the refusal in the
+    # page's language); 3 = "safely unguessable", resists an offline attack on a slow hash.
+    SECURITY_ZXCVBN_MINIMUM_SCORE = 3
     SECURITY_PASSWORD_CHECK_BREACHED = False  # would call an outside service
     # Syntax only: a deliverability check is a DNS lookup per registration.
     SECURITY_EMAIL_VALIDATOR_ARGS = {"check_deliverability": False}

@@ -15,6 +15,7 @@ from .cli import init_cli
 from .i18n import init_i18n
 from .security import init_security
 from .security.hosts import PortalFlask, init_hosts
+from .security.inputs import init_inputs
 from .tasks import celery_init_app
 
 
@@ -43,6 +44,8 @@ def create_app(config_name=None, override=None):
     from .views.admin import init_admin
 
     init_admin(app)
+    # Inserted first among the before-request hooks, in this order: Host, then input shapes.
+    init_inputs(app)
     init_hosts(app)
     return app
 

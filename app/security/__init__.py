@@ -16,6 +16,7 @@ from .forms import PortalRegisterForm
 from .headers import init_headers
 from .limits import init_limits
 from .mailer import OutboxMailUtil
+from .passwords import PortalPasswordUtil
 from .sessions import init_sessions
 from .twofactor import init_twofactor
 
@@ -40,7 +41,13 @@ def _on_registered(app, user, form_data=None, **_):
 
 def init_security(app):
     init_csrf(app)
-    Security(app, datastore, register_form=PortalRegisterForm, mail_util_cls=OutboxMailUtil)
+    Security(
+        app,
+        datastore,
+        register_form=PortalRegisterForm,
+        mail_util_cls=OutboxMailUtil,
+        password_util_cls=PortalPasswordUtil,
+    )
     init_sessions(app)
     init_limits(app)
     init_headers(app)

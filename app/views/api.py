@@ -577,9 +577,10 @@ def register_feed():
 
     after = request.args.get("after", "0", type=str)
     limit = request.args.get("limit", str(feeds.PAGE_LIMIT), type=str)
-    if not after.isdigit():
+    # isdecimal, not isdigit ("²" is a digit), and within what the database can compare.
+    if not (after.isascii() and after.isdecimal()) or int(after) >= 2**63:
         raise ApiError(400, {"after": _("A whole number: the last sequence you hold.")})
-    if not limit.isdigit() or int(limit) < 1:
+    if not (limit.isascii() and limit.isdecimal()) or not 1 <= int(limit) < 2**31:
         raise ApiError(400, {"limit": _("A whole number from 1.")})
     return jsonify(feeds.page(int(after), int(limit)))
 

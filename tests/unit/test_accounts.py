@@ -169,6 +169,7 @@ def test_state_admin_creates_a_staff_account_and_posts_it(client, auth, app):
             "station": str(station.id),
             "active": "y",
             "start_date": "2026-11-01",
+            "reason": "Posted on transfer order 114/2026",
             "csrf_token": auth.csrf("/admin/postings/new/"),
         },
     )

@@ -527,3 +527,136 @@ def test_the_chain_finds_a_changed_or_deleted_event_and_survives_the_purge(app):
         assert audit_chain.verify().ok
         AuditEvent.objects(id=victim.id).delete()
         assert audit_chain.verify().broken_at == victim.chain_index
+
+
+# 6. Guessable passwords are refused, and the form says why, in Hindi too ----------------------
+
+
+def test_a_common_password_is_refused_with_the_reason_in_the_page_language(client):
+    page = client.get("/register").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    form = {
+        "email": "new.person@mail.co.in",
+        "password": "password123",
+        "password_confirm": "password123",
+        "full_name": "New Person",
+        "mobile": "9876501234",
+        "home_state": "HR",
+        "applicant_type": "citizen",
+        "csrf_token": token,
+    }
+    response = client.post("/register", data=form)
+    text = response.get_data(as_text=True)
+    assert "too easy to guess" in text and "very common password" in text
+    client.post("/language", data={"language": "hi", "csrf_token": token, "next": "/register"})
+    page = client.get("/register").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    hindi = client.post("/register", data=dict(form, csrf_token=token)).get_data(as_text=True)
+    assert "too easy to guess" not in hindi and "अनुमान" in hindi
+
+
+# 7. No 500 on any input: every route, every shape that crashed ----------------------------------
+
+SHAPES = {
+    "lone surrogate": (
+        "json",
+        b'{"email": "\\ud800", "text": "\\ud800", "data": {"x": "\\ud800"}}',
+    ),
+    "surrogate key": ("json", b'{"\\udfff": 1}'),
+    "deep nesting": ("json", b"[" * 5000 + b"]" * 5000),
+    "deep object": ("json", b'{"a":' * 5000 + b"1" + b"}" * 5000),
+    "bare number": ("json", b"5"),
+    "bare string": ("json", b'"login"'),
+    "invalid json": ("json", b"{nope"),
+    "nul in a form": ("form", b"text=a%00b&email=x%00%40y.in&remark=%00"),
+}
+QUERIES = ["page=-1", "page=x", "page=99999999999", "after=" + "9" * 40, "limit=-5", "q=%00"]
+
+
+def _fuzz_routes(app, client, world):
+    """(url, method, shape, status) for every route and shape that answered 5xx."""
+    failures = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith(("static", "dev.")) or rule.endpoint in (
+            "security.logout",
+            "health.healthz",  # 503 is its contract while no worker runs (none in unit tests)
+        ):
+            continue
+        url = _url(rule, world)
+        for method in sorted(rule.methods & {"GET", "POST", "PUT"}):
+            for query in QUERIES:
+                status = client.open(f"{url}?{query}", method=method).status_code
+                if status >= 500:
+                    failures.append((url, method, query, status))
+            if method == "GET":
+                continue
+            for name, (kind, body) in SHAPES.items():
+                content_type = (
+                    "application/json" if kind == "json" else "application/x-www-form-urlencoded"
+                )
+                status = client.open(
+                    url, method=method, data=body, content_type=content_type
+                ).status_code
+                if status >= 500:
+                    failures.append((url, method, name, status))
+    return failures
+
+
+def test_no_route_answers_5xx_to_malformed_input(catalogue_seeded, auth):
+    app = catalogue_seeded
+    world = _world(app)
+    anonymous = app.test_client()
+    assert _fuzz_routes(app, anonymous, world) == []
+    signed_in = app.test_client()
+    type(auth)(signed_in).login("sho.sector29")
+    assert _fuzz_routes(app, signed_in, world) == []
+
+
+def test_a_bad_json_shape_is_a_400_that_says_why(app):
+    client = app.test_client()
+    response = client.post("/login", data=b"5", content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == {"body": "The JSON body must be an object."}
+    response = client.post(
+        "/api/v1/requests", data=b'{"data": {"name": "\\ud800"}}', content_type="application/json"
+    )
+    assert response.status_code == 400 and "data.name" in response.get_json()["errors"]
+
+
+def test_a_login_while_redis_is_down_is_a_clear_503(app):
+    """Fail closed: the per-address limits cannot be checked, so nobody is let in unchecked."""
+    app.config["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:1/0"
+    from app import create_app
+
+    down = create_app(
+        "testing",
+        {
+            "MONGODB_URI": app.config["MONGODB_URI"],
+            "MONGODB_CLIENT": app.config["MONGODB_CLIENT"],
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",
+        },
+    )
+    response = down.test_client().post(
+        "/login", json={"email": DEMO["citizen"]["email"], "password": DEMO["citizen"]["password"]}
+    )
+    assert response.status_code == 503
+    assert "unavailable" in response.get_json()["error"]
+
+
+def test_every_admin_list_filter_answers_on_requests_and_audit(catalogue_seeded, client, auth):
+    """The "contains" filters sent a regex FerretDB refuses (run on FerretDB by make test)."""
+    app = catalogue_seeded
+    _world(app)
+    auth.login("admin.haryana")
+    admin = app.extensions["admin"][0]
+    views = {view.endpoint: view for view in admin._views}
+    tried = 0
+    for endpoint in ("requests", "audit", "postings"):
+        view = views[endpoint]
+        with app.test_request_context():
+            count = len(view._filters or [])
+        for index in range(count):
+            response = client.get(f"/admin/{endpoint}/?flt0_{index}=ab")
+            assert response.status_code == 200, (endpoint, index)
+            tried += 1
+    assert tried > 10

@@ -18,7 +18,7 @@ from app.i18n import current_language
 from app.models.jurisdictions import localized
 from app.services import access, audit
 
-from .fields import SafeModelConverter
+from .fields import PortableFilterConverter, SafeModelConverter
 
 
 class AdminForm(FlaskForm, BaseForm):
@@ -52,6 +52,7 @@ class ScopedModelView(SecuredView, ModelView):
     edit_permission = None
     form_base_class = AdminForm
     model_form_converter = SafeModelConverter
+    filter_converter = PortableFilterConverter()
     simple_list_pager = True
     page_size = 50
     can_view_details = True

@@ -9,8 +9,11 @@ query factory called at use time, and an unknown or out-of-scope id is "Not a va
 
 from bson import ObjectId
 from flask_admin.babel import gettext
+from flask_admin.contrib.mongoengine import filters
 from flask_admin.contrib.mongoengine.form import CustomModelConverter, ModelSelectField
 from wtforms.validators import ValidationError
+
+from app import db
 
 
 def object_ids(values):
@@ -55,3 +58,24 @@ class SafeModelConverter(CustomModelConverter):
         kwargs["allow_blank"] = not field.required
         factory = getattr(self.view, "reference_queries", {}).get(field.name)
         return SafeModelSelectField(model=field.document_type, query_factory=factory, **kwargs)
+
+
+class PortableLike(filters.FilterLike):
+    """ "contains", case-insensitive, as a plain bson Regex that FerretDB accepts (mongoengine's
+    __icontains sends a Python pattern with the "u" flag, which FerretDB refuses) and with the
+    typed text escaped: always a literal, never a pattern."""
+
+    def apply(self, query, value):
+        return query.filter(**{self.column: db.icontains(str(value)[:100])})
+
+
+class PortableFilterConverter(filters.FilterConverter):
+    # No "not contains": a negated regex is not portable either, and nobody asked for it.
+    strings = (
+        PortableLike,
+        filters.FilterEqual,
+        filters.FilterNotEqual,
+        filters.FilterEmpty,
+        filters.FilterInList,
+        filters.FilterNotInList,
+    )
