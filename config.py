@@ -186,6 +186,9 @@ class Config:
         "UPLOAD_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "var", "uploads")
     )
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    # Per person, in any 24 hours: enough for several applications with all their documents.
+    UPLOAD_DAILY_FILES = int(_env("UPLOAD_DAILY_FILES", "40"))
+    UPLOAD_DAILY_BYTES = int(_env("UPLOAD_DAILY_BYTES", str(60 * 1024 * 1024)))
 
 
 class DevelopmentConfig(Config):

@@ -16,8 +16,11 @@ class Upload(me.Document):
     sha256 = me.StringField(required=True, max_length=64)
     created_at = me.DateTimeField(default=utcnow, required=True)
     attached_to = me.ReferenceField("ServiceRequest")
+    # True from upload until the file becomes part of a request, register entry or visit;
+    # still true a day later, it is an orphan and is purged. Older records lack it: kept.
+    pending = me.BooleanField()
 
-    meta = {"collection": "uploads", "indexes": ["owner"]}
+    meta = {"collection": "uploads", "indexes": ["owner", ("owner", "created_at"), "pending"]}
 
     def __str__(self):
         return f"{self.file_id} ({self.mime}, {self.size} bytes)"

@@ -148,7 +148,11 @@ def _photo_data_uri(document):
     attachment = _photo(request, service_types.definition_of(request)) if request else None
     if attachment is None or attachment.sha256 != document.statements.get("photo_sha256"):
         return None
-    with open(uploads.path_of(attachment.file_id), "rb") as handle:
+    try:
+        path = uploads.checked_path(attachment.file_id)
+    except uploads.UploadError:
+        return None
+    with open(path, "rb") as handle:
         content = handle.read()
     if hashlib.sha256(content).hexdigest() != attachment.sha256:
         return None

@@ -114,6 +114,7 @@ def record(officer, station, kind, raw, photo_file_id=None, fir=None, now=None):
         vehicle_keys=_vehicle_keys(spec, data),
         feed_seq=0,
     ).save()
+    uploads.mark_used([photo_file_id])
     audit.record("register.record", actor=officer, target=entry, state=entry.state, kind=kind)
     if spec.get("match", {}).get("side") == "found":
         match(entry)
@@ -346,4 +347,4 @@ def search(kind, q="", registration="", chassis="", engine="", state=None, limit
 
 
 def photo_path(entry):
-    return uploads.path_of(entry.photo_file_id)
+    return uploads.checked_path(entry.photo_file_id)

@@ -196,7 +196,9 @@ def submit(user, service_code, data, station_code=None, idempotency_key=None, no
     ).save()
     if idempotency_key:
         remember_key(user, idempotency_key, body_hash(service_code, station_code, data), request)
-    Upload.objects(file_id__in=[a.file_id for a in attachments]).update(set__attached_to=request)
+    Upload.objects(file_id__in=[a.file_id for a in attachments]).update(
+        set__attached_to=request, set__pending=False
+    )
     audit.record("request.submit", actor=user, target=request, state=request.state)
     if info.get("final") and info.get("issues"):  # an instant service, e.g. a lost-article report
         documents.issue(request, info["issues"], now)

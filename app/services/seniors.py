@@ -16,7 +16,7 @@ from app.models import SeniorCitizen, Upload
 from app.models.base import as_utc
 from app.models.seniors import SeniorVisit
 
-from . import access, audit, claims, events
+from . import access, audit, claims, events, uploads
 from .errors import FieldErrors
 
 VISIT_ROLES = ("station_officer", "sho")
@@ -86,6 +86,7 @@ def record_visit(senior, officer, at, remarks="", photo_file_id=None, now=None):
     visit = SeniorVisit(
         at=at, officer=officer, remarks=remarks or None, photo_file_id=photo_file_id or None
     )
+    uploads.mark_used([photo_file_id])
     # A back-dated visit older than the current period never pulls the due date earlier.
     next_due = max(at + timedelta(days=senior.visit_every_days), as_utc(senior.next_visit_due))
     SeniorCitizen.objects(id=senior.id).update_one(

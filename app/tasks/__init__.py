@@ -28,6 +28,10 @@ BEAT_SCHEDULE = {
         "task": "audit.purge",
         "schedule": crontab(hour=3, minute=15),
     },
+    "uploads-purge-orphans": {
+        "task": "uploads.purge-orphans",
+        "schedule": timedelta(hours=1),
+    },
     "deadlines-sweep": {
         "task": "deadlines.sweep",
         "schedule": timedelta(minutes=1),
@@ -91,6 +95,7 @@ def celery_init_app(app):
         notifications,
         registers,
         sessions,
+        uploads,
     )
 
     mail.connect_signals(app)

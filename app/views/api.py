@@ -210,14 +210,7 @@ def upload():
     try:
         stored = uploads.store(file.stream, file.filename, current_user)
     except uploads.UploadError as error:
-        messages = {
-            "empty": _("The file is empty."),
-            "too_large": _("The file is too large."),
-            "type": _("Only PDF, JPEG and PNG files are accepted."),
-        }
-        raise ApiError(
-            400, {"file": messages.get(str(error), _("The file was refused."))}
-        ) from error
+        raise ApiError(400, {"file": uploads.refusal(error)}) from error
     return jsonify({"id": stored.file_id, "mime": stored.mime, "size": stored.size}), 201
 
 

@@ -75,12 +75,7 @@ def store_files(definition, values, errors):
         try:
             values[spec["name"]] = uploads.store(file.stream, file.filename, current_user).file_id
         except uploads.UploadError as error:
-            messages = {
-                "empty": _("The file is empty."),
-                "too_large": _("The file is too large."),
-                "type": _("Only PDF, JPEG and PNG files are accepted."),
-            }
-            errors[spec["name"]] = messages.get(str(error), _("The file was refused."))
+            errors[spec["name"]] = uploads.refusal(error)
 
 
 @bp.route("/services/<code>/apply", methods=["GET", "POST"])

@@ -4,10 +4,21 @@ import io
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from PIL import Image
+
 IST = ZoneInfo("Asia/Kolkata")
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _image(kind):
+    """A real, tiny image: uploads are decoded (to strip their metadata), so fakes are refused."""
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (40, 90, 160)).save(out, kind)
+    return out.getvalue()
+
+
+PNG = _image("PNG")
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + b"0" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+JPEG = _image("JPEG")
 BY_MIME = {"image/png": PNG, "application/pdf": PDF, "image/jpeg": JPEG}
 
 # Fields whose format a generic value would not meet.

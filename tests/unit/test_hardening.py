@@ -660,3 +660,105 @@ def test_every_admin_list_filter_answers_on_requests_and_audit(catalogue_seeded,
             assert response.status_code == 200, (endpoint, index)
             tried += 1
     assert tried > 10
+
+
+# 8. Uploads: a daily quota, orphans purged, no EXIF or GPS kept, checked again when served ----
+
+
+def _jpeg_with_gps():
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    gps = {1: "N", 2: (28.0, 27.0, 36.0), 3: "E", 4: (77.0, 2.0, 24.0)}
+    exif[0x8825] = gps  # GPSInfo
+    out = io.BytesIO()
+    Image.new("RGB", (32, 16), (200, 30, 30)).save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_uploaded_photos_lose_their_location_and_camera_metadata(app):
+    import io
+
+    from PIL import Image
+
+    from tests.unit.test_requests import token_client
+
+    original = _jpeg_with_gps()
+    assert Image.open(io.BytesIO(original)).getexif().get(0x8825)
+    client, headers = token_client(app, "citizen")
+    response = client.post(
+        "/api/v1/uploads", headers=headers, data={"file": (io.BytesIO(original), "me.jpg")}
+    )
+    assert response.status_code == 201
+    with app.app_context():
+        from app.services import uploads
+
+        with open(uploads.checked_path(response.get_json()["id"]), "rb") as handle:
+            stored = Image.open(io.BytesIO(handle.read()))
+        assert stored.size == (32, 16) and not stored.getexif() and "exif" not in stored.info
+
+
+def test_an_uploader_has_a_daily_quota(app):
+    import io
+
+    from tests.helpers.service_data import PDF
+    from tests.unit.test_requests import token_client
+
+    app.config["UPLOAD_DAILY_FILES"] = 3
+    client, headers = token_client(app, "citizen")
+    statuses = [
+        client.post(
+            "/api/v1/uploads", headers=headers, data={"file": (io.BytesIO(PDF), "a.pdf")}
+        ).status_code
+        for _ in range(4)
+    ]
+    assert statuses == [201, 201, 201, 400]
+    refused = client.post(
+        "/api/v1/uploads", headers=headers, data={"file": (io.BytesIO(PDF), "a.pdf")}
+    )
+    assert "one day allows" in refused.get_json()["errors"]["file"]
+
+
+def test_orphan_uploads_go_after_a_day_and_attached_ones_stay(catalogue_seeded):
+    import io
+    import os
+    from datetime import UTC, datetime, timedelta
+
+    from app.models import Upload, User
+    from app.services import uploads
+    from tests.helpers.service_data import PDF
+    from tests.unit.test_requests import submit
+
+    app = catalogue_seeded
+    submit(app, "tenant_verification")  # its uploads are attached
+    with app.app_context():
+        citizen = User.objects.get(email=DEMO["citizen"]["email"])
+        orphan = uploads.store(io.BytesIO(PDF), "never-used.pdf", citizen)
+        path = uploads.path_of(orphan.file_id)
+        attached = Upload.objects(attached_to__ne=None).count()
+        assert attached > 0 and uploads.purge_orphans() == 0  # not a day old yet
+        later = datetime.now(UTC) + timedelta(days=1, minutes=1)
+        assert uploads.purge_orphans(now=later) == 1
+        assert not os.path.exists(path) and Upload.objects(file_id=orphan.file_id).count() == 0
+        assert Upload.objects(attached_to__ne=None).count() == attached
+
+
+def test_a_file_changed_on_disk_is_not_served(catalogue_seeded, client, auth):
+    from app.models import ServiceRequest
+    from app.services import uploads
+    from tests.unit.test_requests import submit
+
+    app = catalogue_seeded
+    number = submit(app, "tenant_verification").get_json()["number"]
+    with app.app_context():
+        request = ServiceRequest.objects.get(number=number)
+        rid, attachment = str(request.id), request.attachments[0]
+        path = uploads.path_of(attachment.file_id)
+    auth.login("officer.sector29")
+    assert client.get(f"/admin/requests/file/{rid}/{attachment.field}").status_code == 200
+    with open(path, "ab") as handle:
+        handle.write(b"<script>alert(1)</script>")
+    assert client.get(f"/admin/requests/file/{rid}/{attachment.field}").status_code == 404

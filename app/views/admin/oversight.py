@@ -179,8 +179,13 @@ class SeniorsView(SecuredView, BaseView):
                 seniors.record_visit(
                     senior, current_user, at, request.form.get("remarks", ""), photo_id
                 )
-            except uploads.UploadError:
-                errors, code = {"photo": _("Upload a JPEG or PNG photograph (up to 5 MB).")}, 400
+            except uploads.UploadError as error:
+                message = (
+                    uploads.refusal(error)
+                    if str(error) == "quota"
+                    else _("Upload a JPEG or PNG photograph (up to 5 MB).")
+                )
+                errors, code = {"photo": message}, 400
             except seniors.VisitError as error:
                 errors, code = error.errors, error.status
             else:
@@ -203,7 +208,7 @@ class SeniorsView(SecuredView, BaseView):
         file_id = senior.visits[index].photo_file_id
         upload = Upload.objects(file_id=file_id).first()
         try:
-            path = uploads.path_of(file_id)
+            path = uploads.checked_path(file_id)
         except uploads.UploadError:
             abort(404)
         return send_file(path, mimetype=upload.mime if upload else "image/jpeg")

@@ -227,7 +227,7 @@ class RequestView(ReadOnlyModelView):
         if attachment is None:
             abort(404)
         try:
-            path = uploads.path_of(attachment.file_id)
+            path = uploads.checked_path(attachment.file_id)
         except uploads.UploadError:
             abort(404)
         audit.record(
