@@ -30,6 +30,11 @@ class Config:
     SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET_KEY)
 
     MONGODB_URI = _env("MONGODB_URI", "mongodb://127.0.0.1:27027/police_portal")
+    # Durability (docs/durability.md): writes wait for a majority and the journal; reads see only
+    # majority-committed data, from the primary.
+    MONGODB_WRITE_CONCERN = _env("MONGODB_WRITE_CONCERN", "majority")
+    MONGODB_JOURNAL = _env_bool("MONGODB_JOURNAL", True)
+    MONGODB_READ_CONCERN = _env("MONGODB_READ_CONCERN", "majority")
     # "mongomock" swaps in mongomock's client (unit tests only).
     MONGODB_CLIENT = "pymongo"
     REDIS_URL = _env("REDIS_URL", "redis://127.0.0.1:6389/0")
@@ -115,6 +120,7 @@ class Config:
     # under every certificate's QR code.
     SECURITY_VERIFY_URL = "/reauthenticate"
     SECURITY_DEFAULT_REMEMBER_ME = False
+    SECURITY_CACHE_CONTROL = {}  # app.security.headers sets a well-formed one on every page
     SECURITY_I18N_DOMAIN = "flask_security"
     SECURITY_TWO_FACTOR = True
     SECURITY_TWO_FACTOR_ENABLED_METHODS = ["authenticator"]
@@ -131,6 +137,7 @@ class Config:
     # Per address: generous, since many people share one (see app/security/limits.py).
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "30 per minute;300 per hour")
     ACCOUNT_FORM_RATE_LIMIT = "10 per hour"
+    PUBLIC_STATUS_RATE_LIMIT = _env("PUBLIC_STATUS_RATE_LIMIT", "30 per minute;600 per day")
 
     # i18n.
     LANGUAGES = {"en": "English", "hi": "हिन्दी"}

@@ -16,6 +16,7 @@ from .i18n import init_i18n
 from .security import init_security
 from .security.hosts import PortalFlask, init_hosts
 from .security.inputs import init_inputs
+from .security.limits import limit_public_searches
 from .tasks import celery_init_app
 
 
@@ -39,6 +40,7 @@ def create_app(config_name=None, override=None):
     celery_init_app(app)
     init_security(app)
     _register_blueprints(app)
+    limit_public_searches(app)
     init_cli(app)
 
     from .views.admin import init_admin

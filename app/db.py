@@ -2,6 +2,12 @@
 
 pymongo clients must not cross a fork (gunicorn and Celery prefork both fork), so connect() only
 registers the connection; the socket opens on first use inside the worker process.
+
+Durability (docs/durability.md): every write waits for a majority of the replica set and the
+journal (MONGODB_WRITE_CONCERN, MONGODB_JOURNAL), and reads use read concern majority from the
+primary, so what a request wrote is what the next one reads, and an acknowledged submission,
+transition, FIR or issued document survives the loss of the primary. FerretDB accepts these
+options and ignores them (PostgreSQL commits are durable on their own).
 """
 
 import re
@@ -25,7 +31,20 @@ def connect(app):
         options["mongo_client_class"] = mongomock.MongoClient
     else:
         options["serverSelectionTimeoutMS"] = app.config.get("MONGODB_TIMEOUT_MS", 3000)
+        options.update(durability_options(app.config))
     mongoengine.connect(**options)
+
+
+def durability_options(config):
+    """pymongo client options for the configured write and read concerns."""
+    options = {"readPreference": "primary"}
+    write_concern = config.get("MONGODB_WRITE_CONCERN")
+    if write_concern:
+        options["w"] = int(write_concern) if str(write_concern).isdigit() else write_concern
+        options["journal"] = bool(config.get("MONGODB_JOURNAL", True))
+    if config.get("MONGODB_READ_CONCERN"):
+        options["readConcernLevel"] = config["MONGODB_READ_CONCERN"]
+    return options
 
 
 def database():

@@ -17,6 +17,7 @@ from .headers import init_headers
 from .limits import init_limits
 from .mailer import OutboxMailUtil
 from .passwords import PortalPasswordUtil
+from .reset import init_reset
 from .sessions import init_sessions
 from .twofactor import init_twofactor
 
@@ -49,6 +50,7 @@ def init_security(app):
         password_util_cls=PortalPasswordUtil,
     )
     init_sessions(app)
+    init_reset(app)  # before the limits wrap the view, so the limit counts every attempt
     init_limits(app)
     init_headers(app)
     init_twofactor(app)

@@ -1,4 +1,13 @@
-"""Security headers on every response; the Content-Security-Policy allows no inline script."""
+"""Security headers on every response; the Content-Security-Policy allows no inline script.
+
+Caching: nothing but static assets and what a view marks public (a published register photo)
+may be stored by a browser or a proxy. Personal pages, the admin, the API and PDFs answer
+`Cache-Control: no-store, private`, so a shared computer's back button or a proxy's cache does
+not show the next person someone else's request. (Flask-Security's own header for the account
+pages is switched off: it wrote "private=True, no-store=True", which caches ignore.)
+"""
+
+from flask import request
 
 CSP = "; ".join(
     [
@@ -27,6 +36,16 @@ def add_security_headers(response):
     return response
 
 
+def forbid_caching(response):
+    if request.endpoint == "static" or (request.endpoint or "").endswith(".static"):
+        return response
+    if response.cache_control.public:
+        return response
+    response.headers["Cache-Control"] = "no-store, private"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
 def add_hsts(response):
     response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
@@ -34,5 +53,6 @@ def add_hsts(response):
 
 def init_headers(app):
     app.after_request(add_security_headers)
+    app.after_request(forbid_caching)
     if app.config.get("SESSION_COOKIE_SECURE"):
         app.after_request(add_hsts)

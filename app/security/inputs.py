@@ -60,6 +60,14 @@ class SafeJSONProvider(DefaultJSONProvider):
         except RecursionError as error:  # belt and braces
             raise ValueError("JSON nested too deeply") from error
 
+    @staticmethod
+    def default(o):
+        # Translatable messages (Flask-Babel's LazyString, Babel's LazyProxy, which
+        # Flask-Security puts in some JSON answers) are written as the text they stand for.
+        if type(o).__name__ in ("LazyString", "LazyProxy"):
+            return str(o)
+        return DefaultJSONProvider.default(o)
+
 
 def _bad_text(value):
     if "\x00" in value:

@@ -31,6 +31,14 @@ LIMITED_ENDPOINTS = {
 }
 
 
+# Public status searches (GET): request numbers are sequential, so an address may not walk them.
+LIMITED_SEARCHES = {
+    "tracking.track": "PUBLIC_STATUS_RATE_LIMIT",
+    "api.public_status": "PUBLIC_STATUS_RATE_LIMIT",
+    "api.fir_status": "PUBLIC_STATUS_RATE_LIMIT",
+}
+
+
 def _limit_from_config(key):
     return lambda: current_app.config[key]
 
@@ -41,7 +49,13 @@ def _login_email():
     if value is None and request.is_json:
         body = request.get_json(silent=True)
         value = body.get("email") if isinstance(body, dict) else None
-    return value.strip()[:255] if isinstance(value, str) else ""
+    if not isinstance(value, str) or "\x00" in value:
+        return ""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: refused by app.security.inputs already
+        return ""
+    return value.strip()[:255]
 
 
 def _is_login_post():
@@ -108,10 +122,21 @@ def init_limits(app):
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
     limiter = Limiter(key_func=get_remote_address, default_limits=[], app=app)
-    for endpoint, key in LIMITED_ENDPOINTS.items():
-        view = app.view_functions.get(endpoint)
-        if view is not None:
-            app.view_functions[endpoint] = limiter.limit(
-                _limit_from_config(key), methods=["POST"], scope=endpoint
-            )(view)
+    _wrap(app, limiter, LIMITED_ENDPOINTS, ["POST"])
+    app.extensions["portal_limiter"] = limiter
     return limiter
+
+
+def _wrap(app, limiter, limited, methods):
+    for endpoint, key in limited.items():
+        view = app.view_functions.get(endpoint)
+        if view is None:
+            raise RuntimeError(f"rate limit for {endpoint}, which does not exist")
+        app.view_functions[endpoint] = limiter.limit(
+            _limit_from_config(key), methods=methods, scope=endpoint
+        )(view)
+
+
+def limit_public_searches(app):
+    """After the blueprints are registered: the public status searches' per-address limits."""
+    _wrap(app, app.extensions["portal_limiter"], LIMITED_SEARCHES, ["GET"])

@@ -134,6 +134,12 @@ class _Checker:
             self.error(f"{path}.unit", f"must be one of {', '.join(sorted(SLA_UNITS))}")
 
 
+# How much the public status search says of a request: "full" (service, station, dates) or
+# "minimal" (that the number exists, and its stage), for complaints and grievances, whose
+# numbers are sequential and whose very existence at a station can be sensitive.
+PUBLIC_STATUS_LEVELS = ("full", "minimal")
+
+
 def validate(definition):
     """All the problems with a definition, as "path: message" strings (empty when valid)."""
     c = _Checker()
@@ -184,7 +190,10 @@ def validate(definition):
         "document_facts",
         "document_conditions",
         "document_photo",
+        "public_status",
     }
+    if definition.get("public_status", "full") not in PUBLIC_STATUS_LEVELS:
+        c.error("public_status", f"must be one of {', '.join(PUBLIC_STATUS_LEVELS)}")
     for key in definition:
         if key not in known:
             c.error(str(key), "is not a known part of a service definition")

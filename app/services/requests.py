@@ -262,10 +262,22 @@ def find_by_number(number):
     return ServiceRequest.objects(number=number.strip().upper()).first()
 
 
-def public_status(request, language="en"):
-    """What anyone may see with the number: never personal data."""
+def public_status(request, language="en", viewer=None):
+    """What anyone may see with the number: never personal data.
+
+    For a service whose definition says `public_status: minimal` only the number and its stage
+    are told, unless the viewer is the applicant: sequential numbers must not let anyone list
+    who complained at which station.
+    """
     definition = service_types.definition_of(request)
     info = catalogue.state_info(definition, request.status)
+    is_applicant = getattr(viewer, "id", None) == request._data["applicant"].id
+    if definition.get("public_status") == "minimal" and not is_applicant:
+        return {
+            "number": request.number,
+            "status_text": info["public"].get(language) or info["public"]["en"],
+            "final": bool(info.get("final")),
+        }
     station = request.station
     return {
         "number": request.number,

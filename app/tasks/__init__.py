@@ -88,6 +88,7 @@ def celery_init_app(app):
     app.extensions["celery"] = celery_app
 
     from . import (  # noqa: F401
+        accounts,
         audit,
         deadlines,
         exports,

@@ -524,7 +524,8 @@ def public_status(number):
         raise ApiError(400, {"number": _("This is not a valid request number.")}) from error
     if found is None:
         abort(404)
-    return jsonify(request_service.public_status(found, current_language()))
+    viewer = current_user if current_user.is_authenticated else None
+    return jsonify(request_service.public_status(found, current_language(), viewer))
 
 
 @bp.get("/fir-status")

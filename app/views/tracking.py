@@ -248,7 +248,8 @@ def track():
             if found is None:
                 error, code = _("No request has this number."), 404
             else:
-                status = request_service.public_status(found, current_language())
+                viewer = current_user if current_user.is_authenticated else None
+                status = request_service.public_status(found, current_language(), viewer)
     fir, fir_errors = None, {}
     if searched_fir:
         station, year, fir_number, fir_errors = fir_search_args(request.args)

@@ -112,7 +112,7 @@ class Tab:
 
 @pytest.fixture(autouse=True)
 def reset_rate_limits():
-    """Each journey logs in several times from 127.0.0.1; the login limit (10 a minute, kept in
+    """Each journey logs in several times from 127.0.0.1; the login limit (30 a minute, kept in
     Redis) would otherwise carry over between tests and answer 429."""
     import redis
 

@@ -762,3 +762,95 @@ def test_a_file_changed_on_disk_is_not_served(catalogue_seeded, client, auth):
     with open(path, "ab") as handle:
         handle.write(b"<script>alert(1)</script>")
     assert client.get(f"/admin/requests/file/{rid}/{attachment.field}").status_code == 404
+
+
+# 9. Personal pages are never cached -----------------------------------------------------------
+
+
+def test_personal_pages_admin_api_and_pdfs_say_no_store(catalogue_seeded, client, auth):
+    from tests.unit.test_requests import submit
+
+    app = catalogue_seeded
+    number = submit(app, "tenant_verification").get_json()["number"]
+    for path in ("/login", "/register", "/reset"):
+        assert client.get(path).headers["Cache-Control"] == "no-store, private", path
+    auth.login("citizen")
+    for path in (
+        "/dashboard",
+        f"/my/requests/{number}",
+        f"/my/requests/{number}/acknowledgement.pdf",
+        "/api/v1/requests",
+        "/change",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store, private", path
+    auth.logout()
+    auth.login("officer.sector29")
+    assert client.get("/admin/requests/").headers["Cache-Control"] == "no-store, private"
+    static = client.get("/static/css/site.css")
+    assert static.status_code == 200 and "no-store" not in static.headers.get("Cache-Control", "")
+
+
+# 11. Public status: limited per address; complaints and grievances say only their stage --------
+
+
+def test_the_public_status_of_a_complaint_names_no_service_or_station(catalogue_seeded):
+    from tests.unit.test_requests import submit, token_client
+
+    app = catalogue_seeded
+    number = submit(app, "complaint").get_json()["number"]
+    public = app.test_client().get(f"/api/v1/status/{number}").get_json()
+    assert set(public) == {"number", "status_text", "final"}
+    page = app.test_client().get(f"/track?number={number}").get_data(as_text=True)
+    facts = re.search(r'<dl class="facts".*?</dl>', page, re.S).group(0)
+    assert number in facts and "Sector 29" not in facts and "Complaint" not in facts
+    client, headers = token_client(app, "citizen")
+    own = client.get(f"/api/v1/status/{number}", headers=headers).get_json()
+    assert own["service"] == "complaint" and own["station"]
+    # Other services keep their fuller public answer.
+    tenant = submit(app, "tenant_verification").get_json()["number"]
+    assert app.test_client().get(f"/api/v1/status/{tenant}").get_json()["station"]
+
+
+def test_public_status_searches_are_limited_per_address(catalogue_seeded):
+    app = catalogue_seeded
+    app.config["PUBLIC_STATUS_RATE_LIMIT"] = "5 per minute"
+    client = app.test_client()
+    statuses = [client.get(f"/api/v1/status/HR-2026-TEN-{n:06d}-X").status_code for n in range(7)]
+    assert statuses[-1] == 429 and 429 not in statuses[:5]
+    other = app.test_client()
+    tracked = [
+        other.get(
+            "/track?number=HR-2026-TEN-000001-X", environ_base={"REMOTE_ADDR": "10.1.1.1"}
+        ).status_code
+        for _ in range(6)
+    ]
+    assert tracked[-1] == 429
+
+
+# 12. /reset does the same work for an account that exists and one that does not --------------
+
+
+def test_reset_queues_the_same_work_whether_or_not_the_account_exists(
+    client, auth, app, monkeypatch
+):
+    from app.models import OutboxMessage
+    from app.tasks import accounts as account_tasks
+
+    queued = []
+    monkeypatch.setattr(
+        account_tasks.send_password_reset, "delay", lambda *args: queued.append(args)
+    )
+    responses = []
+    for email in (DEMO["citizen"]["email"], "nobody@mail.co.in"):
+        response = client.post("/reset", data={"email": email, "csrf_token": auth.csrf("/reset")})
+        responses.append((response.status_code, response.headers.get("Location")))
+    assert responses[0] == responses[1] == (302, "/reset")
+    assert [args[0] for args in queued] == [DEMO["citizen"]["email"], "nobody@mail.co.in"]
+    with app.app_context():
+        assert OutboxMessage.objects.count() == 0  # nothing was done inside either request
+        # The task itself mails only the real account.
+        assert account_tasks.send_password_reset.run(DEMO["citizen"]["email"]) is True
+        assert account_tasks.send_password_reset.run("nobody@mail.co.in") is False
+        assert OutboxMessage.objects(to="nobody@mail.co.in").count() == 0
