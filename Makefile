@@ -29,7 +29,7 @@ translations: venv
 # Refresh the English template of our own strings, then merge it into each language.
 extract-messages: venv
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --no-wrap -o app/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations -D messages --no-location --no-wrap
+	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations -D messages --no-wrap
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -35,6 +35,9 @@ class Config:
     MONGODB_WRITE_CONCERN = _env("MONGODB_WRITE_CONCERN", "majority")
     MONGODB_JOURNAL = _env_bool("MONGODB_JOURNAL", True)
     MONGODB_READ_CONCERN = _env("MONGODB_READ_CONCERN", "majority")
+    # When MONGODB_URI is a FerretDB on PostgreSQL: that PostgreSQL database, so `flask
+    # ensure-indexes` can add the GIN indexes FerretDB's queries use (app/gin_indexes.py).
+    FERRETDB_POSTGRESQL_URL = _env("FERRETDB_POSTGRESQL_URL")
     # "mongomock" swaps in mongomock's client (unit tests only).
     MONGODB_CLIENT = "pymongo"
     REDIS_URL = _env("REDIS_URL", "redis://127.0.0.1:6389/0")
@@ -211,6 +214,8 @@ class TestingConfig(Config):
     MONGODB_CLIENT = "mongomock" if MONGODB_URI.startswith("mongomock://") else "pymongo"
     REDIS_URL = _env("TEST_REDIS_URL", "")
     PUBLIC_BASE_URL = "http://localhost"  # Flask's test client's host
+    # A fresh database per unit test: its GIN indexes would cost more than its queries.
+    FERRETDB_POSTGRESQL_URL = None
     ALLOWED_HOSTS = ""
     RATELIMIT_STORAGE_URI = "memory://"
     SECURITY_PASSWORD_HASH = "plaintext"  # noqa: S105 — speed; tests use the real hash elsewhere

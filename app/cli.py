@@ -104,11 +104,21 @@ def init_cli(app):
 
     @app.cli.command("ensure-indexes")
     def ensure_indexes_command():
-        """Create every declared index."""
-        ensure_indexes()
-        click.echo("indexes ensured")
+        """Create every declared index (and, on FerretDB-on-PostgreSQL, its GIN indexes)."""
+        created = ensure_indexes()
+        click.echo(f"indexes ensured ({len(created)} GIN indexes created now)")
 
 
 def ensure_indexes():
+    """The indexes the models declare, and on FerretDB-on-PostgreSQL the GIN indexes its
+    pushed-down equality filters can use (app/gin_indexes.py)."""
+    from flask import current_app
+
+    from app import db, gin_indexes
+
     for document in ALL_DOCUMENTS:
         document.ensure_indexes()
+    postgresql_url = current_app.config.get("FERRETDB_POSTGRESQL_URL")
+    if postgresql_url:
+        return gin_indexes.ensure(postgresql_url, db.database().name, ALL_DOCUMENTS)
+    return []

@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# start | stop | status of the local FerretDB (SQLite backend) and Redis (append-only), on loopback.
+# start | stop | status of the local PostgreSQL, FerretDB on it (--handler=pg) and Redis
+# (append-only), all on loopback.
 #
 #   VAR_DIR        data, logs and pid files      (default: var/run)
 #   FERRETDB_PORT  FerretDB's port               (default: 27027)
+#   POSTGRES_PORT  the private cluster's port    (default: FERRETDB_PORT + 27300, e.g. 54327)
 #   REDIS_PORT     Redis's port                  (default: 6389)
+#
+# PostgreSQL is Debian's package (installed here if missing), a private cluster under
+# $VAR_DIR/postgres: initdb and postgres refuse to run as root, so as root they run as the
+# `postgres` user the package creates. Trust authentication, loopback only, UTF-8 with the C.UTF-8
+# locale (FerretDB needs UTF8 and a C/POSIX locale), and plan_cache_mode = force_custom_plan on
+# FerretDB's database, so its pushed-down equality filters can use GIN indexes (docs/ferretdb.md).
 #
 # Idempotent: start leaves running servers alone; stop ends only processes whose pid files it
 # wrote (and checks the pid still belongs to that program). Exits non-zero, loudly, on failure.
@@ -12,8 +20,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 VAR_DIR=${VAR_DIR:-$root/var/run}
 FERRETDB_PORT=${FERRETDB_PORT:-27027}
 REDIS_PORT=${REDIS_PORT:-6389}
+POSTGRES_PORT=${POSTGRES_PORT:-$((FERRETDB_PORT + 27300))}
 mkdir -p "$VAR_DIR"
 VAR_DIR=$(cd "$VAR_DIR" && pwd)
+PG_DATA=$VAR_DIR/postgres
+PG_SOCKETS=$VAR_DIR/postgres-sockets
 
 say() { echo "servers: $*" >&2; }
 
@@ -33,28 +44,97 @@ wait_port() {  # wait_port PORT NAME LOG
   return 1
 }
 
+apt_install() {  # apt_install PACKAGE...
+  say "installing $* from Debian"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  fi
+}
+
 ensure_redis_installed() {
   command -v redis-server >/dev/null && return 0
-  say "installing redis-server from Debian"
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
-  fi
+  apt_install redis-server
   command -v redis-server >/dev/null || { say "redis-server could not be installed"; exit 1; }
+}
+
+pg_bin() {  # the newest installed PostgreSQL's bin directory
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$dir" ] && [ -x "$dir/postgres" ] && echo "$dir"
+}
+
+ensure_postgres_installed() {
+  pg_bin >/dev/null && return 0
+  apt_install postgresql
+  pg_bin >/dev/null || { say "PostgreSQL could not be installed"; exit 1; }
+}
+
+as_pg() {  # run a PostgreSQL program as the postgres user when we are root
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_pid_alive() {
+  local pid
+  [ -f "$PG_DATA/postmaster.pid" ] || return 1
+  pid=$(head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null) || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -qa postgres "/proc/$pid/cmdline" 2>/dev/null
+}
+
+start_postgres() {
+  local bin log=$VAR_DIR/postgres.log
+  if pg_pid_alive; then say "PostgreSQL already running on $POSTGRES_PORT"; return 0; fi
+  ensure_postgres_installed
+  bin=$(pg_bin)
+  mkdir -p "$PG_SOCKETS"
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres "$PG_SOCKETS"
+    touch "$log"; chown postgres "$log"
+    # The postgres user must be able to reach its directories through ours.
+    chmod o+x "$VAR_DIR"
+  fi
+  if [ ! -s "$PG_DATA/PG_VERSION" ]; then
+    mkdir -p "$PG_DATA"
+    [ "$(id -u)" = 0 ] && chown postgres "$PG_DATA"
+    chmod 700 "$PG_DATA"
+    as_pg "$bin/initdb" -D "$PG_DATA" -U postgres --auth=trust --encoding=UTF8 \
+      --locale=C.UTF-8 >"$VAR_DIR/initdb.log" 2>&1 \
+      || { say "initdb failed:"; tail -n 20 "$VAR_DIR/initdb.log" >&2; return 1; }
+  fi
+  as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$log" -w -t 60 \
+    -o "-p $POSTGRES_PORT -k $PG_SOCKETS -c listen_addresses=127.0.0.1 -c fsync=on" start \
+    >/dev/null || { say "PostgreSQL did not start; its log ends with:"; tail -n 20 "$log" >&2; return 1; }
+  if ! as_pg "$bin/psql" -h "$PG_SOCKETS" -p "$POSTGRES_PORT" -U postgres -d postgres -tAc \
+      "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'" | grep -q 1; then
+    as_pg "$bin/createdb" -h "$PG_SOCKETS" -p "$POSTGRES_PORT" -U postgres ferretdb
+  fi
+  as_pg "$bin/psql" -h "$PG_SOCKETS" -p "$POSTGRES_PORT" -U postgres -d postgres -qc \
+    "ALTER DATABASE ferretdb SET plan_cache_mode = force_custom_plan" >/dev/null
+  say "PostgreSQL on 127.0.0.1:$POSTGRES_PORT (data in $PG_DATA)"
+}
+
+stop_postgres() {
+  local bin
+  pg_pid_alive || return 0
+  bin=$(pg_bin)
+  as_pg "$bin/pg_ctl" -D "$PG_DATA" -m fast -w -t 30 stop >/dev/null 2>&1 || true
+  say "PostgreSQL stopped"
 }
 
 start_ferretdb() {
   local pidfile=$VAR_DIR/ferretdb.pid log=$VAR_DIR/ferretdb.log bin
   if alive "$pidfile" ferretdb; then say "FerretDB already running on $FERRETDB_PORT"; return 0; fi
   bin=$("$root/scripts/build-ferretdb.sh")
-  mkdir -p "$VAR_DIR/ferretdb" "$VAR_DIR/ferretdb-state"
-  nohup "$bin" --handler=sqlite --sqlite-url="file:$VAR_DIR/ferretdb/" \
+  start_postgres
+  mkdir -p "$VAR_DIR/ferretdb-state"
+  nohup "$bin" --handler=pg \
+    --postgresql-url="postgres://postgres@127.0.0.1:$POSTGRES_PORT/ferretdb" \
     --listen-addr="127.0.0.1:$FERRETDB_PORT" --state-dir="$VAR_DIR/ferretdb-state" \
     --debug-addr=- --telemetry=disable --log-level=warn >"$log" 2>&1 &
   echo $! >"$pidfile"
   wait_port "$FERRETDB_PORT" FerretDB "$log"
-  say "FerretDB on 127.0.0.1:$FERRETDB_PORT (data in $VAR_DIR/ferretdb)"
+  say "FerretDB on 127.0.0.1:$FERRETDB_PORT (PostgreSQL backend, port $POSTGRES_PORT)"
 }
 
 start_redis() {
@@ -88,10 +168,14 @@ status_one() {  # status_one PIDFILE PROGRAM NAME PORT
 
 case "${1:-}" in
   start) start_ferretdb; start_redis ;;
-  stop) stop_one "$VAR_DIR/ferretdb.pid" ferretdb FerretDB; stop_one "$VAR_DIR/redis.pid" redis-server Redis ;;
+  stop)
+    stop_one "$VAR_DIR/ferretdb.pid" ferretdb FerretDB
+    stop_postgres
+    stop_one "$VAR_DIR/redis.pid" redis-server Redis ;;
   status)
     rc=0
     status_one "$VAR_DIR/ferretdb.pid" ferretdb FerretDB "$FERRETDB_PORT" || rc=1
+    if pg_pid_alive; then echo "PostgreSQL: running (port $POSTGRES_PORT)"; else echo "PostgreSQL: stopped"; rc=1; fi
     status_one "$VAR_DIR/redis.pid" redis-server Redis "$REDIS_PORT" || rc=1
     exit $rc ;;
   *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;

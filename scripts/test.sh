@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: every tier, each loud on failure; none may skip or collect nothing.
 #   1. unit on mongomock
-#   2. the same unit suite on a real FerretDB (its own port and data under var/test)
+#   2. the same unit suite on a real FerretDB on PostgreSQL (its own ports and data, var/test)
 #   3. integration against a live stack: gunicorn + Celery worker + beat on FerretDB and Redis
 #   4. e2e: Playwright in Debian's Chromium against that stack, with axe-core
 # A run never touches var/run, the data of `make run`.
@@ -10,6 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 . scripts/stack.sh
 export VAR_DIR=$root/var/test FERRETDB_PORT=${TEST_FERRETDB_PORT:-27037} REDIS_PORT=${TEST_REDIS_PORT:-6399}
+export POSTGRES_PORT=${TEST_POSTGRES_PORT:-$((FERRETDB_PORT + 27300))}
 WEB_PORT=${TEST_WEB_PORT:-5055}
 ARTIFACTS=$root/test-artifacts
 results=()
@@ -45,6 +46,7 @@ tier unit-ferretdb tests/unit -q -p no:cacheprovider --db=ferretdb
 # One live stack for the integration and browser tiers, on its own database.
 export APP_CONFIG=development
 export MONGODB_URI="mongodb://127.0.0.1:$FERRETDB_PORT/police_portal_live"
+export FERRETDB_POSTGRESQL_URL="postgres://postgres@127.0.0.1:$POSTGRES_PORT/ferretdb"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export LIVE_BASE_URL="http://127.0.0.1:$WEB_PORT"
 .venv/bin/flask --app app seed || { echo "make test: seeding the live stack failed" >&2; exit 1; }

@@ -124,7 +124,8 @@ class ServiceRequest(BaseDocument):
             "warn_at",
             ("state", "closed_at", "submitted_at"),
         ],
-        "ordering": ["-submitted_at"],
+        # No default ordering: it turned every .first() (the status lookup by number
+        # included) into "sort the whole match, take one". Lists order explicitly.
     }
     __scope__ = {
         "state": "state",

@@ -118,7 +118,12 @@ class PostingView(ScopedModelView):
         "end_date",
         "reason",
     )
-    form_args = {"reason": {"validators": [DataRequired(), Length(max=500)]}}
+    form_args = {
+        "reason": {
+            "label": _l("Reason for this change"),
+            "validators": [DataRequired(), Length(max=500)],
+        }
+    }
     column_list = (
         "user",
         "role",
@@ -131,7 +136,10 @@ class PostingView(ScopedModelView):
         "start_date",
     )
     column_filters = ("approval", "active")
-    column_formatters = {place: localized_name(place) for place in ("station", "district", "state")}
+    column_formatters = dict(
+        {place: localized_name(place) for place in ("station", "district", "state")},
+        approval=lambda v, c, m, n: POSTING_APPROVAL_LABELS.get(m.approval, ""),
+    )
     column_labels = {
         "user": _l("Officer"),
         "role": _l("Role"),
@@ -228,6 +236,11 @@ class RoleView(ReadOnlyModelView):
 
 
 STATUS_LABELS = {"pending": _l("Pending"), "approved": _l("Approved"), "rejected": _l("Rejected")}
+POSTING_APPROVAL_LABELS = {
+    "pending": _l("Awaiting a second administrator"),
+    "approved": _l("Approved"),
+    "rejected": _l("Refused"),
+}
 ACCOUNT_TYPE_LABELS = {
     "citizen": _l("Citizen"),
     "organisation": _l("Organisation"),
