@@ -854,3 +854,19 @@ def test_reset_queues_the_same_work_whether_or_not_the_account_exists(
         assert account_tasks.send_password_reset.run(DEMO["citizen"]["email"]) is True
         assert account_tasks.send_password_reset.run("nobody@mail.co.in") is False
         assert OutboxMessage.objects(to="nobody@mail.co.in").count() == 0
+
+
+# 14. Durability: writes wait for a majority and the journal; reads are majority, primary -------
+
+
+def test_writes_wait_for_a_majority_and_the_journal(app):
+    from app import db
+
+    options = db.durability_options(app.config)
+    assert options["w"] == "majority" and options["journal"] is True
+    assert options["readConcernLevel"] == "majority" and options["readPreference"] == "primary"
+    if app.config["MONGODB_CLIENT"] != "mongomock":  # the real client on FerretDB (make test)
+        with app.app_context():
+            client = db.database().client
+            assert client.write_concern.document == {"w": "majority", "j": True}
+            assert client.read_concern.level == "majority"
