@@ -32,6 +32,8 @@ def connect(app):
     else:
         options["serverSelectionTimeoutMS"] = app.config.get("MONGODB_TIMEOUT_MS", 3000)
         options.update(durability_options(app.config))
+        if app.config.get("MONGODB_EVENT_LISTENERS"):  # tests that count database commands
+            options["event_listeners"] = app.config["MONGODB_EVENT_LISTENERS"]
     mongoengine.connect(**options)
 
 

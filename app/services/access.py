@@ -153,7 +153,12 @@ def _condition(scope_fields, scope):
     ):
         path = scope_fields.get(level)
         if ids and path:
-            term = Q(**{f"{path}__in": sorted(ids)})
+            # One place (most officers): plain equality, which FerretDB pushes down to an index;
+            # `$in` it would evaluate itself over the whole collection.
+            if len(ids) == 1:
+                term = Q(**{path: next(iter(ids))})
+            else:
+                term = Q(**{f"{path}__in": sorted(ids)})
             condition = term if condition is None else condition | term
     owner_path = scope_fields.get("owner")
     if scope.owner is not None and owner_path:

@@ -72,7 +72,8 @@ def _version(state_id, code, version):
 
 def definition_of(request):
     """The definition a request was submitted under (immutable, cached)."""
-    return _version(request.state.id, request.service, request.service_version)
+    state = request._data.get("state")  # the id as stored: no query for the state per row
+    return _version(getattr(state, "id", state), request.service, request.service_version)
 
 
 def definition_for(state_id, code, version):

@@ -381,7 +381,8 @@ def list_requests():
     status = request.args.get("status", "", type=str)
     if status:
         query = query.filter(status=status[:40])
-    page = list(query.limit(limit + 1))
+    # References (station, state, district) resolved once for the page, not once per row.
+    page = query.limit(limit + 1).select_related(max_depth=1)
     language = current_language()
     body = {"items": [request_summary(r, language) for r in page[:limit]]}
     body["next_cursor"] = str(page[limit - 1].id) if len(page) > limit else None

@@ -129,6 +129,11 @@ class RequestView(ReadOnlyModelView):
             query = query.filter(service=code)
         return query
 
+    def get_list(self, *args, **kwargs):
+        count, query = super().get_list(*args, **kwargs)
+        # The page's references (station, state, officers) in one query each, not one per row.
+        return count, query.select_related(max_depth=1)
+
     def render(self, template, **kwargs):
         if template == self.details_template and kwargs.get("model") is not None:
             kwargs.update(self._detail_context(kwargs["model"]))
@@ -284,6 +289,7 @@ class QueueView(SecuredView, BaseView):
         mine = request.args.get("mine") == "1"
         if mine:
             query = query.filter(assigned_to=current_user.id)
+        query = query.select_related(max_depth=1)  # references once per page, not per row
         rows = []
         now = datetime.now(UTC)
         language = current_language()
