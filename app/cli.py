@@ -26,6 +26,9 @@ def init_cli(app):
         ):
             raise click.ClickException("Demo users with public passwords are refused here.")
         ensure_indexes()
+        from app.services import requests as request_service
+
+        request_service.backfill_open_flag()
         try:
             counts = seed.seed_all(
                 include_demo_users=include_demo,

@@ -109,11 +109,17 @@ class ServiceRequest(BaseDocument):
     escalations = me.EmbeddedDocumentListField(Escalation)
     rating = me.EmbeddedDocumentField(Rating)
     late = me.BooleanField(default=False)  # e.g. a C-Form filed after the filer's deadline
+    # True until the request reaches a final state (kept by submit, apply_transition and an
+    # appeal's reopening, the only writers of closed_at): a station's open work is top-level
+    # equality on (station, is_open), which FerretDB answers from two GIN indexes, and the set
+    # it returns is the station's open work, not its history.
+    is_open = me.BooleanField()
 
     meta = {
         "collection": "service_requests",
         "indexes": [
             ("applicant", "-submitted_at"),
+            ("station", "is_open"),
             ("station", "status", "due_at"),
             ("district", "status", "due_at"),
             ("state", "status", "due_at"),

@@ -201,6 +201,7 @@ def _reopen(request, officer, remark, now):
     ServiceRequest.objects(id=request.id, version=request.version).update_one(
         set__status=back_to,
         set__closed_at=None,
+        set__is_open=True,
         inc__version=1,
         push__history=entry,
         set__updated_at=now,

@@ -20,7 +20,7 @@ WINDOW = timedelta(days=90)
 def overdue_by_station(user, now):
     """[(station code, service, count)], the largest first."""
     rows = (
-        access.scoped(ServiceRequest.objects(closed_at=None, due_at__lt=now), user)
+        access.scoped(ServiceRequest.objects(is_open=True, due_at__lt=now), user)
         .filter(paused_at=None)
         .only("station", "service")
         .as_pymongo()
@@ -37,7 +37,7 @@ def overdue_by_station(user, now):
 def escalated(user, limit=100):
     """Open requests above the designated tier, the highest tier and oldest first."""
     query = access.scoped(
-        ServiceRequest.objects(closed_at=None, escalation_level__gte=1), user
+        ServiceRequest.objects(is_open=True, escalation_level__gte=1), user
     ).order_by("-escalation_level", "due_at")
     return list(query.limit(limit))
 
@@ -83,7 +83,7 @@ def disposal(user, now):
 def open_by_service(user, now):
     """{service: {"on_time": n, "overdue": n, "paused": n}} for the open requests."""
     rows = (
-        access.scoped(ServiceRequest.objects(closed_at=None), user)
+        access.scoped(ServiceRequest.objects(is_open=True), user)
         .only("service", "due_at", "paused_at")
         .as_pymongo()
     )

@@ -30,7 +30,7 @@ def counts(place_filter, now):
     )
     result = {}
     rows = (
-        ServiceRequest.objects(closed_at=None, **place_filter)
+        ServiceRequest.objects(is_open=True, **place_filter)
         .only("service", "due_at", "paused_at")
         .as_pymongo()
     )

@@ -179,6 +179,7 @@ def submit(user, service_code, data, station_code=None, idempotency_key=None, no
         status=initial,
         submitted_at=now,
         closed_at=now if info.get("final") else None,
+        is_open=not info.get("final"),
         **(clock if not info.get("final") else {}),
         late=late,
         history=[
@@ -254,6 +255,14 @@ def edit(request, user, data, now=None):
     if updated is None:
         raise StaleState(request.number)
     return updated
+
+
+def backfill_open_flag():
+    """Give requests written before `is_open` existed their flag (idempotent; run by seed)."""
+    missing = ServiceRequest.objects(is_open=None)
+    return missing.filter(closed_at=None).update(set__is_open=True) + missing.filter(
+        closed_at__ne=None
+    ).update(set__is_open=False)
 
 
 def find_by_number(number):

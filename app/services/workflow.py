@@ -186,6 +186,7 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
     }
     if info.get("final"):
         updates["set__closed_at"] = now
+        updates["set__is_open"] = False
     updates.update(deadlines.on_transition(request, definition, target, now))
     if role == "station_officer" and request.assigned_to is None:
         updates["set__assigned_to"] = actor

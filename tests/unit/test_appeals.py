@@ -44,6 +44,7 @@ def test_a_rejection_can_be_appealed_and_an_allowed_appeal_reopens_the_request(
     appeals.decide(appeal, user("acp.gurugram"), "allowed", "Enquire again.", now=decided_at)
     request = ServiceRequest.objects.get(id=request.id)
     assert request.status == "report_submitted" and request.closed_at is None
+    assert request.is_open is True
     assert request.history[-1].action == "reopen_on_appeal"
     assert request.escalation_level == 0 and request.due_at > decided_at
     decided = Notification.objects(recipient=user("citizen").id, event="appeal_decided").first()

@@ -56,6 +56,9 @@ def test_every_service_can_be_submitted_through_the_api(catalogue_seeded, code):
     service = definition(catalogue_seeded, code)
     assert body["status"] == service["workflow"]["initial"]
     assert (body["due_at"] is None) == bool(service.get("instant"))
+    with catalogue_seeded.app_context():
+        stored = ServiceRequest.objects.get(number=body["number"])
+        assert stored.is_open is (not service.get("instant"))
 
 
 def _actors_for(transition):
@@ -116,7 +119,7 @@ def test_every_transition_on_the_way_is_refused_to_the_wrong_roles(catalogue_see
                 request, step["action"], _load(app, actor), "Done as required"
             )
         request = ServiceRequest.objects.get(number=number)
-        assert request.closed_at is not None
+        assert request.closed_at is not None and request.is_open is False
         assert [h.to_state for h in request.history][-1] == request.status
         assert request.version == len(request.history)
 

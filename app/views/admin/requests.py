@@ -37,7 +37,7 @@ class OverdueFilter(BaseMongoEngineFilter):
     def apply(self, query, value):
         now = datetime.now(UTC)
         if value == "1":
-            return query.filter(due_at__lt=now, closed_at=None)
+            return query.filter(due_at__lt=now, is_open=True)
         return query
 
     def operation(self):
@@ -282,7 +282,7 @@ class QueueView(SecuredView, BaseView):
     @expose("/")
     def index(self):
         query = (
-            access.scoped(ServiceRequest.objects(closed_at=None), current_user)
+            access.scoped(ServiceRequest.objects(is_open=True), current_user)
             .order_by("due_at")
             .limit(QUEUE_SIZE)
         )
