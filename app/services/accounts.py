@@ -125,16 +125,23 @@ def decide_posting(posting, actor, approve):
     if updated is None:
         raise AccountError(_l("This posting is not waiting for approval."), "approval")
     sync_roles(updated.user)
-    audit.record(
-        "posting.approved" if approve else "posting.rejected",
-        actor=actor,
-        target=updated,
-        state=updated.state,
-        user=updated.user.id,
-        role=updated.role.name,
-        reason=updated.reason,
-    )
+    audit_posting("posting.approved" if approve else "posting.rejected", updated, actor)
     return updated
+
+
+def audit_posting(action, posting, actor):
+    """One audit event for a posting change: who, whose posting, which role, and why."""
+    audit.record(
+        action,
+        actor=actor,
+        target=posting,
+        state=posting.state,
+        user=posting.user.id,
+        role=posting.role.name,
+        active=posting.active,
+        approval=posting.approval,
+        reason=posting.reason,
+    )
 
 
 def sync_roles(user):

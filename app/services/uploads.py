@@ -51,6 +51,13 @@ def refusal(error):
     return str(REFUSALS.get(str(error), _l("The file was refused.")))
 
 
+def photo_refusal(error):
+    """The same, for a field that takes only a photograph."""
+    if str(error) == "quota":
+        return refusal(error)
+    return str(_l("Upload a JPEG or PNG photograph (up to 5 MB)."))
+
+
 def sniff(head):
     for signature, mime in SIGNATURES:
         if head.startswith(signature):

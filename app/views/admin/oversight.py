@@ -180,12 +180,7 @@ class SeniorsView(SecuredView, BaseView):
                     senior, current_user, at, request.form.get("remarks", ""), photo_id
                 )
             except uploads.UploadError as error:
-                message = (
-                    uploads.refusal(error)
-                    if str(error) == "quota"
-                    else _("Upload a JPEG or PNG photograph (up to 5 MB).")
-                )
-                errors, code = {"photo": message}, 400
+                errors, code = {"photo": uploads.photo_refusal(error)}, 400
             except seniors.VisitError as error:
                 errors, code = error.errors, error.status
             else:

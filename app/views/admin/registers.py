@@ -76,12 +76,7 @@ class RegistersView(SecuredView, BaseView):
                 if "fir" in errors:  # the service's name for what this form calls linked_fir
                     errors["linked_fir"] = errors.pop("fir")
             except uploads.UploadError as error:
-                message = (
-                    uploads.refusal(error)
-                    if str(error) == "quota"
-                    else _("Upload a JPEG or PNG photograph (up to 5 MB).")
-                )
-                errors, code = {"photo": message}, 400
+                errors, code = {"photo": uploads.photo_refusal(error)}, 400
             else:
                 flash(_("Recorded. It is published when the SHO approves it."))
                 return redirect(url_for(".details", entry_id=entry.id))

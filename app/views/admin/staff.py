@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from app.models import District, PoliceStation, Role, State, User
 from app.models.accounts import ACCOUNT_ORGANISATION, ACCOUNT_STAFF, APPROVAL_PENDING
 from app.security.forms import ORGANISATION_KIND_LABELS
-from app.services import access, accounts, audit
+from app.services import access, accounts
 
 from .base import (
     ReadOnlyModelView,
@@ -174,16 +174,8 @@ class PostingView(ScopedModelView):
 
     def after_model_change(self, form, model, is_created):
         accounts.sync_roles(model.user)
-        audit.record(
-            "posting.create" if is_created else "posting.update",
-            actor=current_user,
-            target=model,
-            state=model.state,
-            user=model.user.id,
-            role=model.role.name,
-            active=model.active,
-            approval=model.approval,
-            reason=model.reason,
+        accounts.audit_posting(
+            "posting.create" if is_created else "posting.update", model, current_user
         )
         if g.pop("posting_pending", False):
             flash(
