@@ -107,3 +107,16 @@ def ensure(postgresql_url, database, documents):
                 )
                 created.append(name)
     return created
+
+
+def analyze(postgresql_url, database):
+    """Refresh the planner's statistics for every FerretDB table of `database` (after a bulk
+    load; autovacuum does it in time on its own)."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(postgresql_url, autocommit=True) as connection:
+        for table in tables(connection, database).values():
+            connection.execute(
+                sql.SQL("ANALYZE {}.{}").format(sql.Identifier(database), sql.Identifier(table))
+            )

@@ -9,7 +9,8 @@
 For each size: writes requests through the app's own model (`ServiceRequest(...).to_mongo()`,
 bulk-inserted), spread over the seeded stations, mostly closed, OPEN_PER_STATION open at each,
 then times, in-process through the whole Flask stack (WSGI, no network): the public status
-lookup, an officer's My queue, the admin Requests list (first page) and the API list (20), each
+lookup, an officer's My queue, the admin Requests list (first page; open work, its default) and
+the API list (20; open work, the default for staff), each
 the median of ROUNDS, beside a raw baseline (pymongo's find_one by number on the same server).
 Prints figures; asserts nothing. The scratch database (its name must start with "bench") is
 dropped first and afterwards.
@@ -125,7 +126,10 @@ def main(sizes):
             started = time.perf_counter()
             _fill(size, now)
             filled = time.perf_counter() - started
-            ensure_indexes()  # GIN indexes exist already; this ANALYZEs nothing new
+            if os.environ.get("FERRETDB_POSTGRESQL_URL"):
+                from app import gin_indexes
+
+                gin_indexes.analyze(os.environ["FERRETDB_POSTGRESQL_URL"], db.database().name)
             number = _number(size // 2)
             baseline = _timed(lambda n=number: raw.find_one({"number": n}))
 

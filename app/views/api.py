@@ -381,6 +381,13 @@ def list_requests():
     status = request.args.get("status", "", type=str)
     if status:
         query = query.filter(status=status[:40])
+    # Staff see open work unless they ask for everything (view=all): the first page must not
+    # sort a station's whole history. Applicants' own lists are short and shown whole.
+    view = request.args.get("view", "all" if access.scope_of(current_user).owner else "open")
+    if view not in ("open", "all"):
+        raise ApiError(400, {"view": _("Either open or all.")})
+    if view == "open":
+        query = query.filter(is_open=True)
     # References (station, state, district) resolved once for the page, not once per row.
     page = query.limit(limit + 1).select_related(max_depth=1)
     language = current_language()

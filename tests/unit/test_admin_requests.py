@@ -162,3 +162,36 @@ def test_queue_lists_open_requests_by_due_date_and_the_list_filters(catalogue_se
     filtered = client.get("/admin/requests/?service=complaint").get_data(as_text=True)
     assert "HR-CMP-" in filtered and "HR-TEN-" not in filtered
     assert client.get("/admin/requests/?search=HR-TEN").status_code == 200
+
+
+def test_lists_show_open_work_first_and_history_on_request(catalogue_seeded, client, auth):
+    """The first page reads a station's open work only; closed requests are one click (or a
+    search, or view=all in the API) away."""
+    from app.services import seed, workflow
+    from tests.unit.test_requests import token_client
+
+    app = catalogue_seeded
+    open_number = submit(app, "tenant_verification").get_json()["number"]
+    closed_number = submit(app, "tenant_verification").get_json()["number"]
+    with app.app_context():
+        seed.seed_all(include_demo_users=True)
+        request = ServiceRequest.objects.get(number=closed_number)
+        applicant = request.applicant
+        workflow.apply_transition(request, "withdraw", applicant)
+        assert ServiceRequest.objects.get(number=closed_number).is_open is False
+    auth.login("officer.sector29")
+    default = client.get("/admin/requests/").get_data(as_text=True)
+    assert open_number in default and closed_number not in default
+    assert "Show closed ones too" in default
+    everything = client.get("/admin/requests/?view=all").get_data(as_text=True)
+    assert open_number in everything and closed_number in everything
+    searched = client.get(f"/admin/requests/?search={closed_number}").get_data(as_text=True)
+    assert closed_number in searched
+    api, headers = token_client(app, "officer.sector29")
+    numbers = [
+        r["number"] for r in api.get("/api/v1/requests", headers=headers).get_json()["items"]
+    ]
+    assert open_number in numbers and closed_number not in numbers
+    every = api.get("/api/v1/requests?view=all", headers=headers).get_json()["items"]
+    assert closed_number in [r["number"] for r in every]
+    assert api.get("/api/v1/requests?view=x", headers=headers).status_code == 400

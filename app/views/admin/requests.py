@@ -127,7 +127,17 @@ class RequestView(ReadOnlyModelView):
         code = request.args.get("service", "", type=str)
         if code and catalogue.CODE.match(code):
             query = query.filter(service=code)
+        if self.open_only():
+            query = query.filter(is_open=True)
         return query
+
+    @staticmethod
+    def open_only():
+        """The default window is open work; history is asked for (view=all), or reached by a
+        search or a filter, so the first page never sorts a station's whole history."""
+        if request.endpoint != "requests.index_view" or request.args.get("view") == "all":
+            return False
+        return not (request.args.get("search") or any(k.startswith("flt") for k in request.args))
 
     def get_list(self, *args, **kwargs):
         count, query = super().get_list(*args, **kwargs)
@@ -140,6 +150,7 @@ class RequestView(ReadOnlyModelView):
         if template == self.list_template:
             kwargs["service_tabs"] = state_services()
             kwargs["current_service"] = request.args.get("service", "")
+            kwargs["open_only"] = self.open_only()
         return super().render(template, **kwargs)
 
     def _detail_context(self, model):
