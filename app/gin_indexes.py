@@ -110,13 +110,16 @@ def ensure(postgresql_url, database, documents):
 
 
 def analyze(postgresql_url, database):
-    """Refresh the planner's statistics for every FerretDB table of `database` (after a bulk
-    load; autovacuum does it in time on its own)."""
+    """After a bulk load: move the GIN indexes' pending entries into the index proper (a GIN
+    lookup reads its whole pending list, which grows with every insert until a vacuum) and
+    refresh the planner's statistics. Autovacuum does both in time on its own."""
     import psycopg
     from psycopg import sql
 
     with psycopg.connect(postgresql_url, autocommit=True) as connection:
         for table in tables(connection, database).values():
             connection.execute(
-                sql.SQL("ANALYZE {}.{}").format(sql.Identifier(database), sql.Identifier(table))
+                sql.SQL("VACUUM ANALYZE {}.{}").format(
+                    sql.Identifier(database), sql.Identifier(table)
+                )
             )
