@@ -24,6 +24,18 @@ def check_redis(url):
         return "down"
 
 
+def queue_length(url, queue="celery"):
+    """Tasks waiting in Celery's default queue (a Redis list), or None when Redis is down: how
+    far the workers are behind, for operators and the supervision page."""
+    if not url:
+        return None
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        return int(client.llen(queue))
+    except redis.RedisError:
+        return None
+
+
 def count_workers(celery_app, timeout=1.0):
     try:
         return len(celery_app.control.ping(timeout=timeout) or [])
@@ -42,5 +54,6 @@ def report(celery_app, redis_url):
         "mongo": mongo,
         "redis": redis_state,
         "workers": workers,
+        "queue": queue_length(redis_url) if redis_state == "ok" else None,
     }
     return healthy, body

@@ -17,6 +17,7 @@ def test_healthz_reports_every_part_ok_with_a_worker(base_url):
     body = response.json()
     assert response.status_code == 200, body
     assert body["mongo"] == "ok" and body["redis"] == "ok" and body["workers"] >= 1
+    assert isinstance(body["queue"], int) and body["queue"] >= 0  # tasks waiting for a worker
 
 
 def test_registration_email_is_delivered_by_the_celery_worker(browser, mongo, reset_rate_limits):

@@ -7,13 +7,20 @@ def fake(monkeypatch, mongo="ok", redis_state="ok", workers=1):
     monkeypatch.setattr(health, "check_mongo", lambda: mongo)
     monkeypatch.setattr(health, "check_redis", lambda url: redis_state)
     monkeypatch.setattr(health, "count_workers", lambda app, timeout=1.0: workers)
+    monkeypatch.setattr(health, "queue_length", lambda url: 7)
 
 
 def test_all_parts_up_is_200(client, monkeypatch):
     fake(monkeypatch, workers=2)
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "mongo": "ok", "redis": "ok", "workers": 2}
+    assert response.get_json() == {
+        "status": "ok",
+        "mongo": "ok",
+        "redis": "ok",
+        "workers": 2,
+        "queue": 7,
+    }
 
 
 def test_no_worker_is_503(client, monkeypatch):
@@ -26,6 +33,7 @@ def test_redis_down_is_503_and_no_worker_is_counted(client, monkeypatch):
     fake(monkeypatch, redis_state="down", workers=3)
     body = client.get("/healthz").get_json()
     assert body["redis"] == "down" and body["workers"] == 0 and body["status"] != "ok"
+    assert body["queue"] is None
 
 
 def test_mongo_down_is_503(client, monkeypatch):

@@ -6,7 +6,7 @@ services.appeals and services.seniors, which check the officer's role again.
 
 from datetime import datetime, time
 
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_admin import BaseView, expose
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -19,6 +19,7 @@ from app.services import (
     charts,
     dashboard,
     deadlines,
+    health,
     seniors,
     service_types,
     uploads,
@@ -49,6 +50,7 @@ class SupervisionView(SecuredView, BaseView):
             charts=_supervision_charts(figures, names),
             limits=limits,
             chain=lambda r: deadlines.chain(service_types.definition_of(r)),
+            queue=health.queue_length(current_app.config.get("REDIS_URL")),
         )
 
 
