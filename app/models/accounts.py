@@ -11,7 +11,7 @@ import mongoengine as me
 from flask import current_app
 from flask_security import RoleMixin, UserMixin
 
-from .base import BaseDocument, utcnow
+from .base import BaseDocument, as_utc, utcnow
 from .jurisdictions import District, PoliceStation, State
 
 __all__ = [
@@ -132,19 +132,15 @@ class User(BaseDocument, UserMixin):
         now = datetime.now(UTC)
         idle = timedelta(minutes=current_app.config["TOKEN_IDLE_MINUTES"])
         record = ApiToken.objects(tid=str(tdata.get("tid", "")), user=self.id).first()
-        if record is None or _aware(record.last_used_at) + idle <= now:
+        if record is None or as_utc(record.last_used_at) + idle <= now:
             return False
-        if _aware(record.last_used_at) + TOUCH_EVERY <= now:
+        if as_utc(record.last_used_at) + TOUCH_EVERY <= now:
             # Bounded writes: a busy client touches its token once a minute, not per call.
             ApiToken.objects(id=record.id).update_one(set__last_used_at=now)
         return True
 
     def __str__(self):
         return self.email
-
-
-def _aware(moment):
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # How stale a last-use time may be before it is written again (sessions and tokens).

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import mongoengine as me
 
-__all__ = ["BaseDocument", "utcnow", "as_utc"]
+__all__ = ["BaseDocument", "utcnow", "as_utc", "stored_id"]
 
 
 def utcnow():
@@ -18,6 +18,16 @@ def as_utc(value):
     """A stored datetime as an aware UTC one (mongomock, and pymongo without tz_aware, return
     naive UTC datetimes; comparing those with aware ones raises). None stays None."""
     return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def stored_id(document, name):
+    """The id a reference field holds, as stored: reading `document.<name>` would load the
+    document it names (a query, per row on a list page). "id" is the document's own id."""
+    if name == "id":
+        return document.id
+    data = getattr(document, "_data", None)
+    value = data[name] if data is not None and name in data else getattr(document, name, None)
+    return getattr(value, "id", value)
 
 
 class BaseDocument(me.Document):

@@ -22,6 +22,7 @@ from flask_security import signals as fs_signals
 
 from app.models import ApiToken, UserSession
 from app.models.accounts import TOUCH_EVERY
+from app.models.base import as_utc
 
 SESSION_KEY = "pcs_sid"
 
@@ -58,10 +59,6 @@ def _password_changed(app, user, **_):
     revoke_tokens(user)
 
 
-def _aware(moment):
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _user_loader(user_id):
     """Flask-Security's loader, gated on a live, recently used session record."""
     sid = session.get(SESSION_KEY)
@@ -74,16 +71,16 @@ def _user_loader(user_id):
         .first()
     )
     now = datetime.now(UTC)
-    if record is None or _aware(record.expires_at) <= now:
+    if record is None or as_utc(record.expires_at) <= now:
         return None
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
-    if _aware(record.last_seen_at) + idle <= now:
+    if as_utc(record.last_seen_at) + idle <= now:
         UserSession.objects(sid=sid).delete()
         return None
     user = fs_core._user_loader(user_id)
     if user is None or user.id != record.user.id:
         return None
-    if _aware(record.last_seen_at) + TOUCH_EVERY <= now:
+    if as_utc(record.last_seen_at) + TOUCH_EVERY <= now:
         UserSession.objects(sid=sid).update_one(set__last_seen_at=now)
     return user
 

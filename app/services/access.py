@@ -25,6 +25,7 @@ from app.models.accounts import (
     LEVEL_STATE,
     LEVEL_STATION,
 )
+from app.models.base import stored_id
 
 __all__ = [
     "Scope",
@@ -118,9 +119,9 @@ def jurisdiction_of(document):
     for level in (LEVEL_STATE, LEVEL_DISTRICT, LEVEL_STATION):
         path = scope_fields.get(level)
         if path:
-            value = _raw(document, path)
+            value = stored_id(document, path)
             if value is not None:
-                result[level] = _ref_id(value)
+                result[level] = value
     return result
 
 
@@ -194,16 +195,6 @@ def _ref_id(value):
     return getattr(value, "id", value)
 
 
-def _raw(document, path):
-    """A field's stored value without dereferencing it (a reference stays a DBRef or id)."""
-    if path == "id":
-        return document.id
-    data = getattr(document, "_data", None)
-    if data is not None and path in data:
-        return data[path]
-    return getattr(document, path, None)
-
-
 def within_scope(user, document):
     """Whether an unsaved or changed document lies inside the user's jurisdictions.
 
@@ -216,10 +207,10 @@ def within_scope(user, document):
         path = scope_fields.get(level)
         if not path or not ids:
             continue
-        value = _raw(document, path)
-        if value is not None and _ref_id(value) in ids:
+        value = stored_id(document, path)
+        if value is not None and value in ids:
             return True
     owner_path = scope_fields.get("owner")
     if scope.owner is not None and owner_path:
-        return _ref_id(_raw(document, owner_path)) == scope.owner
+        return stored_id(document, owner_path) == scope.owner
     return False

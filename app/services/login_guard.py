@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 
 from app import db
 from app.models import LoginThrottle, User
+from app.models.base import as_utc
 
 from . import mail
 
@@ -31,15 +32,11 @@ def key_of(email):
     return hashlib.sha256(normal.encode("utf-8", "replace")).hexdigest()
 
 
-def _aware(moment):
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def locked_for(email, now=None):
     """Seconds the account name is still locked for (0 when it may try)."""
     now = now or datetime.now(UTC)
     record = LoginThrottle.objects(key=key_of(email)).only("locked_until").first()
-    until = _aware(record.locked_until) if record else None
+    until = as_utc(record.locked_until) if record else None
     return max(0, int((until - now).total_seconds())) if until and until > now else 0
 
 
@@ -48,7 +45,7 @@ def failed(email, now=None):
     now = now or datetime.now(UTC)
     key = key_of(email)
     record = LoginThrottle.objects(key=key).first()
-    if record is None or _aware(record.first_failure_at) + WINDOW <= now:
+    if record is None or as_utc(record.first_failure_at) + WINDOW <= now:
         LoginThrottle.objects(key=key).update_one(
             upsert=True,
             set__failures=1,
@@ -62,7 +59,7 @@ def failed(email, now=None):
         return None
     lock = min(timedelta(minutes=2 ** (over - 1)), MAX_LOCK)
     LoginThrottle.objects(key=key).update_one(set__locked_until=now + lock)
-    if record.owner_told_at is None or _aware(record.owner_told_at) + WINDOW <= now:
+    if record.owner_told_at is None or as_utc(record.owner_told_at) + WINDOW <= now:
         LoginThrottle.objects(key=key).update_one(set__owner_told_at=now)
         _tell_owner(email, record.failures)
     return lock

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from flask_babel import lazy_gettext as _l
 
 from app.models import IdempotencyRecord, PoliceStation, ServiceRequest, State, Upload
+from app.models.base import stored_id
 from app.models.requests import Attachment, DataVersion, HistoryEntry
 
 from . import (
@@ -280,7 +281,7 @@ def public_status(request, language="en", viewer=None):
     """
     definition = service_types.definition_of(request)
     info = catalogue.state_info(definition, request.status)
-    is_applicant = getattr(viewer, "id", None) == request._data["applicant"].id
+    is_applicant = getattr(viewer, "id", None) == stored_id(request, "applicant")
     if definition.get("public_status") == "minimal" and not is_applicant:
         return {
             "number": request.number,

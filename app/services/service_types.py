@@ -10,6 +10,7 @@ import os
 from functools import lru_cache
 
 from app.models import ServiceType, ServiceTypeVersion, State
+from app.models.base import stored_id
 
 from . import audit, catalogue
 from .seed import SEED_DIR
@@ -72,8 +73,8 @@ def _version(state_id, code, version):
 
 def definition_of(request):
     """The definition a request was submitted under (immutable, cached)."""
-    state = request._data.get("state")  # the id as stored: no query for the state per row
-    return _version(getattr(state, "id", state), request.service, request.service_version)
+    # The state's id as stored: no query for the state per row of a list.
+    return _version(stored_id(request, "state"), request.service, request.service_version)
 
 
 def definition_for(state_id, code, version):

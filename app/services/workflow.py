@@ -11,6 +11,7 @@ public wording; internal notes are kept apart and never shown to the applicant.
 from datetime import UTC, datetime
 
 from app.models import ServiceRequest
+from app.models.base import stored_id
 from app.models.requests import HistoryEntry, InternalNote
 
 from . import (
@@ -78,15 +79,8 @@ def version_key(request):
     return f"request:{request.id}:v{request.version}"
 
 
-def _ref_id(document, name):
-    """A reference's id as stored, without loading the document it points to (a query per row
-    on a queue page otherwise)."""
-    value = document._data.get(name)
-    return getattr(value, "id", value)
-
-
 def _is_applicant(request, actor):
-    return getattr(actor, "id", None) == _ref_id(request, "applicant")
+    return getattr(actor, "id", None) == stored_id(request, "applicant")
 
 
 def _actor_role(request, actor, transition, held):
@@ -127,7 +121,7 @@ def _self_approval_blocked(request, actor, transition):
     if _is_applicant(request, actor):
         return True
     last = request.history[-1] if request.history else None
-    return bool(last and _ref_id(last, "actor") == actor.id)
+    return bool(last and stored_id(last, "actor") == actor.id)
 
 
 def apply_transition(request, action, actor, remark="", now=None, expected_version=None, via=None):
