@@ -84,6 +84,7 @@ def ensure(postgresql_url, database, documents):
             table = by_collection.get(document_class._get_collection_name())
             if table is None:
                 continue
+            new = []
             for field in equality_fields(document_class):
                 name = index_name(table, field)
                 present = connection.execute(
@@ -102,10 +103,12 @@ def ensure(postgresql_url, database, documents):
                         sql.Literal(field),
                     )
                 )
+                new.append(name)
+            if new:  # once per table, after all its new indexes
                 connection.execute(
                     sql.SQL("ANALYZE {}.{}").format(sql.Identifier(database), sql.Identifier(table))
                 )
-                created.append(name)
+            created += new
     return created
 
 

@@ -6,7 +6,7 @@ an out-of-scope document answers), are recorded as refused access with the path,
 query string.
 """
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user, user_logged_in, user_logged_out
 from flask_security import signals as fs_signals
 
@@ -61,13 +61,7 @@ def record_refusal(status):
             path=request.path[:200],
         )
     except Exception:  # noqa: BLE001 — an error page must not fail for want of an audit write
-        app_logger().exception("could not record a refused access")
-
-
-def app_logger():
-    from flask import current_app
-
-    return current_app.logger
+        current_app.logger.exception("could not record a refused access")
 
 
 def init_audit(app):

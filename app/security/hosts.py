@@ -15,7 +15,7 @@ from werkzeug.exceptions import SecurityError
 
 
 def allowed_hosts(config):
-    """The host names this instance answers to: ALLOWED_HOSTS, else PUBLIC_BASE_URL's host."""
+    """The host names this instance answers to: ALLOWED_HOSTS and PUBLIC_BASE_URL's host."""
     configured = [h.strip().lower() for h in (config.get("ALLOWED_HOSTS") or "").split(",")]
     hosts = [h for h in configured if h]
     public = urlsplit(config.get("PUBLIC_BASE_URL") or "").hostname

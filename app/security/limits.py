@@ -18,6 +18,8 @@ from app import db
 from app.models import User
 from app.services import audit, login_guard
 
+from .inputs import posted_email
+
 # Flask-Security endpoint → config key holding its limit.
 LIMITED_ENDPOINTS = {
     "security.login": "LOGIN_RATE_LIMIT",
@@ -43,21 +45,6 @@ def _limit_from_config(key):
     return lambda: current_app.config[key]
 
 
-def _login_email():
-    """The account name a login POST tries, from its form or JSON body (a string or "")."""
-    value = request.form.get("email")
-    if value is None and request.is_json:
-        body = request.get_json(silent=True)
-        value = body.get("email") if isinstance(body, dict) else None
-    if not isinstance(value, str) or "\x00" in value:
-        return ""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: refused by app.security.inputs already
-        return ""
-    return value.strip()[:255]
-
-
 def _is_login_post():
     return request.endpoint == "security.login" and request.method == "POST"
 
@@ -66,7 +53,7 @@ def account_lock_gate():
     """429 for a login to an account name locked by repeated failures, before any check."""
     if not _is_login_post():
         return None
-    email = _login_email()
+    email = posted_email()
     seconds = login_guard.locked_for(email) if email else 0
     if not seconds:
         return None
@@ -95,7 +82,7 @@ def count_login_outcome(response):
         and not current_user.is_authenticated
         and session.get("tf_state") != "ready"
     ):
-        email = _login_email()
+        email = posted_email()
         if email:
             login_guard.failed(email)
         # The account tried, by id (the typed email is personal data and is not kept).

@@ -13,24 +13,14 @@ from kombu.exceptions import OperationalError
 
 from app.i18n import current_language
 
-from .inputs import service_unavailable
-
-MAX_EMAIL = 255
-
-
-def _email():
-    value = request.form.get("email")
-    if value is None and request.is_json:
-        body = request.get_json(silent=True)
-        value = body.get("email") if isinstance(body, dict) else None
-    return value.strip()[:MAX_EMAIL] if isinstance(value, str) else ""
+from .inputs import posted_email, service_unavailable
 
 
 def _forgot_password(original):
     def view():
         if request.method != "POST":
             return original()
-        email = _email()
+        email = posted_email()
         if "@" not in email:
             return original()  # Flask-Security's form says what is wrong with the address
         from app.tasks.accounts import send_password_reset

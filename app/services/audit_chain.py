@@ -100,6 +100,16 @@ def seal(limit=BATCH, settle_seconds=0, now=None):
     return sealed
 
 
+def seal_all(settle_seconds=0):
+    """Seal batch after batch until none is left; returns how many."""
+    total = 0
+    while True:
+        sealed = seal(settle_seconds=settle_seconds)
+        total += sealed
+        if sealed < BATCH:
+            return total
+
+
 @dataclass
 class Verdict:
     checked: int

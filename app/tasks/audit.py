@@ -33,12 +33,7 @@ def seal_audit_events():
 
 def _seal_all():
     # Events a few seconds old only: one still being written by a slow request lands next time.
-    total = 0
-    while True:
-        sealed = audit_chain.seal(settle_seconds=5)
-        total += sealed
-        if sealed < audit_chain.BATCH:
-            return total
+    return audit_chain.seal_all(settle_seconds=5)
 
 
 @shared_task(name="audit.purge")

@@ -29,19 +29,21 @@ def test_production_refuses_missing_service_addresses(monkeypatch):
         )
 
 
+# What an operator sets: not the published defaults.
+REAL_SECRETS = {
+    "SECRET_KEY": "x" * 40,
+    "SECURITY_PASSWORD_SALT": "y" * 40,
+    "SECURITY_TOTP_SECRETS": {"1": "z" * 40},
+    "DOCUMENT_SIGNING_KEY": "A" * 43 + "=",
+}
+
+
 def test_production_starts_with_real_secrets(monkeypatch):
     """With secrets and addresses set, production builds an app with secure cookies."""
     monkeypatch.setenv("MONGODB_URI", "mongodb://127.0.0.1:1/x")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
     app = create_app(
-        "production",
-        {
-            "SECRET_KEY": "x" * 40,
-            "SECURITY_PASSWORD_SALT": "y" * 40,
-            "SECURITY_TOTP_SECRETS": {"1": "z" * 40},
-            "DOCUMENT_SIGNING_KEY": "A" * 43 + "=",
-            "PUBLIC_BASE_URL": "https://police.example.gov.in",
-        },
+        "production", dict(REAL_SECRETS, PUBLIC_BASE_URL="https://police.example.gov.in")
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["TRUSTED_HOSTS"] == ["police.example.gov.in"]
@@ -92,11 +94,5 @@ def test_every_beat_entry_names_a_registered_task(app):
 def test_production_refuses_to_start_without_its_public_address(monkeypatch):
     monkeypatch.setenv("MONGODB_URI", "mongodb://127.0.0.1:1/x")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
-    secrets = {
-        "SECRET_KEY": "x" * 40,
-        "SECURITY_PASSWORD_SALT": "y" * 40,
-        "SECURITY_TOTP_SECRETS": {"1": "z" * 40},
-        "DOCUMENT_SIGNING_KEY": "A" * 43 + "=",
-    }
     with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
-        create_app("production", dict(secrets, PUBLIC_BASE_URL="http://127.0.0.1:5000"))
+        create_app("production", dict(REAL_SECRETS, PUBLIC_BASE_URL="http://127.0.0.1:5000"))

@@ -187,6 +187,8 @@ class PostingView(ScopedModelView):
             )
 
     def _decide(self, ids, approve):
+        if not has_permission(self.edit_permission):
+            abort(403)
         decided = 0
         for posting in self.get_query().filter(id__in=object_ids(ids)):
             try:
@@ -198,14 +200,10 @@ class PostingView(ScopedModelView):
 
     @action("approve", _l("Approve"), _l("Approve the selected postings?"))
     def action_approve(self, ids):
-        if not has_permission(self.edit_permission):
-            abort(403)
         self._decide(ids, approve=True)
 
     @action("reject", _l("Refuse"), _l("Refuse the selected postings?"))
     def action_reject(self, ids):
-        if not has_permission(self.edit_permission):
-            abort(403)
         self._decide(ids, approve=False)
 
 
