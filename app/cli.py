@@ -29,6 +29,7 @@ def init_cli(app):
         from app.services import requests as request_service
 
         request_service.backfill_open_flag()
+        request_service.backfill_clock_hours()
         try:
             counts = seed.seed_all(
                 include_demo_users=include_demo,

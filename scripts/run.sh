@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: the whole system on http://127.0.0.1:${PORT:-5000} with demo data.
 # Starts FerretDB and Redis under var/run unless MONGODB_URI and REDIS_URL are set, seeds,
-# then gunicorn + Celery worker + beat. Ctrl-C stops exactly what this script started.
+# then gunicorn + Celery workers + beat. Ctrl-C stops exactly what this script started.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

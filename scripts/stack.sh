@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Shared by run.sh and the test tiers: start gunicorn + Celery worker + beat in the background.
+# Shared by run.sh and the test tiers: start gunicorn + Celery workers (notifications and the
+# like; the deadline sweep) + beat in the background.
 #   start_stack LOGDIR PORT   (needs MONGODB_URI, REDIS_URL, APP_CONFIG in the environment)
 #   stop_stack                (ends exactly the processes start_stack started)
 STACK_PIDS=()
@@ -14,7 +15,12 @@ start_stack() {
     "app:create_app()" &
   STACK_PIDS+=($!)
   "$py/celery" -A app.worker worker --loglevel=INFO --concurrency="${WORKER_CONCURRENCY:-2}" \
-    --hostname "worker-$port@%h" >"$logdir/worker.log" 2>&1 &
+    --queues celery --hostname "worker-$port@%h" >"$logdir/worker.log" 2>&1 &
+  STACK_PIDS+=($!)
+  # The deadline sweep's own worker (config: task_routes), one process: it is never behind
+  # a queue of notifications.
+  "$py/celery" -A app.worker worker --loglevel=INFO --concurrency=1 --queues sweep \
+    --hostname "sweep-$port@%h" >"$logdir/sweep.log" 2>&1 &
   STACK_PIDS+=($!)
   "$py/celery" -A app.worker beat --loglevel=INFO --schedule "$logdir/celerybeat-schedule" \
     --pidfile= >"$logdir/beat.log" 2>&1 &

@@ -13,6 +13,7 @@ from .appeals import Appeal
 from .audit import AuditAnchor, AuditEvent
 from .catalogue import ServiceType, ServiceTypeVersion
 from .claims import Claim
+from .clock import SweepCursor
 from .documents import IssuedDocument
 from .events import RequestEvent
 from .exports import ExportJob
@@ -42,6 +43,7 @@ __all__ = [
     "AuditEvent",
     "AuditAnchor",
     "Claim",
+    "SweepCursor",
     "Counter",
     "IdempotencyRecord",
     "ServiceRequest",
@@ -76,6 +78,7 @@ ALL_DOCUMENTS = (
     LoginThrottle,
     AuditEvent,
     AuditAnchor,
+    SweepCursor,
     OutboxMessage,
     ServiceType,
     ServiceTypeVersion,

@@ -6,7 +6,8 @@ masked wherever it need not be whole.
 
 The clock (services.deadlines): `due_at` is the deadline of the tier now responsible
 (`escalation_level` 0 = the designated officer), `escalate_at` and `warn_at` are when the sweep
-next acts (None once done, or when closed), `paused_at` is set while a state stops the clock.
+next acts (None once done, or when closed), each with its hour for the sweep's buckets, and
+`paused_at` is set while a state stops the clock.
 """
 
 import mongoengine as me
@@ -105,6 +106,10 @@ class ServiceRequest(BaseDocument):
     escalation_level = me.IntField(default=0)
     escalate_at = me.DateTimeField()
     warn_at = me.DateTimeField()
+    # Their hours (services.due_hours), None while paused: the sweep finds what is due by
+    # equality on these, which an index answers, instead of a range over all open requests.
+    escalate_hour = me.IntField()
+    warn_hour = me.IntField()
     paused_at = me.DateTimeField()
     escalations = me.EmbeddedDocumentListField(Escalation)
     rating = me.EmbeddedDocumentField(Rating)
@@ -114,6 +119,11 @@ class ServiceRequest(BaseDocument):
     # equality on (station, is_open), which FerretDB answers from two GIN indexes, and the set
     # it returns is the station's open work, not its history.
     is_open = me.BooleanField()
+
+    # What lists never show: the applicant's form data, its earlier versions, files and notes,
+    # left out of list queries (`.exclude(*ServiceRequest.LIST_EXCLUDES)`) so a page reads rows,
+    # not files' worth of personal data.
+    LIST_EXCLUDES = ("data", "previous_data", "attachments", "notes")
 
     meta = {
         "collection": "service_requests",
@@ -126,8 +136,8 @@ class ServiceRequest(BaseDocument):
             ("assigned_to", "status"),
             ("service", "station", "-submitted_at"),
             ("status", "due_at"),
-            "escalate_at",
-            "warn_at",
+            "escalate_hour",
+            "warn_hour",
             ("state", "closed_at", "submitted_at"),
         ],
         # No default ordering: it turned every .first() (the status lookup by number

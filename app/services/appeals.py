@@ -19,7 +19,7 @@ from app.models import Appeal, ServiceRequest
 from app.models.base import as_utc
 from app.models.requests import HistoryEntry, Rating
 
-from . import access, audit, claims, deadlines, events, service_types, workflow
+from . import access, audit, claims, deadlines, due_hours, events, service_types, workflow
 from .catalogue import APPLICANT_ROLES
 from .errors import FieldErrors
 
@@ -198,6 +198,7 @@ def _reopen(request, officer, remark, now):
         public_en=info["public"]["en"],
         public_hi=info["public"]["hi"],
     )
+    clock = deadlines.restart(request, definition, now)
     ServiceRequest.objects(id=request.id, version=request.version).update_one(
         set__status=back_to,
         set__closed_at=None,
@@ -205,8 +206,9 @@ def _reopen(request, officer, remark, now):
         inc__version=1,
         push__history=entry,
         set__updated_at=now,
-        **deadlines.restart(request, definition, now),
+        **clock,
     )
+    due_hours.reach_back(clock)
 
 
 def _decided_by_police(request):

@@ -15,6 +15,7 @@ from pymongo.errors import DuplicateKeyError
 
 from app import signals
 from app.models import RequestEvent
+from app.models.base import stored_id
 
 EVENTS = (
     "submitted",
@@ -59,8 +60,9 @@ def process(key, now=None):
     event = RequestEvent.objects(key=key).first()
     if event is None or event.done_at is not None:
         return 0
+    # The request's id as stored: notify loads the request once, not twice.
     created = notify.notify_request_event(
-        str(event.request.id), event.event, event.seq, event.detail or None
+        str(stored_id(event, "request")), event.event, event.seq, event.detail or None
     )
     RequestEvent.objects(key=key).update_one(set__done_at=now or datetime.now(UTC))
     return created

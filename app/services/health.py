@@ -55,5 +55,6 @@ def report(celery_app, redis_url):
         "redis": redis_state,
         "workers": workers,
         "queue": queue_length(redis_url) if redis_state == "ok" else None,
+        "sweep_queue": queue_length(redis_url, "sweep") if redis_state == "ok" else None,
     }
     return healthy, body

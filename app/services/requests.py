@@ -7,6 +7,7 @@ the deadline. Nothing is written until everything has been checked.
 
 import hashlib
 import json
+import time
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -21,6 +22,7 @@ from . import (
     claims,
     deadlines,
     documents,
+    due_hours,
     events,
     forms,
     numbering,
@@ -51,10 +53,12 @@ def applicable_roles(definition, user):
 
 
 def _guess_state(user):
-    return user.state or State.objects.order_by("code").first()
+    """The id of the state whose catalogue to read the form by (no query when the user has one)."""
+    state = stored_id(user, "state")
+    return state if state is not None else State.objects.order_by("code").first().id
 
 
-def _route(definition, data, station_code, state_hint):
+def _route(definition, data, station_code):
     """The station for a request, or SubmissionError naming the field at fault."""
     routing = definition["routing"]
     if routing["by"] == "pincode":
@@ -129,7 +133,7 @@ def submit(user, service_code, data, station_code=None, idempotency_key=None, no
     now = now or datetime.now(UTC)
     if not isinstance(service_code, str) or not catalogue.CODE.match(service_code):
         raise SubmissionError({"service": _l("Unknown service.")})
-    guess = service_types.live(_guess_state(user), service_code)
+    guess = service_types.current(_guess_state(user), service_code)
     if guess is None:
         raise UnknownService(service_code)
     if not applicable_roles(guess.definition, user):
@@ -140,14 +144,14 @@ def submit(user, service_code, data, station_code=None, idempotency_key=None, no
     clean, errors = forms.clean(guess.definition, data, now)
     station = None
     try:
-        station = _route(guess.definition, clean, station_code, guess.state)
+        station = _route(guess.definition, clean, station_code)
     except SubmissionError as error:
         errors.update(error.errors)
     if errors:
         raise SubmissionError(errors)
     live = guess
-    if station.state.id != guess.state.id:
-        live = service_types.live(station.state, service_code)
+    if stored_id(station, "state") != guess.state:
+        live = service_types.current(stored_id(station, "state"), service_code)
         if live is None:
             raise SubmissionError({"station": _l("This service is not offered in that state.")})
         clean, errors = forms.clean(live.definition, data, now)
@@ -196,11 +200,14 @@ def submit(user, service_code, data, station_code=None, idempotency_key=None, no
             )
         ],
     ).save()
+    if not info.get("final"):
+        due_hours.reach_back(clock)
     if idempotency_key:
         remember_key(user, idempotency_key, body_hash(service_code, station_code, data), request)
-    Upload.objects(file_id__in=[a.file_id for a in attachments]).update(
-        set__attached_to=request, set__pending=False
-    )
+    if attachments:
+        Upload.objects(file_id__in=[a.file_id for a in attachments]).update(
+            set__attached_to=request, set__pending=False
+        )
     audit.record("request.submit", actor=user, target=request, state=request.state)
     if info.get("final") and info.get("issues"):  # an instant service, e.g. a lost-article report
         documents.issue(request, info["issues"], now)
@@ -266,10 +273,57 @@ def backfill_open_flag():
     ).update(set__is_open=False)
 
 
-def find_by_number(number):
-    """The request with this number, or None; MalformedNumber for a bad check character."""
+def backfill_clock_hours():
+    """Give running clocks written before the due-hour buckets existed their hours
+    (idempotent; run by seed). One write per such request, once."""
+    done = 0
+    for clock in due_hours.CLOCKS:
+        missing = ServiceRequest.objects(
+            **{f"{clock}_at__ne": None, f"{clock}_hour": None}, paused_at=None, closed_at=None
+        ).only("id", f"{clock}_at")
+        for request in missing:
+            values = due_hours.updates(clock, getattr(request, f"{clock}_at"))
+            done += ServiceRequest.objects(id=request.id).update_one(**values)
+            due_hours.reach_back(values)
+    return done
+
+
+# What public_status() reads: the public lookup loads these, not the applicant's data and history.
+PUBLIC_STATUS_FIELDS = (
+    "number",
+    "service",
+    "service_version",
+    "state",
+    "station",
+    "applicant",
+    "status",
+    "submitted_at",
+    "due_at",
+)
+
+
+def find_by_number(number, only=None):
+    """The request with this number (only the fields named, if any), or None; MalformedNumber
+    for a bad check character."""
     numbering.parse(number)
-    return ServiceRequest.objects(number=number.strip().upper()).first()
+    query = ServiceRequest.objects(number=number.strip().upper())
+    return (query.only(*only) if only else query).first()
+
+
+# A station's public name and phone, per process for a minute: the public status is the most
+# read page, and a station renamed or given a new number may show the old one for that minute.
+STATION_CARD_SECONDS = 60
+_station_cards = {}
+
+
+def _station_card(station_id):
+    now = time.monotonic()
+    cached = _station_cards.get(station_id)
+    if cached is None or cached[0] < now:
+        station = PoliceStation.objects(id=station_id).only("name_en", "name_hi", "phone").first()
+        card = (station.name_en, station.name_hi, station.phone) if station else ("", "", None)
+        cached = _station_cards[station_id] = (now + STATION_CARD_SECONDS, card)
+    return cached[1]
 
 
 def public_status(request, language="en", viewer=None):
@@ -288,7 +342,7 @@ def public_status(request, language="en", viewer=None):
             "status_text": info["public"].get(language) or info["public"]["en"],
             "final": bool(info.get("final")),
         }
-    station = request.station
+    name_en, name_hi, phone = _station_card(stored_id(request, "station"))
     return {
         "number": request.number,
         "service": request.service,
@@ -298,6 +352,6 @@ def public_status(request, language="en", viewer=None):
         "final": bool(info.get("final")),
         "submitted_on": request.submitted_at.astimezone(IST).date().isoformat(),
         "due_on": request.due_at.astimezone(IST).date().isoformat() if request.due_at else None,
-        "station": station.name_hi if language == "hi" and station.name_hi else station.name_en,
-        "station_phone": station.phone,
+        "station": name_hi if language == "hi" and name_hi else name_en,
+        "station_phone": phone,
     }

@@ -7,7 +7,10 @@ never change, so reading one is cached in the process.
 
 import glob
 import os
+from dataclasses import dataclass
 from functools import lru_cache
+
+from bson import ObjectId
 
 from app.models import ServiceType, ServiceTypeVersion, State
 from app.models.base import stored_id
@@ -57,6 +60,37 @@ def publish(state, definition, actor=None, source=None):
 
 def live(state, code):
     return ServiceType.objects(state=state, code=code, active=True).first()
+
+
+@dataclass(frozen=True)
+class Current:
+    """The live version of a service in a state, as submission needs it."""
+
+    state: ObjectId
+    code: str
+    version: int
+    definition: dict
+
+
+def current(state, code):
+    """live() for the submission path: one small query for the live version number, the
+    definition from the per-process cache of immutable versions (a definition is some 10 kB of
+    JSON that FerretDB would otherwise decode on every submission). None if not offered."""
+    state_id = getattr(state, "id", state)
+    row = (
+        ServiceType.objects(state=state_id, code=code, active=True)
+        .order_by()
+        .only("version")
+        .as_pymongo()
+        .first()
+    )
+    if row is None:
+        return None
+    try:
+        definition = _version(state_id, code, row["version"])
+    except ServiceTypeError:  # a live type without its version record (written by hand)
+        definition = live(state_id, code).definition
+    return Current(state_id, code, row["version"], definition)
 
 
 def live_services(state):

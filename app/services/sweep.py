@@ -13,9 +13,9 @@ from . import appeals, deadlines, firs, seniors
 def run(now=None):
     now = now or datetime.now(UTC)
     done = {"escalated": 0, "warned": 0}
-    for request in deadlines.due_for("escalate_at", now):
+    for request in deadlines.due_for("escalate", now):
         done["escalated"] += deadlines.escalate(request, now)
-    for request in deadlines.due_for("warn_at", now):
+    for request in deadlines.due_for("warn", now):
         done["warned"] += deadlines.warn(request, now)
     done["appeals_overdue"] = appeals.flag_overdue(now)
     done["senior_visits_missed"] = seniors.flag_missed_visits(now)

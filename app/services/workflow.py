@@ -21,6 +21,7 @@ from . import (
     claims,
     deadlines,
     documents,
+    due_hours,
     events,
     seniors,
     service_types,
@@ -189,6 +190,7 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
     ).modify(new=True, **updates)
     if updated is None:
         raise StaleState(request.number)
+    due_hours.reach_back(updates)
     audit.record(
         "request.transition",
         actor=actor,

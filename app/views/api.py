@@ -389,7 +389,7 @@ def list_requests():
     if view == "open":
         query = query.filter(is_open=True)
     # References (station, state, district) resolved once for the page, not once per row.
-    page = query.limit(limit + 1).select_related(max_depth=1)
+    page = query.exclude(*ServiceRequest.LIST_EXCLUDES).limit(limit + 1).select_related(max_depth=1)
     language = current_language()
     body = {"items": [request_summary(r, language) for r in page[:limit]]}
     body["next_cursor"] = str(page[limit - 1].id) if len(page) > limit else None
@@ -527,7 +527,7 @@ def notifications_read():
 @bp.get("/status/<number>")
 def public_status(number):
     try:
-        found = request_service.find_by_number(number)
+        found = request_service.find_by_number(number, only=request_service.PUBLIC_STATUS_FIELDS)
     except numbering.MalformedNumber as error:
         raise ApiError(400, {"number": _("This is not a valid request number.")}) from error
     if found is None:

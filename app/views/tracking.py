@@ -241,7 +241,9 @@ def track():
     status, error, code = None, None, 200
     if number:
         try:
-            found = request_service.find_by_number(number)
+            found = request_service.find_by_number(
+                number, only=request_service.PUBLIC_STATUS_FIELDS
+            )
         except numbering.MalformedNumber:
             error, code = _("This is not a valid request number. Check it and try again."), 400
         else:

@@ -17,12 +17,14 @@ from app.gin_indexes import tables
 # The live stack's database: FerretDB's schema of the same name.
 DATABASE = os.environ.get("MONGODB_URI", "/police_portal_live").rsplit("/", 1)[-1].split("?")[0]
 # (collection, field): the lookups every hot page makes (status by number, a station's queue,
-# an officer's assignments, sessions, tokens, documents, FIRs, notifications, postings).
+# an officer's assignments, the sweep's due hours, sessions, tokens, documents, FIRs, notifications, postings).
 HOT = [
     ("service_requests", "number"),
     ("service_requests", "station"),
     ("service_requests", "assigned_to"),
     ("service_requests", "applicant"),
+    ("service_requests", "escalate_hour"),
+    ("service_requests", "warn_hour"),
     ("user_sessions", "sid"),
     ("api_tokens", "tid"),
     ("issued_documents", "request"),

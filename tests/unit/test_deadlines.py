@@ -189,3 +189,87 @@ def test_every_step_of_the_clock_leaves_an_audit_event(catalogue_seeded, ctx):
     sweep.run(request.due_at + timedelta(minutes=1))
     actions = [e.action for e in AuditEvent.objects(object_id=str(request.id)).order_by("id")]
     assert actions == ["request.submit", "request.transition", "request.escalate"]
+
+
+# --- Due-hour buckets (services.due_hours): the sweep reads what is due, not what is open ------
+
+
+def _cursor(clock="escalate"):
+    from app.models import SweepCursor
+
+    return SweepCursor.objects.get(name=clock)
+
+
+def test_each_clock_time_is_stored_with_its_hour_and_a_pause_takes_it_out_of_the_buckets(
+    catalogue_seeded, ctx
+):
+    from app.services import due_hours
+
+    request = submit_at("tenant_verification", MONDAY)
+    assert request.escalate_hour == due_hours.hour_of(request.escalate_at)
+    assert request.warn_hour == due_hours.hour_of(request.warn_at)
+    request = act(request, "accept", "officer.sector29", MONDAY + timedelta(hours=1))
+    request = act(request, "ask_documents", "officer.sector29", MONDAY + timedelta(hours=2), "Deed")
+    assert request.escalate_hour is None and request.warn_hour is None
+    assert request.escalate_at is not None  # kept, to be shifted on resuming
+    request = act(request, "documents_given", "citizen", MONDAY + timedelta(days=1))
+    assert request.escalate_hour == due_hours.hour_of(request.escalate_at)
+
+
+def test_a_quiet_sweep_moves_the_cursor_to_the_current_hour_and_no_further(catalogue_seeded, ctx):
+    from app.services import due_hours
+
+    request = submit_at("tenant_verification", MONDAY)
+    sweep.run(MONDAY + timedelta(hours=1))
+    assert _cursor().hour == due_hours.hour_of(MONDAY + timedelta(hours=1))
+    sweep.run(request.due_at + timedelta(minutes=1))
+    assert _cursor().hour == due_hours.hour_of(request.due_at)
+
+
+def test_a_time_written_behind_the_cursor_is_still_swept(catalogue_seeded, ctx):
+    """A clock stored at an hour the sweep has passed (an import, a late resume, a moved test
+    clock) lowers the cursor; without that it would never be read again."""
+    sweep.run(MONDAY + timedelta(days=30))
+    request = submit_at("tenant_verification", MONDAY)
+    assert request.due_at < MONDAY + timedelta(days=30)
+    assert sweep.run(MONDAY + timedelta(days=30, minutes=1))["escalated"] == 1
+    assert _reload(request).escalation_level == 1
+
+
+def test_a_sweep_cannot_move_the_cursor_past_a_write_it_did_not_see(catalogue_seeded, ctx):
+    from app.services import due_hours
+
+    sweep.run(MONDAY)
+    seen = _cursor()  # the sweep read the cursor, then an hour as empty ...
+    due_hours.reach_back({"escalate_hour": seen.hour})  # ... while a write landed in it
+    assert not due_hours._advance(seen, seen.hour + 1)
+    assert _cursor().hour == seen.hour
+
+
+def test_the_cursor_waits_at_an_hour_until_its_due_work_is_done(catalogue_seeded, ctx):
+    from app.services import claims, due_hours
+
+    request = submit_at("tenant_verification", MONDAY)
+    at = request.due_at + timedelta(hours=3)
+    window = int(at.timestamp() // deadlines.CLAIM_WINDOW_SECONDS)
+    assert claims.take(f"escalate:{request.id}:L1:w{window}")  # another sweeper holds it
+    assert sweep.run(at)["escalated"] == 0
+    assert _cursor().hour == due_hours.hour_of(request.due_at)
+    later = at + timedelta(seconds=deadlines.CLAIM_WINDOW_SECONDS)
+    assert sweep.run(later)["escalated"] == 1
+    sweep.run(later + timedelta(minutes=1))
+    assert _cursor().hour == due_hours.hour_of(later)
+
+
+def test_after_a_long_stop_the_sweep_jumps_over_empty_hours(catalogue_seeded, ctx, monkeypatch):
+    from app.models import ServiceRequest as Model
+    from app.services import due_hours
+
+    sweep.run(MONDAY - timedelta(days=400))  # the cursor, a year before anything is due
+    request = submit_at("tenant_verification", MONDAY)
+    reads = []
+    original = due_hours._bucket
+    monkeypatch.setattr(due_hours, "_bucket", lambda *a: reads.append(a) or original(*a))
+    assert sweep.run(request.due_at + timedelta(minutes=1))["escalated"] == 1
+    assert len(reads) <= 2 * (due_hours.WALK + 3)  # not one read per hour of the year
+    assert Model.objects.get(id=request.id).escalation_level == 1

@@ -7,7 +7,9 @@ def fake(monkeypatch, mongo="ok", redis_state="ok", workers=1):
     monkeypatch.setattr(health, "check_mongo", lambda: mongo)
     monkeypatch.setattr(health, "check_redis", lambda url: redis_state)
     monkeypatch.setattr(health, "count_workers", lambda app, timeout=1.0: workers)
-    monkeypatch.setattr(health, "queue_length", lambda url: 7)
+    monkeypatch.setattr(
+        health, "queue_length", lambda url, queue="celery": {"celery": 7}.get(queue, 0)
+    )
 
 
 def test_all_parts_up_is_200(client, monkeypatch):
@@ -20,6 +22,7 @@ def test_all_parts_up_is_200(client, monkeypatch):
         "redis": "ok",
         "workers": 2,
         "queue": 7,
+        "sweep_queue": 0,
     }
 
 
@@ -33,7 +36,7 @@ def test_redis_down_is_503_and_no_worker_is_counted(client, monkeypatch):
     fake(monkeypatch, redis_state="down", workers=3)
     body = client.get("/healthz").get_json()
     assert body["redis"] == "down" and body["workers"] == 0 and body["status"] != "ok"
-    assert body["queue"] is None
+    assert body["queue"] is None and body["sweep_queue"] is None
 
 
 def test_mongo_down_is_503(client, monkeypatch):

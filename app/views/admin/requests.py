@@ -142,7 +142,7 @@ class RequestView(ReadOnlyModelView):
     def get_list(self, *args, **kwargs):
         count, query = super().get_list(*args, **kwargs)
         # The page's references (station, state, officers) in one query each, not one per row.
-        return count, query.select_related(max_depth=1)
+        return count, query.exclude(*ServiceRequest.LIST_EXCLUDES).select_related(max_depth=1)
 
     def render(self, template, **kwargs):
         if template == self.details_template and kwargs.get("model") is not None:
@@ -300,7 +300,8 @@ class QueueView(SecuredView, BaseView):
         mine = request.args.get("mine") == "1"
         if mine:
             query = query.filter(assigned_to=current_user.id)
-        query = query.select_related(max_depth=1)  # references once per page, not per row
+        # Rows without the form data; references once per page, not per row.
+        query = query.exclude(*ServiceRequest.LIST_EXCLUDES).select_related(max_depth=1)
         rows = []
         now = datetime.now(UTC)
         language = current_language()
