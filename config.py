@@ -66,6 +66,9 @@ class Config:
         "enable_utc": True,
     }
 
+    # How often beat runs the deadline sweep; shorter only for test stacks (minimum 1 s).
+    SWEEP_INTERVAL_SECONDS = max(1, int(_env("SWEEP_INTERVAL_SECONDS", "60")))
+
     # Sessions and cookies.
     SESSION_COOKIE_NAME = "pcs_session"
     SESSION_COOKIE_HTTPONLY = True

@@ -116,10 +116,20 @@ def ensure_indexes():
     """The indexes the models declare, and on FerretDB-on-PostgreSQL the GIN indexes its
     pushed-down equality filters can use (app/gin_indexes.py)."""
     from flask import current_app
+    from pymongo.errors import CollectionInvalid
 
     from app import db, gin_indexes
 
+    database = db.database()
+    existing = set(database.list_collection_names())
     for document in ALL_DOCUMENTS:
+        # Created now, not at its first write: FerretDB makes a collection's table then, and the
+        # GIN indexes below need the table.
+        if document._get_collection_name() not in existing:
+            try:
+                database.create_collection(document._get_collection_name())
+            except CollectionInvalid:  # another process made it first
+                pass
         document.ensure_indexes()
     postgresql_url = current_app.config.get("FERRETDB_POSTGRESQL_URL")
     if postgresql_url:

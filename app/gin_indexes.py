@@ -8,8 +8,9 @@ the whole table. A GIN index on `(_jsonb -> 'field')` serves `@>`, and with
 generic plans would not look inside the parameter) PostgreSQL uses it: a bitmap index scan, and
 equality on two fields ANDs two of them. See docs/ferretdb.md for the measurements.
 
-ensure() creates one for every top-level, non-date field of every index a model declares (the
-fields hot queries compare by equality; dates are ranged and sorted, which FerretDB does itself).
+ensure() creates one on `_id` of every collection and one for every top-level, non-date field of
+every index a model declares (the fields hot queries compare by equality; dates are ranged and
+sorted, which FerretDB does itself).
 It is a no-op unless FERRETDB_POSTGRESQL_URL names the PostgreSQL database FerretDB runs on.
 Tied to FerretDB 1.24.2 (the build pins it): the metadata table and column names are its own.
 """
@@ -22,8 +23,11 @@ METADATA_TABLE = "_ferretdb_database_metadata"
 
 
 def equality_fields(document_class):
-    """Top-level fields of the model's declared indexes that are not dates, in order."""
-    fields = []
+    """`_id`, then the top-level fields of the model's declared indexes that are not dates, in
+    order. `_id` first: FerretDB pushes `{_id: X}` down as `_jsonb->'_id' @> X` too, which its
+    own unique btree index on `_id` cannot serve, so without a GIN index every read or write of
+    one document by id (a transition, an escalation, a dereference) reads the whole table."""
+    fields = ["_id"]
     for spec in document_class._meta.get("index_specs") or []:
         for name, _direction in spec["fields"]:
             if "." in name or name == "_id" or name in fields:

@@ -222,7 +222,7 @@ def _sweep_figures(app, now):
         ids = [
             r.id
             for r in ServiceRequest.objects(
-                station=_sector29(), is_open=True, service="tenant_verification"
+                station=_sector29(), is_open=True, service="tenant_verification", escalation_level=0
             )
             .only("id")
             .limit(ESCALATE)
@@ -234,18 +234,7 @@ def _sweep_figures(app, now):
         done = sweep.run(now)
         busy = (time.perf_counter() - started) * 1000
         assert done["escalated"] == len(ids), done
-        # Put them back to running work due later, as the rest of the open work.
-        later = now + timedelta(days=5)
-        ServiceRequest._get_collection().update_many(
-            {"_id": {"$in": ids}},
-            {
-                "$set": {
-                    "due_at": later,
-                    **due_hours.fields("escalate", later),
-                    "escalation_level": 0,
-                }
-            },
-        )
+        # They stay escalated, due at the next tier's deadline: later sizes pick others.
     return idle, (busy - idle) / max(len(ids), 1)
 
 

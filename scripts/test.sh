@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: every tier, each loud on failure; none may skip or collect nothing.
 #   1. unit on mongomock
-#   2. the same unit suite on a real FerretDB on PostgreSQL (its own ports and data, var/test)
+#   2. the unit tests marked `db` on a real FerretDB on PostgreSQL (its own ports and data, var/test)
 #   3. integration against a live stack: gunicorn + Celery worker + beat on FerretDB and Redis
 #   4. e2e: Playwright in Debian's Chromium against that stack, with axe-core
 # A run never touches var/run, the data of `make run`.
@@ -49,6 +49,9 @@ export MONGODB_URI="mongodb://127.0.0.1:$FERRETDB_PORT/police_portal_live"
 export FERRETDB_POSTGRESQL_URL="postgres://postgres@127.0.0.1:$POSTGRES_PORT/ferretdb"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export LIVE_BASE_URL="http://127.0.0.1:$WEB_PORT"
+# The live stack sweeps deadlines every 5 s, so the one-minute test service escalates on time
+# without the tier waiting for minute ticks (tests/integration/test_escalation_live.py).
+export SWEEP_INTERVAL_SECONDS=5
 .venv/bin/flask --app app seed || { echo "make test: seeding the live stack failed" >&2; exit 1; }
 start_stack "$VAR_DIR/log" "$WEB_PORT"
 if ! wait_healthy "$WEB_PORT" 90; then

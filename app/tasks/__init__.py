@@ -32,6 +32,8 @@ BEAT_SCHEDULE = {
         "task": "uploads.purge-orphans",
         "schedule": timedelta(hours=1),
     },
+    # Every SWEEP_INTERVAL_SECONDS (60; the test stack sweeps every few seconds so that its
+    # one-minute deadlines are met without waiting for minute ticks): see schedule_for().
     "deadlines-sweep": {
         "task": "deadlines.sweep",
         "schedule": timedelta(minutes=1),
@@ -60,6 +62,13 @@ BEAT_SCHEDULE = {
 }
 
 
+def schedule_for(config):
+    """BEAT_SCHEDULE with the sweep's period taken from the configuration."""
+    schedule = {name: dict(entry) for name, entry in BEAT_SCHEDULE.items()}
+    schedule["deadlines-sweep"]["schedule"] = timedelta(seconds=config["SWEEP_INTERVAL_SECONDS"])
+    return schedule
+
+
 def queue_or_leave(task, ident, what):
     """Queue `task(ident)`; if the broker is down, log and leave it: the thing is saved in the
     database and a beat requeue task (mail.requeue-stuck, events.requeue-pending) queues it."""
@@ -81,7 +90,7 @@ def celery_init_app(app):
     redis_url = app.config.get("REDIS_URL") or "memory://"
     settings["broker_url"] = settings.get("broker_url") or redis_url
     settings["result_backend"] = settings.get("result_backend") or None
-    settings.setdefault("beat_schedule", BEAT_SCHEDULE)
+    settings.setdefault("beat_schedule", schedule_for(app.config))
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(settings)
     celery_app.set_default()

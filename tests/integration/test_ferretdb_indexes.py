@@ -16,9 +16,13 @@ from app.gin_indexes import tables
 
 # The live stack's database: FerretDB's schema of the same name.
 DATABASE = os.environ.get("MONGODB_URI", "/police_portal_live").rsplit("/", 1)[-1].split("?")[0]
-# (collection, field): the lookups every hot page makes (status by number, a station's queue,
-# an officer's assignments, the sweep's due hours, sessions, tokens, documents, FIRs, notifications, postings).
+# (collection, field): the lookups every hot page makes (one document by id, status by number,
+# a station's queue, an officer's assignments, the sweep's due hours, sessions, tokens,
+# documents, FIRs, notifications, postings).
 HOT = [
+    ("service_requests", "_id"),
+    ("claims", "_id"),
+    ("request_events", "_id"),
     ("service_requests", "number"),
     ("service_requests", "station"),
     ("service_requests", "assigned_to"),

@@ -1,7 +1,11 @@
 """Unit tier: one fresh app and database per test, Celery eager.
 
-On mongomock by default; `--db=ferretdb` runs the same tests on the real FerretDB server named by
-TEST_MONGODB_URI (make test starts it), each test on its own database, dropped afterwards.
+On mongomock by default; `--db=ferretdb` runs the tests marked `db` (modules whose subject is
+how the database behaves: queries, indexes, concurrency, stored formats) on the real FerretDB
+server named by TEST_MONGODB_URI (make test starts it), each test on its own database, dropped
+afterwards. The others (pages, forms, validation, PDFs, translations) exercise no behaviour of
+the server that mongomock does not share; they are deselected there, and pytest's summary
+counts them.
 """
 
 import os
@@ -11,6 +15,16 @@ import pytest
 
 from app import create_app
 from app.services import seed
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--db") != "ferretdb":
+        return
+    kept = [item for item in items if item.get_closest_marker("db")]
+    left = [item for item in items if not item.get_closest_marker("db")]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
 
 
 @pytest.fixture

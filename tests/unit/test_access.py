@@ -3,9 +3,13 @@
 from types import SimpleNamespace
 
 import mongoengine as me
+import pytest
 
 from app.models import District, Holiday, PoliceStation, Posting, State, User
 from app.services import access
+
+# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
+pytestmark = pytest.mark.db
 
 
 class OwnedThing(me.Document):

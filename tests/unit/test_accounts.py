@@ -2,9 +2,14 @@
 
 import re
 
+import pytest
+
 from app.models import AuditEvent, OutboxMessage, Posting, Role, State, User
 
 from conftest import DEMO
+
+# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
+pytestmark = pytest.mark.db
 
 
 def register(client, auth, **overrides):

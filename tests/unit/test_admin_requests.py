@@ -7,6 +7,9 @@ import pytest
 from app.models import ServiceRequest
 from tests.unit.test_requests import submit
 
+# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
+pytestmark = pytest.mark.db
+
 
 def request_id(app, number):
     with app.app_context():

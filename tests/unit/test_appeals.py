@@ -9,6 +9,9 @@ from app.services import appeals, digest, seniors, sweep
 from app.services.appeals import AppealError
 from tests.helpers.clock import MONDAY, act, submit_at, user
 
+# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
+pytestmark = pytest.mark.db
+
 
 def _rejected_tenant_request():
     request = submit_at("tenant_verification", MONDAY)

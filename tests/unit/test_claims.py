@@ -2,7 +2,12 @@
 
 import threading
 
+import pytest
+
 from app.services import claims, numbering
+
+# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
+pytestmark = pytest.mark.db
 
 
 def race(app, n, work):

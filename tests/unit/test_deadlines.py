@@ -6,9 +6,14 @@ Every test drives the clock through `now` (an injected time), never by waiting.
 import threading
 from datetime import timedelta
 
+import pytest
+
 from app.models import Notification, OutboxMessage, RequestEvent, ServiceRequest
 from app.services import deadlines, events, sla, sweep
 from tests.helpers.clock import MONDAY, act, submit_at, user
+
+# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
+pytestmark = pytest.mark.db
 
 
 def _reload(request):

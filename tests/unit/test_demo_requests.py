@@ -2,8 +2,13 @@
 
 from datetime import UTC, datetime
 
+import pytest
+
 from app.models import Fir, RegisterEntry, SeniorCitizen, ServiceRequest
 from app.services import appeals, seed, sweep
+
+# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
+pytestmark = pytest.mark.db
 
 
 def test_demo_requests_give_the_clock_something_to_show_and_are_seeded_once(catalogue_seeded, ctx):

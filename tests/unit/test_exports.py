@@ -6,9 +6,14 @@ import io
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from app.models import ExportJob
 from app.services import exports
 from tests.helpers.clock import submit_at, user
+
+# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
+pytestmark = pytest.mark.db
 
 
 def _csv(content):

@@ -10,6 +10,9 @@ from app.services import documents, feeds, registers
 from tests.helpers.clock import user
 from tests.unit.test_registers import missing_person, stolen_vehicle
 
+# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
+pytestmark = pytest.mark.db
+
 
 def _publish(kind, data):
     station = PoliceStation.objects.get(code="HR-GGM-SEC29")

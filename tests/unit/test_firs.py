@@ -10,6 +10,9 @@ from app.services import firs, sweep
 from app.services.firs import FirError
 from tests.helpers.clock import act, submit_at, user
 
+# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
+pytestmark = pytest.mark.db
+
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 

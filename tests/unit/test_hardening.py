@@ -2,9 +2,14 @@
 
 import re
 
+import pytest
+
 from app.models import OutboxMessage
 
 from conftest import DEMO
+
+# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
+pytestmark = pytest.mark.db
 
 
 def _last_mail(app, email):

@@ -8,6 +8,9 @@ import pytest
 from app.models import OutboxMessage
 from app.services import mail
 
+# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
+pytestmark = pytest.mark.db
+
 
 def test_queued_email_is_delivered_once_by_the_eager_task(ctx):
     message = mail.queue_email(to="a@mail.co.in", subject="Hello", body_text="Body")

@@ -1,8 +1,13 @@
 """Notifications of request events: in the recipient's language, once per event and channel."""
 
+import pytest
+
 from app.models import Notification, OutboxMessage, ServiceRequest, User
 from app.services import notify
 from tests.unit.test_requests import submit, token_client
+
+# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
+pytestmark = pytest.mark.db
 
 
 def test_submission_and_each_step_notify_the_applicant_in_app_email_and_sms(catalogue_seeded):

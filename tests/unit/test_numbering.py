@@ -4,6 +4,9 @@ import pytest
 
 from app.services import numbering
 
+# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
+pytestmark = pytest.mark.db
+
 SAMPLES = ["HR-TEN-2026-000123", "DL-CMP-2027-004567", "HR-PCC-2026-999999"]
 
 

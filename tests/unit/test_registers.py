@@ -10,6 +10,9 @@ from app.services import registers
 from app.services.registers import RegisterError
 from tests.helpers.clock import user
 
+# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
+pytestmark = pytest.mark.db
+
 TODAY = date.today()
 
 

@@ -11,6 +11,9 @@ from tests.helpers.service_data import PDF, PNG, api_uploader, applicant_for, va
 
 from conftest import DEMO
 
+# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
+pytestmark = pytest.mark.db
+
 CODES = sorted(f[:-5] for f in os.listdir(service_types.SERVICE_TYPES_DIR))
 ROLE_ACTORS = {
     "station_officer": "officer.sector29",

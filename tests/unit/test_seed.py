@@ -5,6 +5,9 @@ import pytest
 from app.models import District, Holiday, PoliceStation, Posting, Role, State, User
 from app.services import seed
 
+# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
+pytestmark = pytest.mark.db
+
 ALL_ROLES = {
     "citizen",
     "organisation",
