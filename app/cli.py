@@ -26,8 +26,10 @@ def init_cli(app):
         ):
             raise click.ClickException("Demo users with public passwords are refused here.")
         ensure_indexes()
+        from app.services import accounts as account_service
         from app.services import requests as request_service
 
+        account_service.backfill_email_keys()
         request_service.backfill_open_flag()
         request_service.backfill_clock_hours()
         try:

@@ -80,8 +80,17 @@ class OrganisationProfile(me.EmbeddedDocument):
         return f"{self.name} ({self.kind}, {self.status})"
 
 
+def email_key(email):
+    """The form an email is looked up by: case-insensitive by equality, which an index serves
+    (a case-insensitive regex, what Flask-Security would send, reads every account)."""
+    return (email or "").strip().lower()
+
+
 class User(BaseDocument, UserMixin):
     email = me.EmailField(required=True, unique=True, max_length=255)
+    # email_key(email), kept by clean() on every save; sign-in, the login lock and password
+    # resets find an account by it (User.with_email).
+    email_key = me.StringField(max_length=255)
     password = me.StringField(max_length=255)
     full_name = me.StringField(max_length=120)
     mobile = me.StringField(regex=MOBILE_RE)
@@ -112,11 +121,19 @@ class User(BaseDocument, UserMixin):
 
     meta = {
         "collection": "users",
-        "indexes": ["state", "account_type", ("state", "organisation.status")],
+        "indexes": ["email_key", "state", "account_type", ("state", "organisation.status")],
         "ordering": ["email"],
         "strict": False,
     }
     __scope__ = {"state": "state"}
+
+    def clean(self):
+        self.email_key = email_key(self.email)
+
+    @classmethod
+    def with_email(cls, email):
+        """The accounts whose email is `email`, whatever its case (a queryset)."""
+        return cls.objects(email_key=email_key(email))
 
     @property
     def display_name(self):

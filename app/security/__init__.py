@@ -23,12 +23,15 @@ from .twofactor import init_twofactor
 
 
 class PortalUserDatastore(MongoEngineUserDatastore):
-    """Flask-Security's datastore with case-insensitive lookups in a form FerretDB accepts."""
+    """Flask-Security's datastore with case-insensitive lookups in a form FerretDB accepts
+    (and, for email, answers from an index)."""
 
     def find_user(self, case_insensitive=False, **kwargs):
         if case_insensitive:
             if any(value is None for value in kwargs.values()):
                 return None
+            if set(kwargs) == {"email"}:  # sign-in, registration, reset: by the indexed key
+                return User.with_email(kwargs["email"]).first()
             kwargs = {key: db.iexact(value) for key, value in kwargs.items()}
         return super().find_user(case_insensitive=False, **kwargs)
 

@@ -14,7 +14,6 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, user_logged_in
 from flask_security import signals as fs_signals
 
-from app import db
 from app.models import User
 from app.services import audit, login_guard
 
@@ -86,7 +85,7 @@ def count_login_outcome(response):
         if email:
             login_guard.failed(email)
         # The account tried, by id (the typed email is personal data and is not kept).
-        user = User.objects(email=db.iexact(email)).only("id", "state").first() if email else None
+        user = User.with_email(email).only("id", "state").first() if email else None
         audit.record(
             "login_failed",
             target=user,

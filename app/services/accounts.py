@@ -175,3 +175,13 @@ def new_staff_user(*, email, full_name, mobile=None, state=None, password=None):
         roles=[],
     )
     return user
+
+
+def backfill_email_keys():
+    """Give accounts written before `email_key` existed their key (idempotent; run by seed)."""
+    from app.models.accounts import email_key
+
+    done = 0
+    for user in User.objects(email_key=None).only("id", "email"):
+        done += User.objects(id=user.id).update_one(set__email_key=email_key(user.email))
+    return done

@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app import db
 from app.models import LoginThrottle, User
 from app.models.base import as_utc
 
@@ -70,7 +69,7 @@ def cleared(email):
 
 
 def _tell_owner(email, failures):
-    user = User.objects(email=db.iexact(email.strip())).first() if email else None
+    user = User.with_email(email).first() if email else None
     if user is None or not user.email:
         return
     with force_locale(user.language or "en"):

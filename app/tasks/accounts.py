@@ -5,7 +5,6 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_security.recoverable import send_reset_password_instructions
 
-from app import db
 from app.models import User
 
 
@@ -13,7 +12,7 @@ from app.models import User
 def send_password_reset(email, language="en"):
     """Mail a reset link if `email` names an active account; nothing otherwise. The link is
     built on PUBLIC_BASE_URL (app.security.hosts), never on whatever Host the request had."""
-    user = User.objects(email=db.iexact(email)).first()
+    user = User.with_email(email).first()
     if user is None or not user.active:
         return False
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):

@@ -278,3 +278,24 @@ def test_state_of_holiday_must_be_the_admins(client, auth, app):
         },
     )
     assert response.status_code == 200 and "Not a valid choice" in response.get_data(as_text=True)
+
+
+def test_an_account_is_found_by_its_email_in_any_case_through_an_indexed_key(app, ctx):
+    """Sign-in, the login lock and resets look accounts up by `email_key` (equality, indexed),
+    not by a case-insensitive regex that would read every account."""
+    from app.models import User
+    from app.security import datastore
+    from app.services.accounts import backfill_email_keys
+
+    user = datastore.create_user(
+        email="Mixed.Case@Example.org", password="x", fs_uniquifier="mixed-case-1"
+    )
+    assert user.email_key == "mixed.case@example.org"
+    found = datastore.find_user(case_insensitive=True, email=" MIXED.case@example.ORG ")
+    assert found is not None and found.id == user.id
+    assert "email_key" in User._meta["indexes"]
+    # An account written before the key existed gets it from `flask seed`.
+    User.objects(id=user.id).update_one(unset__email_key=True)
+    assert datastore.find_user(case_insensitive=True, email="mixed.case@example.org") is None
+    assert backfill_email_keys() == 1
+    assert datastore.find_user(case_insensitive=True, email="mixed.case@example.org").id == user.id
