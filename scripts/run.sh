@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: the whole system on http://127.0.0.1:${PORT:-5000} with demo data.
 # Starts FerretDB and Redis under var/run unless MONGODB_URI and REDIS_URL are set, seeds,
-# then gunicorn + Celery workers + beat. Ctrl-C stops exactly what this script started.
+# then gunicorn + Celery workers + beat, each restarted if it exits. Ctrl-C (or SIGTERM, also
+# when started in the background) stops exactly what this script started.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -30,8 +31,10 @@ if [ -z "${MONGODB_URI:-}" ] || [ -z "${REDIS_URL:-}" ]; then
 fi
 
 .venv/bin/flask --app app seed
-mkdir -p var/log
-start_stack var/log "$PORT"
+LOG_DIR=${LOG_DIR:-var/log}
+mkdir -p "$LOG_DIR"
+# Keep it up: a web, worker or beat process that exits is restarted (scripts/stack.sh).
+SUPERVISE=1 start_stack "$LOG_DIR" "$PORT"
 wait_healthy "$PORT" 60
 cat <<MSG
 
@@ -40,8 +43,8 @@ cat <<MSG
   Mail (development): http://127.0.0.1:$PORT/dev/outbox
   Health:             http://127.0.0.1:$PORT/healthz
   Demo accounts:      .venv/bin/flask --app app demo-accounts
-  Logs:               var/log/   ·   Ctrl-C stops everything this command started.
+  Logs:               $LOG_DIR/   ·   Ctrl-C stops everything this command started.
 
 MSG
 wait -n "${STACK_PIDS[@]}" || true
-echo "run: the stack is stopping (if you did not press Ctrl-C, see var/log/ for why)" >&2
+echo "run: the stack is stopping (if you did not press Ctrl-C, see $LOG_DIR/ for why)" >&2

@@ -3,28 +3,66 @@
 # like; the deadline sweep) + beat in the background.
 #   start_stack LOGDIR PORT   (needs MONGODB_URI, REDIS_URL, APP_CONFIG in the environment)
 #   stop_stack                (ends exactly the processes start_stack started)
+# With SUPERVISE=1 (make run) each process is restarted when it exits, after a back-off of 1 s
+# doubling to 30 s (reset once it has stayed up a minute), with a line on stderr; the test
+# tiers leave it unset, so a crash there is seen, not hidden.
 STACK_PIDS=()
+
+# supervise NAME LOGFILE COMMAND...: run COMMAND in the background, again whenever it exits.
+supervise() {
+  local name=$1 log=$2
+  shift 2
+  (
+    set +e  # run.sh sets -e; here an exit status is what the loop reacts to, not a reason to quit
+    child=
+    # On TERM or INT: pass TERM on to the process and wait for it to finish what it holds.
+    trap 'if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; wait "$child"; fi; exit 0' TERM INT
+    delay=1
+    while true; do
+      started=$SECONDS
+      "$@" >>"$log" 2>&1 &
+      child=$!
+      wait "$child"
+      code=$?
+      child=
+      if [ $((SECONDS - started)) -ge 60 ]; then delay=1; fi
+      echo "run: $name exited (code $code); restarting it in ${delay} s (log: $log)" >&2
+      sleep "$delay" &
+      wait $!
+      delay=$((delay * 2 > 30 ? 30 : delay * 2))
+    done
+  ) &
+  STACK_PIDS+=($!)
+}
+
+# launch NAME LOGFILE COMMAND...: supervised or plain, as SUPERVISE says.
+launch() {
+  local name=$1 log=$2
+  shift 2
+  if [ "${SUPERVISE:-0}" = 1 ]; then
+    supervise "$name" "$log" "$@"
+  else
+    "$@" >>"$log" 2>&1 &
+    STACK_PIDS+=($!)
+  fi
+}
 
 start_stack() {
   local logdir=$1 port=$2 py=${VENV:-.venv}/bin
   mkdir -p "$logdir"
   # The address every link in mails, SMS and PDFs starts with (see app/security/hosts.py).
   export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$port}
-  "$py/gunicorn" --config gunicorn.conf.py --workers "${WEB_WORKERS:-2}" \
+  launch web "$logdir/web.log" "$py/gunicorn" --config gunicorn.conf.py --workers "${WEB_WORKERS:-2}" \
     --bind "127.0.0.1:$port" --access-logfile "$logdir/access.log" --error-logfile "$logdir/web.log" \
-    "app:create_app()" &
-  STACK_PIDS+=($!)
-  "$py/celery" -A app.worker worker --loglevel=INFO --concurrency="${WORKER_CONCURRENCY:-2}" \
-    --queues celery --hostname "worker-$port@%h" >"$logdir/worker.log" 2>&1 &
-  STACK_PIDS+=($!)
+    "app:create_app()"
+  launch worker "$logdir/worker.log" "$py/celery" -A app.worker worker --loglevel=INFO \
+    --concurrency="${WORKER_CONCURRENCY:-2}" --queues celery --hostname "worker-$port@%h"
   # The deadline sweep's own worker (config: task_routes), one process: it is never behind
   # a queue of notifications.
-  "$py/celery" -A app.worker worker --loglevel=INFO --concurrency=1 --queues sweep \
-    --hostname "sweep-$port@%h" >"$logdir/sweep.log" 2>&1 &
-  STACK_PIDS+=($!)
-  "$py/celery" -A app.worker beat --loglevel=INFO --schedule "$logdir/celerybeat-schedule" \
-    --pidfile= >"$logdir/beat.log" 2>&1 &
-  STACK_PIDS+=($!)
+  launch sweep "$logdir/sweep.log" "$py/celery" -A app.worker worker --loglevel=INFO \
+    --concurrency=1 --queues sweep --hostname "sweep-$port@%h"
+  launch beat "$logdir/beat.log" "$py/celery" -A app.worker beat --loglevel=INFO \
+    --schedule "$logdir/celerybeat-schedule" --pidfile=
 }
 
 wait_healthy() {  # wait_healthy PORT SECONDS
@@ -43,7 +81,9 @@ stop_stack() {
   local pid
   for pid in "${STACK_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${STACK_PIDS[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    # Up to 30 s each: Celery finishes the task it holds, gunicorn its requests.
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    pkill -KILL -P "$pid" 2>/dev/null || true  # a supervised process that would not stop
     kill -KILL "$pid" 2>/dev/null || true
   done
   STACK_PIDS=()

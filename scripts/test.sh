@@ -20,20 +20,22 @@ cleanup() { stop_stack; scripts/servers.sh stop; }
 trap cleanup EXIT INT TERM
 
 tier() {  # tier NAME pytest-args...
-  local name=$1; shift
+  local name=$1 started=$SECONDS; shift
   echo; echo "=== tier: $name ==="
   .venv/bin/pytest "$@"
-  local rc=$?
+  local rc=$? took=$((SECONDS - started))
   if [ $rc -eq 5 ]; then echo "tier $name collected no tests: that is a failure" >&2; rc=1; fi
-  if [ $rc -ne 0 ]; then failed=1; results+=("$name: FAILED ($rc)"); else results+=("$name: passed"); fi
+  if [ $rc -ne 0 ]; then failed=1; results+=("$name: FAILED ($rc) in ${took} s"); else results+=("$name: passed in ${took} s"); fi
   return 0
 }
+# The unit tiers in parallel processes (pytest-xdist), one per core unless told otherwise.
+PROCESSES=${TEST_PROCESSES:-$(nproc)}
 
 scripts/servers.sh stop >/dev/null 2>&1 || true
 rm -rf "$VAR_DIR" "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 
-tier unit-mongomock tests/unit -q -p no:cacheprovider
+tier unit-mongomock tests/unit -q -p no:cacheprovider -n "$PROCESSES"
 
 if ! scripts/servers.sh start; then
   echo "make test: FerretDB or Redis could not start; the real-server tiers cannot run" >&2
@@ -41,7 +43,8 @@ if ! scripts/servers.sh start; then
 fi
 export TEST_MONGODB_URI="mongodb://127.0.0.1:$FERRETDB_PORT/police_portal_unit"
 export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1"
-tier unit-ferretdb tests/unit -q -p no:cacheprovider --db=ferretdb
+# Only the tests marked `db` (tests/unit/conftest.py): the rest ran on mongomock above.
+tier unit-ferretdb-db-marked tests/unit -q -p no:cacheprovider --db=ferretdb -n "$PROCESSES"
 
 # One live stack for the integration and browser tiers, on its own database.
 export APP_CONFIG=development
@@ -64,6 +67,6 @@ tier integration tests/integration -q -p no:cacheprovider
 scripts/e2e-setup.sh || { echo "make test: the browser tier could not be set up" >&2; exit 1; }
 tier e2e tests/e2e -q -p no:cacheprovider --artifacts="$ARTIFACTS"
 
-echo; echo "=== make test summary ==="
+echo; echo "=== make test summary ($((SECONDS / 60)) min $((SECONDS % 60)) s) ==="
 printf '  %s\n' "${results[@]}"
 exit $failed
