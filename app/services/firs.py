@@ -30,7 +30,17 @@ from app.models import Fir, LawSection, Notification, PoliceStation, State
 from app.models.base import as_utc
 from app.models.firs import Arrest, CaseUpdate, CourtCase, Hearing
 
-from . import access, audit, authorities, claims, mail, numbering, workflow
+from . import (
+    access,
+    audit,
+    authorities,
+    catalogue,
+    claims,
+    mail,
+    numbering,
+    service_types,
+    workflow,
+)
 from .errors import FieldErrors
 from .forms import IST
 
@@ -259,9 +269,10 @@ def _draft_key():
 
 
 def _check_complaint(complaint, station, zero, errors):
-    if complaint.service != "complaint":
+    definition = service_types.definition_of(complaint)
+    if catalogue.fir_transition(definition) is None:
         errors["complaint"] = _l("Only a complaint becomes an FIR.")
-    elif complaint.status != "under_enquiry":
+    elif catalogue.fir_transition(definition, complaint.status) is None:
         errors["complaint"] = _l("Start the enquiry on the complaint first.")
     elif complaint.station.id != station.id and not zero:
         errors["complaint"] = _l("The complaint is at another police station.")
@@ -285,11 +296,16 @@ def _take_on_record(fir, now):
         set__registered_at=now,
         set__status="registered",
     )
-    if fir.complaint is not None and fir.complaint.status == "under_enquiry":
+    step = None
+    if fir.complaint is not None:
+        step = catalogue.fir_transition(
+            service_types.definition_of(fir.complaint), fir.complaint.status
+        )
+    if step is not None:
         try:
             workflow.apply_transition(
                 fir.complaint,
-                "register_fir",
+                step["action"],
                 fir.registered_by,
                 remark=f"FIR {number}, {fir.station.name_en}",
                 now=now,
