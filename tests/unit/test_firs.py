@@ -256,7 +256,9 @@ def test_two_officers_recording_on_one_fir_at_once_one_gets_409(catalogue_seeded
             except FirError as error:
                 outcomes.append(error.status)
 
-    threads = [threading.Thread(target=record, args=pair) for pair in zip(copies, officers)]
+    threads = [
+        threading.Thread(target=record, args=pair) for pair in zip(copies, officers, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
