@@ -27,9 +27,11 @@ def init_cli(app):
             raise click.ClickException("Demo users with public passwords are refused here.")
         ensure_indexes()
         from app.services import accounts as account_service
+        from app.services import firs as fir_service
         from app.services import requests as request_service
 
         account_service.backfill_email_keys()
+        fir_service.backfill_versions()
         request_service.backfill_open_flag()
         request_service.backfill_clock_hours()
         try:

@@ -106,6 +106,9 @@ class Fir(BaseDocument):
     accused = me.StringField(max_length=1000)  # officers only
     brief = me.StringField(required=True, max_length=5000)
     status = me.StringField(required=True, choices=FIR_STATUSES)
+    # Moved on by every change through services.firs' one door (_claim/_write): two officers
+    # acting on one FIR at once cannot both succeed.
+    version = me.IntField(required=True, default=1)
     enquiry_due = me.DateTimeField()
     enquiry_notified = me.BooleanField(default=False)
     registered_at = me.DateTimeField()

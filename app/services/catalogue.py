@@ -7,6 +7,8 @@ validate() checks its whole shape and returns a list of errors, each naming the 
 
 import re
 
+from . import document_kinds
+
 __all__ = [
     "FIELD_TYPES",
     "DefinitionError",
@@ -233,6 +235,37 @@ def _check_document_extras(c, definition, fields):
                 c.bilingual(text, f"document_conditions[{index}]")
 
 
+FIELD_KEYS = frozenset(
+    {
+        "name",
+        "type",
+        "label",
+        "help",
+        "required",
+        "max_length",
+        "min",
+        "max",
+        "pattern",
+        "not_future",
+        "choices",
+        "accept",
+        "max_kb",
+    }
+)
+STATE_KEYS = frozenset(
+    {"public", "final", "editable_by_applicant", "pauses_clock", "rejection", "enrols", "issues"}
+)
+TRANSITION_KEYS = frozenset(
+    {"action", "from", "to", "roles", "label", "remark", "self_approval", "via"}
+)
+
+
+def _unknown_keys(c, mapping, known, path, what):
+    for key in mapping:
+        if key not in known:
+            c.error(f"{path}.{key}", f"is not a known part of a {what}")
+
+
 def _check_fields(c, fields):
     found = {}
     if not c.listing(fields, "fields"):
@@ -253,6 +286,7 @@ def _check_fields(c, fields):
         if name in found:
             c.error(f"{path}.name", "is used twice")
         found[name] = spec
+        _unknown_keys(c, spec, FIELD_KEYS, path, "field")
         kind = spec.get("type")
         if kind not in FIELD_TYPES:
             c.error(f"{path}.type", f"unknown type '{kind}'")
@@ -344,7 +378,14 @@ def _check_workflow(c, workflow):
             c.error(path, "state names are lower-case identifiers")
         if not c.mapping(info, path):
             continue
+        _unknown_keys(c, info, STATE_KEYS, path, "state")
         c.bilingual(info.get("public"), f"{path}.public")
+        if "issues" in info:
+            if info["issues"] not in document_kinds.SERVICE_KINDS:
+                allowed = ", ".join(sorted(document_kinds.SERVICE_KINDS))
+                c.error(f"{path}.issues", f"unknown document '{info['issues']}' (one of {allowed})")
+            elif not info.get("final"):
+                c.error(f"{path}.issues", "only a final state issues a document")
         for flag in ("final", "editable_by_applicant", "pauses_clock", "rejection"):
             if not isinstance(info.get(flag, False), bool):
                 c.error(f"{path}.{flag}", "must be true or false")
@@ -365,6 +406,7 @@ def _check_workflow(c, workflow):
         path = f"workflow.transitions[{index}]"
         if not c.mapping(transition, path):
             continue
+        _unknown_keys(c, transition, TRANSITION_KEYS, path, "transition")
         action = transition.get("action")
         if not isinstance(action, str) or not IDENTIFIER.match(action):
             c.error(f"{path}.action", "must be a lower-case identifier")
@@ -406,9 +448,16 @@ def _check_workflow(c, workflow):
             if any(s in reachable for s in sources) and transition.get("to") not in reachable:
                 reachable.add(transition.get("to"))
                 changed = True
-    for name in states:
+    leaving = set()
+    for transition in transitions:
+        if isinstance(transition, dict):
+            sources = transition.get("from")
+            leaving.update(sources if isinstance(sources, list) else [sources])
+    for name, info in states.items():
         if name not in reachable:
             c.error(f"workflow.states.{name}", "cannot be reached from the initial state")
+        if isinstance(info, dict) and not info.get("final") and name not in leaving:
+            c.error(f"workflow.states.{name}", "is not final and no transition leaves it")
     if not any(info.get("final") for info in states.values() if isinstance(info, dict)):
         c.error("workflow.states", "needs at least one final state")
     return states
@@ -494,6 +543,18 @@ def transitions_from(definition, state):
         if state in sources:
             result.append(transition)
     return result
+
+
+def fir_transition(definition, state=None):
+    """The transition that registers an FIR (`via: fir`), from `state` if given, or None: which
+    requests become FIRs, and from which state, is the definition's to say."""
+    for transition in definition["workflow"].get("transitions", []):
+        sources = (
+            transition["from"] if isinstance(transition["from"], list) else [transition["from"]]
+        )
+        if transition.get("via") == "fir" and (state is None or state in sources):
+            return transition
+    return None
 
 
 def state_info(definition, state):

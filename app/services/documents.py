@@ -27,25 +27,10 @@ from pymongo.errors import DuplicateKeyError
 from app.models import IssuedDocument
 from app.models.base import as_utc
 
-from . import access, audit, catalogue, claims, forms, service_types, uploads
+from . import access, audit, catalogue, claims, document_kinds, forms, service_types, uploads
 from .errors import FieldErrors
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
-TITLES = {
-    "verification_certificate": {
-        "en": "Police verification certificate",
-        "hi": "पुलिस सत्यापन प्रमाणपत्र",
-    },
-    "character_certificate": {"en": "Character certificate", "hi": "चरित्र प्रमाणपत्र"},
-    "permission_letter": {"en": "Permission letter", "hi": "अनुमति पत्र"},
-    "senior_citizen_card": {"en": "Senior citizen identity card", "hi": "वरिष्ठ नागरिक पहचान पत्र"},
-    "lost_article_report": {"en": "Lost article report", "hi": "खोई वस्तु रिपोर्ट"},
-    "fir_copy": {"en": "Copy of the FIR (free)", "hi": "एफ़आईआर की प्रति (निःशुल्क)"},
-    "vehicle_noc": {
-        "en": "Vehicle NOC: no theft on record",
-        "hi": "वाहन अनापत्ति प्रमाणपत्र: चोरी का कोई रिकॉर्ड नहीं",
-    },
-}
 
 
 class DocumentError(FieldErrors):
@@ -121,7 +106,7 @@ def _statements(request, definition, kind):
     station = request.station
     photo = _photo(request, definition)
     return {
-        "title": TITLES.get(kind, {"en": kind, "hi": kind}),
+        "title": document_kinds.title(kind),
         "service": definition["name"],
         "outcome": info["public"],
         "holder": request.applicant_name or "",
@@ -207,7 +192,7 @@ def issue_fir_copy(fir, now=None):
         if fir.transferred_from is not None:
             facts.append(_fact("Zero FIR", "ज़ीरो एफ़आईआर", fir.transferred_from.number))
         return {
-            "title": TITLES["fir_copy"],
+            "title": document_kinds.title("fir_copy"),
             "service": {"en": "First Information Report", "hi": "प्रथम सूचना रिपोर्ट"},
             "outcome": {"en": "Registered", "hi": "दर्ज"},
             "holder": fir.informant_name,
@@ -246,7 +231,7 @@ def issue_vehicle_noc(user, state, numbers, now=None):
         facts = [_fact(*labels[k], v) for k, v in shown.items()]
         facts.append(_fact("Records checked on", "अभिलेख जाँच की तिथि", _ist(now)))
         return {
-            "title": TITLES["vehicle_noc"],
+            "title": document_kinds.title("vehicle_noc"),
             "service": {"en": "Stolen vehicle register", "hi": "चोरी हुए वाहनों का रजिस्टर"},
             "outcome": {
                 "en": f"No theft of this vehicle is reported in the records of {state.name_en}.",
@@ -367,12 +352,8 @@ def pdf_bytes(document, verify_url):
     return _store(document, path, content)
 
 
-# Kinds printed as a wallet card (ISO/IEC 7810 ID-1) rather than an A4 page.
-CARD_KINDS = {"senior_citizen_card"}
-
-
 def _render(document, verify_url, pdf):
-    card = document.kind in CARD_KINDS
+    card = document_kinds.is_card(document.kind)
     return render_template(
         "pdf/card.html" if card else "pdf/document.html",
         photo=_photo_data_uri(document) if card else None,

@@ -30,7 +30,17 @@ from app.models import Fir, LawSection, Notification, PoliceStation, State
 from app.models.base import as_utc
 from app.models.firs import Arrest, CaseUpdate, CourtCase, Hearing
 
-from . import access, audit, authorities, claims, mail, numbering, workflow
+from . import (
+    access,
+    audit,
+    authorities,
+    catalogue,
+    claims,
+    mail,
+    numbering,
+    service_types,
+    workflow,
+)
 from .errors import FieldErrors
 from .forms import IST
 
@@ -253,15 +263,43 @@ def register(officer, station, form, complaint=None, now=None):
     return fir
 
 
+STALE = _l("Someone else changed this FIR first. Reload it and try again.")
+
+
+def _claim(fir):
+    """Take the claim on the FIR's current version (the one door for changing an FIR): exactly
+    one caller per version gets it; the others get a 409."""
+    if not claims.take(f"fir:{fir.id}:v{fir.version}"):
+        raise FirError({"fir": STALE}, status=409)
+
+
+def _write(fir, **updates):
+    """Write over the claimed version only (compare-and-set) and move the version on."""
+    if not fir.modify(query={"version": fir.version}, inc__version=1, **updates):
+        raise FirError({"fir": STALE}, status=409)
+    return fir
+
+
+def _move(fir, **updates):
+    _claim(fir)
+    return _write(fir, **updates)
+
+
+def backfill_versions():
+    """Give FIRs written before `version` existed their first one (idempotent; run by seed)."""
+    return Fir.objects(version=None).update(set__version=1)
+
+
 def _draft_key():
     """A unique key for an FIR not yet on record (see models.firs: never empty)."""
     return f"draft:{secrets.token_hex(8)}"
 
 
 def _check_complaint(complaint, station, zero, errors):
-    if complaint.service != "complaint":
+    definition = service_types.definition_of(complaint)
+    if catalogue.fir_transition(definition) is None:
         errors["complaint"] = _l("Only a complaint becomes an FIR.")
-    elif complaint.status != "under_enquiry":
+    elif catalogue.fir_transition(definition, complaint.status) is None:
         errors["complaint"] = _l("Start the enquiry on the complaint first.")
     elif complaint.station.id != station.id and not zero:
         errors["complaint"] = _l("The complaint is at another police station.")
@@ -271,6 +309,7 @@ def _check_complaint(complaint, station, zero, errors):
 
 def _take_on_record(fir, now):
     """Give the FIR its number in the station's register and mark its complaint."""
+    _claim(fir)  # before a number is taken: a refused step leaves no gap in the register
     year = now.astimezone(IST).year
     series = "Z" if fir.zero else ""
     code = fir.station.code
@@ -278,18 +317,24 @@ def _take_on_record(fir, now):
         f"fir:{code}:{series}{year}", lambda n: f"fir:{code}:{series}{year}:{n}"
     )
     number = f"{'Z-' if fir.zero else ''}{seq:04d}/{year}"
-    fir.modify(
+    _write(
+        fir,
         set__key=f"{code}/{series}{year}/{seq}",
         set__number=number,
         set__year=year,
         set__registered_at=now,
         set__status="registered",
     )
-    if fir.complaint is not None and fir.complaint.status == "under_enquiry":
+    step = None
+    if fir.complaint is not None:
+        step = catalogue.fir_transition(
+            service_types.definition_of(fir.complaint), fir.complaint.status
+        )
+    if step is not None:
         try:
             workflow.apply_transition(
                 fir.complaint,
-                "register_fir",
+                step["action"],
                 fir.registered_by,
                 remark=f"FIR {number}, {fir.station.name_en}",
                 now=now,
@@ -328,7 +373,7 @@ def confirm(fir, user, signed_name, now=None):
         raise FirError({"signed_name": _l("Type your name exactly as on the FIR to sign it.")})
     if not claims.take(f"fir:{fir.id}:confirm"):
         raise FirError({"fir": _l("This FIR is not waiting for your confirmation.")}, status=409)
-    fir.modify(set__confirmed_at=now, set__confirmed_as=signed_name.strip()[:120])
+    _move(fir, set__confirmed_at=now, set__confirmed_as=signed_name.strip()[:120])
     audit.record("fir.confirm", actor=user, target=fir, state=fir.state)
     return _take_on_record(fir, now)
 
@@ -339,7 +384,10 @@ def lapse_unconfirmed(now):
     for fir in Fir.objects(status="pending_confirmation", confirm_by__lt=now).limit(200):
         if not claims.take(f"fir:{fir.id}:lapse"):
             continue
-        fir.modify(set__status="lapsed", set__lapse_notified=True)
+        try:
+            _move(fir, set__status="lapsed", set__lapse_notified=True)
+        except FirError:  # confirmed at this very moment: it is not lapsed
+            continue
         _tell_complainant(
             fir,
             "fir_lapsed",
@@ -363,14 +411,19 @@ def conclude_enquiry(fir, officer, register_it, reasons, now=None):
     reasons = str(reasons or "").strip()
     if not reasons:
         raise FirError({"text": _l("Write the findings of the enquiry.")})
-    fir.updates.append(CaseUpdate(at=now, kind="enquiry", text=reasons[:2000], by=officer))
-    fir.save()
-    if register_it:
-        if fir.electronic:
-            fir.modify(set__status="pending_confirmation", set__confirm_by=now + CONFIRM_WITHIN)
-            return fir
+    findings = CaseUpdate(at=now, kind="enquiry", text=reasons[:2000], by=officer)
+    if register_it and not fir.electronic:
+        _move(fir, push__updates=findings)
         return _take_on_record(fir, now)
-    fir.modify(set__status="enquiry_closed")
+    if register_it:
+        _move(
+            fir,
+            push__updates=findings,
+            set__status="pending_confirmation",
+            set__confirm_by=now + CONFIRM_WITHIN,
+        )
+        return fir
+    _move(fir, push__updates=findings, set__status="enquiry_closed")
     _tell_complainant(
         fir,
         "fir_enquiry_closed",
@@ -415,16 +468,16 @@ def transfer(fir, officer, now=None):
     _require(officer, fir.station, ("sho",))
     if not fir.zero or fir.status != "registered":
         raise FirError({"fir": _l("Only a registered Zero FIR is transferred.")}, status=409)
-    fir.modify(set__status="transferred")
-    fir.updates.append(
-        CaseUpdate(
+    _move(
+        fir,
+        set__status="transferred",
+        push__updates=CaseUpdate(
             at=now,
             kind="transfer",
             detail={"station": fir.jurisdiction_station.code},
             by=officer,
-        )
+        ),
     )
-    fir.save()
     for sho in authorities.holders("sho", fir.jurisdiction_station):
         _notice(
             sho,
@@ -474,7 +527,7 @@ def reregister(zero_fir, officer, now=None):
         status="registered",
     ).save()
     _take_on_record(fir, now)
-    zero_fir.modify(set__transferred_to=fir)
+    _move(zero_fir, set__transferred_to=fir)
     audit.record("fir.reregister", actor=officer, target=fir, state=fir.state)
     return fir.reload()
 
@@ -529,9 +582,12 @@ def _parse(text):
 
 def record_progress(fir, officer, kind, form, now=None):
     """One step of the case, told to the complainant: an investigation update, an arrest, the
-    charge-sheet (with the court and case number) or final report, a hearing, the outcome."""
+    charge-sheet (with the court and case number) or final report, a hearing, the outcome.
+    `form["version"]`, when given, is the version the officer's page showed: a later one is 409."""
     now = now or datetime.now(UTC)
     _require(officer, fir.station)
+    if str(form.get("version") or fir.version) != str(fir.version):
+        raise FirError({"fir": STALE}, status=409)
     if fir.status not in ON_RECORD - {"transferred", "decided"}:
         raise FirError({"fir": _l("This FIR is not under investigation or trial.")}, status=409)
     if kind not in UPDATE_KINDS:
@@ -580,10 +636,10 @@ def record_progress(fir, officer, kind, form, now=None):
     if errors:
         raise FirError(errors)
     update = CaseUpdate(at=now, kind=kind, text=text, detail=detail, by=officer)
-    fir.updates.append(update)
-    if changes:
-        fir.status = changes["status"]
-    fir.save()
+    status = {"set__status": changes["status"]} if changes else {}
+    # Arrests and the court record were changed on the loaded FIR above; they are written whole,
+    # over the version they were read at.
+    _move(fir, push__updates=update, set__arrests=fir.arrests, set__court=fir.court, **status)
     _tell_complainant(
         fir,
         f"fir_{kind}:{len(fir.updates)}",

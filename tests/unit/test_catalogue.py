@@ -65,6 +65,53 @@ def test_a_bad_definition_is_refused_naming_the_field(change, expected):
     assert any(expected in error for error in errors), errors
 
 
+def _add_stuck_state(d):
+    d["workflow"]["states"]["stuck"] = {"public": {"en": "Stuck", "hi": "अटका"}}
+    d["workflow"]["transitions"].append(
+        {
+            "action": "park",
+            "from": "submitted",
+            "to": "stuck",
+            "roles": ["sho"],
+            "label": {"en": "Park", "hi": "रोकें"},
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (lambda d: d["workflow"]["states"]["verified"].update(issues="charcter_certifcate"), "workflow.states.verified.issues: unknown document 'charcter_certifcate'"),
+        (lambda d: d["workflow"]["states"]["submitted"].update(issues="verification_certificate"), "workflow.states.submitted.issues: only a final state issues a document"),
+        (lambda d: d["workflow"]["states"]["submitted"].update(colour="red"), "workflow.states.submitted.colour: is not a known part of a state"),
+        (lambda d: d["workflow"]["transitions"][0].update(effect="register_fir"), "workflow.transitions[0].effect: is not a known part of a transition"),
+        (lambda d: d["fields"][0].update(requird=True), "fields[0] (owner_name).requird: is not a known part of a field"),
+        (_add_stuck_state, "workflow.states.stuck: is not final and no transition leaves it"),
+    ],
+)  # fmt: skip
+def test_each_mistake_gets_one_precise_error(change, expected):
+    definition = copy.deepcopy(tenant())
+    change(definition)
+    errors = catalogue.validate(definition)
+    assert len(errors) == 1 and errors[0].startswith(expected), errors
+
+
+def test_the_state_an_fir_is_registered_from_is_the_definitions_to_name():
+    """Renaming the complaint's enquiry state keeps FIR registration working: the step is found
+    by its `via: fir`, not by the state's name."""
+    import json
+
+    definition = catalogue.load_file(
+        os.path.join(service_types.SERVICE_TYPES_DIR, "complaint.yaml")
+    )
+    renamed = json.loads(json.dumps(definition).replace('"under_enquiry"', '"enquiry_on"'))
+    assert catalogue.validate(renamed) == []
+    step = catalogue.fir_transition(renamed, "enquiry_on")
+    assert step is not None and step["action"] == "register_fir"
+    assert catalogue.fir_transition(renamed, "submitted") is None
+    assert catalogue.fir_transition(tenant()) is None  # not every service becomes an FIR
+
+
 def test_check_names_the_source():
     definition = tenant()
     definition["fields"][0]["type"] = "money"

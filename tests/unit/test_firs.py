@@ -233,3 +233,42 @@ def test_the_public_status_hides_sensitive_firs_and_drafts_alike(catalogue_seede
     assert firs.public_status("HR", "HR-GGM-SEC29", year, by_category.number) is None
     assert firs.public_status("DL", "HR-GGM-SEC29", year, plain.number) is None  # wrong state
     assert firs.public_status("HR", "HR-GGM-SEC29", "twenty", "x") is None
+
+
+def test_two_officers_recording_on_one_fir_at_once_one_gets_409(catalogue_seeded, ctx, app):
+    """The FIR's one door (claim on its version, compare-and-set): two officers who loaded the
+    same version cannot both write; the second is told to reload (409) and nothing is lost."""
+    import threading
+
+    sho = user("sho.sector29")
+    fir = firs.register(sho, _station(), _form(), now=NOW)
+    copies = [Fir.objects.get(id=fir.id), Fir.objects.get(id=fir.id)]
+    officers = [user("officer.sector29"), sho]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def record(copy, officer):
+        with app.app_context():
+            barrier.wait()
+            try:
+                firs.record_progress(copy, officer, "investigation", {"text": "Scene visited."})
+                outcomes.append(200)
+            except FirError as error:
+                outcomes.append(error.status)
+
+    threads = [
+        threading.Thread(target=record, args=pair) for pair in zip(copies, officers, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == [200, 409]
+    stored = Fir.objects.get(id=fir.id)
+    assert len(stored.updates) == 1 and stored.version == fir.version + 1
+    # A form carries the version its officer saw: one loaded before that write is refused too.
+    with pytest.raises(FirError) as stale:
+        firs.record_progress(
+            stored, sho, "investigation", {"text": "Late.", "version": str(fir.version)}
+        )
+    assert stale.value.status == 409

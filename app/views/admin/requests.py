@@ -180,6 +180,8 @@ class RequestView(ReadOnlyModelView):
         return {
             "documents": list(IssuedDocument.objects(request=model.id)),
             "complaint_firs": list(Fir.objects(complaint=model.id)),
+            # The definition says which state an FIR is registered from (`via: fir`).
+            "fir_from_here": catalogue.fir_transition(definition, model.status) is not None,
             "fir_status": firs.status_text,
             "may_revoke": access.may(current_user, "requests.approve", model),
             "may_note": workflow.may_note(current_user, model),
