@@ -63,7 +63,7 @@ if ! wait_healthy "$WEB_PORT" 90; then
   exit 1
 fi
 
-tier integration tests/integration -q -p no:cacheprovider
+tier integration tests/integration -q -p no:cacheprovider --durations=8
 scripts/e2e-setup.sh || { echo "make test: the browser tier could not be set up" >&2; exit 1; }
 tier e2e tests/e2e -q -p no:cacheprovider --artifacts="$ARTIFACTS"
 
