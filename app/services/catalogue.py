@@ -82,11 +82,12 @@ def check(definition, source):
     return definition
 
 
-def check_fields(fields, source):
-    """The checks a service's form fields get, for other data-defined forms (the registers):
-    returns {name: spec} or raises DefinitionError naming `source`."""
+def check_fields(fields, source, extra_keys=()):
+    """The checks a service's form fields get, for other data-defined forms (the registers,
+    whose fields may also say `public`): returns {name: spec} or raises DefinitionError naming
+    `source`."""
     c = _Checker()
-    found = _check_fields(c, fields)
+    found = _check_fields(c, fields, FIELD_KEYS | frozenset(extra_keys))
     if c.errors:
         raise DefinitionError(source, c.errors)
     return found
@@ -266,7 +267,7 @@ def _unknown_keys(c, mapping, known, path, what):
             c.error(f"{path}.{key}", f"is not a known part of a {what}")
 
 
-def _check_fields(c, fields):
+def _check_fields(c, fields, known=FIELD_KEYS):
     found = {}
     if not c.listing(fields, "fields"):
         return found
@@ -286,7 +287,7 @@ def _check_fields(c, fields):
         if name in found:
             c.error(f"{path}.name", "is used twice")
         found[name] = spec
-        _unknown_keys(c, spec, FIELD_KEYS, path, "field")
+        _unknown_keys(c, spec, known, path, "field")
         kind = spec.get("type")
         if kind not in FIELD_TYPES:
             c.error(f"{path}.type", f"unknown type '{kind}'")

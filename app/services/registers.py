@@ -53,7 +53,9 @@ def kinds():
         data = yaml.safe_load(handle) or {}
     found = {}
     for kind, definition in (data.get("kinds") or {}).items():
-        catalogue.check_fields(definition.get("fields"), f"registers.yaml: {kind}")
+        catalogue.check_fields(
+            definition.get("fields"), f"registers.yaml: {kind}", extra_keys=("public",)
+        )
         for name in definition.get("search") or []:
             if name not in {f["name"] for f in definition["fields"]}:
                 raise catalogue.DefinitionError(f"registers.yaml: {kind}", [f"search: {name}"])
