@@ -37,6 +37,7 @@ extract-messages: venv
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 servers-start:
 	scripts/servers.sh start

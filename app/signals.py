@@ -6,3 +6,4 @@ _signals = Namespace()
 
 email_queued = _signals.signal("email-queued")
 request_event = _signals.signal("request-event")  # a RequestEvent was recorded (by key)
+export_requested = _signals.signal("export-requested")  # an ExportJob was saved, queued (by id)

@@ -35,6 +35,9 @@ scripts/servers.sh stop >/dev/null 2>&1 || true
 rm -rf "$VAR_DIR" "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 
+echo; echo "=== layers: lint-imports (pyproject.toml [tool.importlinter]) ==="
+if .venv/bin/lint-imports; then results+=("layers: kept"); else failed=1; results+=("layers: BROKEN"); fi
+
 tier unit-mongomock tests/unit -q -p no:cacheprovider -n "$PROCESSES"
 
 if ! scripts/servers.sh start; then

@@ -10,8 +10,10 @@ import csv
 import os
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app import signals
 from app.models import ExportJob, PoliceStation, ServiceRequest
 from app.models.base import as_utc
 
@@ -41,7 +43,10 @@ def start(user, kind, service=None):
         raise FieldErrors({"kind": _l("Unknown export.")})
     if service and service not in {s.code for s in _services(user)}:
         raise FieldErrors({"service": _l("Choose a service of your state.")})
-    return ExportJob(owner=user, kind=kind, service=service or None).save()
+    job = ExportJob(owner=user, kind=kind, service=service or None).save()
+    # A task subscribes (tasks/exports.py): the view that asked never imports a task.
+    signals.export_requested.send(current_app._get_current_object(), job_id=str(job.id))
+    return job
 
 
 def _services(user):

@@ -110,4 +110,5 @@ def celery_init_app(app):
 
     mail.connect_signals(app)
     notifications.connect_signals(app)
+    exports.connect_signals(app)
     return celery_app

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from celery import shared_task
 
+from app import signals
 from app.models import ExportJob
 from app.services import exports
 from app.tasks import queue_or_leave
@@ -27,5 +28,9 @@ def tidy():
     return removed
 
 
-def queue(job):
-    queue_or_leave(run, str(job.id), "export")
+def _on_export_requested(sender, job_id, **_):
+    queue_or_leave(run, job_id, "export")
+
+
+def connect_signals(app):
+    signals.export_requested.connect(_on_export_requested, app)

@@ -13,7 +13,6 @@ from flask_login import current_user
 from app.models import ExportJob
 from app.services import exports
 from app.services.errors import FieldErrors
-from app.tasks.exports import queue
 
 from .base import SecuredView, state_services
 
@@ -32,13 +31,12 @@ class ExportsView(SecuredView, BaseView):
         errors, code = {}, 200
         if request.method == "POST":
             try:
-                job = exports.start(
+                exports.start(
                     current_user, "requests", request.form.get("service", "", type=str) or None
                 )
             except FieldErrors as error:
                 errors, code = {k: str(v) for k, v in error.errors.items()}, 400
             else:
-                queue(job)
                 flash(_("Your export has started. It appears below when it is ready."))
                 return redirect(url_for(".index"))
         return self.render(
