@@ -8,11 +8,11 @@ limit. Every query goes through services.access.scoped.
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 
+from app.constants import IST
 from app.models import Appeal, PoliceStation, ServiceRequest
 from app.models.base import as_utc
 
 from . import access
-from .forms import IST
 
 WINDOW = timedelta(days=90)
 

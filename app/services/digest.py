@@ -14,11 +14,11 @@ from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
 from pymongo.errors import DuplicateKeyError
 
+from app.constants import IST
 from app.models import Notification, Posting, Role, ServiceRequest, ServiceType
 from app.models.base import as_utc
 
 from . import claims, mail
-from .sla import IST
 
 DIGEST_ROLES = {"sho": "station", "district_supervisor": "district"}
 

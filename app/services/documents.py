@@ -212,7 +212,7 @@ def issue_vehicle_noc(user, state, numbers, now=None):
     """A signed statement that no theft of the vehicle with these numbers is on the state's
     stolen-vehicle register today (the transport office's NOC). The caller has searched the
     register and found nothing; one document per person, vehicle and day."""
-    from .forms import IST
+    from app.constants import IST
 
     now = now or datetime.now(UTC)
     shown = {k: v for k, v in numbers.items() if v}

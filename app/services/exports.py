@@ -14,12 +14,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app import signals
+from app.constants import IST
 from app.models import ExportJob, PoliceStation, ServiceRequest
 from app.models.base import as_utc
 
 from . import access, catalogue, service_types, uploads
 from .errors import FieldErrors
-from .forms import IST
 
 KINDS = ("requests",)
 BATCH = 200  # rows between progress updates

@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from mongoengine.errors import NotUniqueError
 from pymongo.errors import DuplicateKeyError
 
+from app.constants import IST
 from app.models import Fir, LawSection, Notification, PoliceStation, State
 from app.models.base import as_utc
 from app.models.firs import Arrest, CaseUpdate, CourtCase, Hearing
@@ -42,7 +43,6 @@ from . import (
     workflow,
 )
 from .errors import FieldErrors
-from .forms import IST
 
 log = logging.getLogger(__name__)
 CONFIRM_WITHIN = timedelta(days=3)

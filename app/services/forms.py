@@ -10,15 +10,15 @@ import hashlib
 import hmac
 import re
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app.constants import IST
+
 from . import catalogue
 
-IST = ZoneInfo("Asia/Kolkata")
 DEFAULT_MAX = {"text": 200, "long_text": 2000}
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MOBILE = re.compile(r"^[6-9]\d{9}$")

@@ -15,12 +15,12 @@ import os
 from collections import defaultdict
 from datetime import UTC, datetime
 
+from app.constants import IST
 from app.models import District, RegisterEntry, ServiceRequest
 from app.models.base import as_utc
 
 from . import registers, service_types, uploads
 from .dashboard import first_deadline
-from .forms import IST
 
 LICENCE = "Government Open Data License - India (GODL)"
 LICENCE_URL = "https://data.gov.in/government-open-data-license-india"

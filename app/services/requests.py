@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 
+from app.constants import IST
 from app.models import IdempotencyRecord, PoliceStation, ServiceRequest, State, Upload
 from app.models.base import stored_id
 from app.models.requests import Attachment, DataVersion, HistoryEntry
@@ -30,8 +31,6 @@ from . import (
     sla,
 )
 from .errors import FieldErrors
-
-IST = forms.IST
 
 
 class SubmissionError(FieldErrors):

@@ -6,11 +6,9 @@ services.deadlines' job; this module only does the calendar arithmetic.
 """
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from app.constants import IST
 from app.models import Holiday
-
-IST = ZoneInfo("Asia/Kolkata")
 
 
 def _holidays(state, start, end):

@@ -1,11 +1,9 @@
 """Template filters shared by the portal and the admin: Indian dates and Citizens Charter limits."""
 
-from zoneinfo import ZoneInfo
-
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-IST = ZoneInfo("Asia/Kolkata")
+from app.constants import IST
 
 
 def limit_text(limit):

@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+from app.constants import IST
 from app.services import catalogue, forms, service_types
 from tests.helpers.service_data import valid_data, verhoeff_complete
 
@@ -106,7 +107,7 @@ def test_procession_must_be_applied_for_seven_days_ahead(app):
 
     with app.test_request_context():
         procession = definition("procession_permission")
-        soon = (datetime.now(forms.IST) + timedelta(days=2)).replace(microsecond=0).isoformat()
+        soon = (datetime.now(IST) + timedelta(days=2)).replace(microsecond=0).isoformat()
         assert (
             "starts_at"
             in forms.clean(procession, dict(valid_data(procession, fake_upload), starts_at=soon))[1]

@@ -15,11 +15,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.constants import IST
 from app.models import Fir, LawSection, PoliceStation, ServiceRequest
 from app.models.base import as_utc
 from app.services import access, firs
 from app.services.firs import FirError
-from app.services.forms import IST
 
 from .base import ScopedModelView, SecuredView, field_errors, has_permission
 

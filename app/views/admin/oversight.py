@@ -12,6 +12,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.constants import IST
 from app.models import Appeal, SeniorCitizen, Upload
 from app.services import (
     access,
@@ -24,7 +25,6 @@ from app.services import (
     service_types,
     uploads,
 )
-from app.services.sla import IST
 
 from .base import SecuredView, state_services
 
