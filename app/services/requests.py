@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from flask_babel import lazy_gettext as _l
 
 from app.constants import IST
-from app.models import IdempotencyRecord, PoliceStation, ServiceRequest, State, Upload
+from app.models import Claim, IdempotencyRecord, PoliceStation, ServiceRequest, State, Upload
 from app.models.base import stored_id
 from app.models.requests import Attachment, DataVersion, HistoryEntry
 
@@ -125,6 +125,43 @@ def earlier_submission(user, key):
 
 def remember_key(user, key, digest, request):
     IdempotencyRecord(key=idempotency_key_of(user, key), body_hash=digest, request=request).save()
+
+
+class KeyReused(SubmissionError):
+    """The Idempotency-Key was used before with a different body."""
+
+    status = 422
+
+
+class KeyBusy(SubmissionError):
+    """A submission with this Idempotency-Key is being made right now."""
+
+    status = 409
+
+
+def submit_once(user, service_code, data, station_code=None, key=None, now=None):
+    """submit() under the caller's Idempotency-Key: (request, created). A key seen before with
+    the same body gives that request again (created False); with another body, KeyReused. The
+    key is claimed before submitting, so two simultaneous calls with a new key make one request
+    (the other gets KeyBusy); a refused submission frees it, so a corrected retry may use it."""
+    key = (key or "").strip()[:200] or None
+    if key is None:
+        return submit(user, service_code, data, station_code, now=now), True
+    digest = body_hash(service_code, station_code, data)
+    earlier, earlier_digest = earlier_submission(user, key)
+    if earlier is not None:
+        if earlier_digest != digest:
+            raise KeyReused({"Idempotency-Key": _l("This key was used with a different request.")})
+        return earlier, False
+    if not claims.take(idempotency_key_of(user, key)):
+        raise KeyBusy(
+            {"Idempotency-Key": _l("A request with this key is being made. Retry shortly.")}
+        )
+    try:
+        return submit(user, service_code, data, station_code, idempotency_key=key, now=now), True
+    except (SubmissionError, NotAllowed, UnknownService):
+        Claim.objects(key=idempotency_key_of(user, key)).delete()
+        raise
 
 
 def submit(user, service_code, data, station_code=None, idempotency_key=None, now=None):

@@ -12,12 +12,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.i18n import current_language
-from app.models import Claim, Notification, PoliceStation, ServiceRequest, State
+from app.models import Notification, PoliceStation, ServiceRequest, State
 from app.services import (
     access,
     appeals,
     catalogue,
-    claims,
     notify,
     numbering,
     service_types,
@@ -328,44 +327,26 @@ def visible_request(number):
 @login_required
 def create_request():
     body = json_body()
-    key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
     service_code, data, station = body.get("service"), body.get("data"), body.get("station")
     unknown = set(body) - {"service", "data", "station"}
     if unknown:
         raise ApiError(400, {str(sorted(unknown)[0])[:60]: _("Unknown field.")})
     if station is not None and not isinstance(station, str):
         raise ApiError(400, {"station": _("Must be a station code.")})
-    if key:
-        earlier, digest = request_service.earlier_submission(current_user, key)
-        if earlier is not None:
-            if digest != request_service.body_hash(service_code, station, data):
-                raise ApiError(
-                    422, {"Idempotency-Key": _("This key was used with a different request.")}
-                )
-            return jsonify(request_summary(earlier, current_language())), 201
-        # Claimed before submitting, so two simultaneous calls with a new key make one request.
-        if not claims.take(request_service.idempotency_key_of(current_user, key)):
-            raise ApiError(409, message=_("A request with this key is being made. Retry shortly."))
     try:
-        created = request_service.submit(
-            current_user, service_code, data, station, idempotency_key=key
+        created, _new = request_service.submit_once(
+            current_user, service_code, data, station, request.headers.get("Idempotency-Key")
         )
-    except request_service.SubmissionError as error:
-        _release(key)
-        raise ApiError(400, error.errors) from error
+    except request_service.KeyBusy as error:
+        message = _("A request with this key is being made. Retry shortly.")
+        raise ApiError(409, message=message) from error
+    except request_service.SubmissionError as error:  # a reused key with another body: 422
+        raise ApiError(error.status, error.errors) from error
     except request_service.NotAllowed as error:
-        _release(key)
         raise ApiError(403, message=_("Your account may not apply for this service.")) from error
     except request_service.UnknownService as error:
-        _release(key)
         raise ApiError(400, {"service": _("Unknown service.")}) from error
     return jsonify(request_summary(created, current_language())), 201
-
-
-def _release(key):
-    """A refused submission frees its Idempotency-Key, so a corrected retry may use it."""
-    if key:
-        Claim.objects(key=request_service.idempotency_key_of(current_user, key)).delete()
 
 
 @bp.get("/requests")
