@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.constants import IST
@@ -267,10 +268,19 @@ def _age(born, today):
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
+def _in_readers_language(message):
+    """A definition's bilingual message, worded when shown, in the language of whoever reads
+    it (as `_l` strings are): the service does not ask which request it serves."""
+
+    def word():
+        locale = get_locale()
+        return message.get(locale.language if locale else "en") or message["en"]
+
+    return LazyString(word)
+
+
 def check_eligibility(definition, data, today):
     """Errors for the declarative eligibility rules that `data` breaks."""
-    from app.i18n import current_language
-
     errors = {}
     for rule in definition.get("eligibility", []):
         name, op, expected = rule["field"], rule["op"], rule["value"]
@@ -288,7 +298,7 @@ def check_eligibility(definition, data, today):
         else:
             ok = _compare(op, value, expected)
         if not ok:
-            errors[name] = rule["message"].get(current_language()) or rule["message"]["en"]
+            errors[name] = _in_readers_language(rule["message"])
     return errors
 
 

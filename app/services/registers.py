@@ -263,7 +263,7 @@ def _announce_match(missing, found, points):
                     "be the missing person %(name)s of %(missing_station)s. Compare them in the "
                     "registers.",
                     points=points,
-                    found=str(_kind_name(found.kind)),
+                    found=_kind_name(found.kind, sho.language or "en"),
                     found_station=found.station.name_en,
                     name=missing.data.get("name", ""),
                     missing_station=missing.station.name_en,
@@ -280,11 +280,9 @@ def _announce_match(missing, found, points):
                 pass
 
 
-def _kind_name(kind):
-    from app.i18n import current_language
-
+def _kind_name(kind, language):
     names = definition(kind)["name"]
-    return names.get(current_language()) or names["en"]
+    return names.get(language) or names["en"]
 
 
 # --- what the public sees ---------------------------------------------------------------------
