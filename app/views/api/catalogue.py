@@ -1,0 +1,140 @@
+"""/api/v1 services, their JSON Schemas (from the catalogue) and police stations."""
+
+from flask import abort, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.i18n import current_language
+from app.models import PoliceStation, State
+from app.services import (
+    access,
+    catalogue,
+    service_types,
+)
+
+from .core import ApiError, bp, json_body, login_required
+
+
+def _state_param():
+    code = request.args.get("state", "", type=str).strip().upper()[:2]
+    if code:
+        state = State.objects(code=code).first()
+        if state is None:
+            raise ApiError(400, {"state": _("Unknown state.")})
+        return state
+    user_state = getattr(current_user, "state", None) if current_user.is_authenticated else None
+    return user_state or State.objects.order_by("code").first()
+
+
+def field_schema(spec, language):
+    """A field as JSON schema plus the portal's own keys (type, label, required)."""
+    kinds = {
+        "number": {"type": "number"},
+        "boolean": {"type": "boolean"},
+        "multi_select": {"type": "array", "items": {"type": "string"}},
+        "date": {"type": "string", "format": "date"},
+        "datetime": {"type": "string", "format": "date-time"},
+        "email": {"type": "string", "format": "email"},
+        "file": {"type": "string", "description": "id returned by POST /api/v1/uploads"},
+    }
+    schema = dict(kinds.get(spec["type"], {"type": "string"}))
+    schema["x-field-type"] = spec["type"]
+    schema["title"] = spec["label"].get(language) or spec["label"]["en"]
+    if "max_length" in spec:
+        schema["maxLength"] = spec["max_length"]
+    for key, name in (("min", "minimum"), ("max", "maximum")):
+        if key in spec:
+            schema[name] = spec[key]
+    if spec["type"] in ("select", "multi_select"):
+        values = [c["value"] for c in spec["choices"]]
+        (schema["items"] if spec["type"] == "multi_select" else schema)["enum"] = values
+    if spec["type"] == "file":
+        schema["x-accept"] = spec["accept"]
+        schema["x-max-kb"] = spec["max_kb"]
+    return schema
+
+
+def service_summary(service_type, language):
+    definition = service_type.definition
+    return {
+        "code": definition["code"],
+        "state": service_type.state.code,
+        "version": service_type.version,
+        "name": definition["name"],
+        "description": definition["description"],
+        "applicants": definition["applicants"],
+        "instant": bool(definition.get("instant")),
+        "time_limit": (definition.get("sla") or {}).get("limit"),
+    }
+
+
+@bp.get("/services")
+def services():
+    state = _state_param()
+    language = current_language()
+    return jsonify([service_summary(s, language) for s in service_types.live_services(state)])
+
+
+@bp.get("/services/<code>")
+def service(code):
+    state = _state_param()
+    live = service_types.live(state, code[:40])
+    if live is None:
+        abort(404)
+    language = current_language()
+    definition = live.definition
+    body = service_summary(live, language)
+    required = [f["name"] for f in definition["fields"] if f.get("required")]
+    body["schema"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": required,
+        "properties": {f["name"]: field_schema(f, language) for f in definition["fields"]},
+    }
+    body["definition"] = definition
+    return jsonify(body)
+
+
+@bp.put("/services/<code>")
+@login_required
+def put_service(code):
+    if not current_user.has_permission("catalogue.manage"):
+        raise ApiError(403, message=_("You may not change the service catalogue."))
+    states = access.scoped(State.objects, current_user)
+    state = states.first()
+    if state is None:
+        raise ApiError(403, message=_("You have no state to manage."))
+    definition = json_body()
+    if definition.get("code") != code:
+        raise ApiError(400, {"code": _("Must match the address: %(code)s", code=code[:40])})
+    errors = catalogue.validate(definition)
+    if errors:
+        raise ApiError(400, {e.split(": ", 1)[0]: e.split(": ", 1)[1] for e in errors})
+    existed = service_types.live(state, code) is not None
+    live = service_types.publish(state, definition, actor=current_user, source=f"service {code}")
+    return jsonify(service_summary(live, current_language())), (200 if existed else 201)
+
+
+@bp.get("/stations")
+def stations():
+    pincode = request.args.get("pincode", "", type=str).strip()
+    query = PoliceStation.objects.only(
+        "code", "name_en", "name_hi", "address", "phone", "email", "pincodes"
+    )
+    if pincode:
+        if not (pincode.isdigit() and len(pincode) == 6):
+            raise ApiError(400, {"pincode": _("Enter a six-digit PIN code.")})
+        query = query.filter(pincodes=pincode)
+    return jsonify(
+        [
+            {
+                "code": s.code,
+                "name": {"en": s.name_en, "hi": s.name_hi},
+                "address": s.address,
+                "phone": s.phone,
+                "email": s.email,
+                "pincodes": s.pincodes,
+            }
+            for s in query.limit(200)
+        ]
+    )
