@@ -38,6 +38,7 @@ extract-messages: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 servers-start:
 	scripts/servers.sh start

@@ -37,6 +37,8 @@ mkdir -p "$ARTIFACTS"
 
 echo; echo "=== layers: lint-imports (pyproject.toml [tool.importlinter]) ==="
 if .venv/bin/lint-imports; then results+=("layers: kept"); else failed=1; results+=("layers: BROKEN"); fi
+echo; echo "=== types: mypy (pyproject.toml [tool.mypy]) ==="
+if .venv/bin/mypy; then results+=("types: passed"); else failed=1; results+=("types: FAILED"); fi
 
 tier unit-mongomock tests/unit -q -p no:cacheprovider -n "$PROCESSES"
 

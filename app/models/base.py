@@ -4,6 +4,7 @@ Every collection's document class derives from BaseDocument; it adds no other be
 """
 
 from datetime import UTC, datetime
+from typing import Any
 
 import mongoengine as me
 
@@ -31,7 +32,7 @@ def stored_id(document, name):
 
 
 class BaseDocument(me.Document):
-    meta = {"abstract": True}
+    meta: dict[str, Any] = {"abstract": True}  # each model's meta mixes value types
 
     created_at = me.DateTimeField(default=utcnow, required=True)
     updated_at = me.DateTimeField(default=utcnow, required=True)

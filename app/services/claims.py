@@ -10,7 +10,7 @@ from pymongo.errors import DuplicateKeyError
 from app.models.claims import Claim
 
 
-def take(key):
+def take(key: str) -> bool:
     try:
         Claim(key=key).save(force_insert=True)
     except (NotUniqueError, DuplicateKeyError):

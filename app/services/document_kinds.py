@@ -41,11 +41,11 @@ KINDS = {
 SERVICE_KINDS = frozenset(name for name, kind in KINDS.items() if kind.from_service)
 
 
-def title(kind):
+def title(kind: str) -> dict:
     found = KINDS.get(kind)
     return found.title if found else {"en": kind, "hi": kind}
 
 
-def is_card(kind):
+def is_card(kind: str) -> bool:
     found = KINDS.get(kind)
     return bool(found and found.card)

@@ -16,6 +16,9 @@ by equality, from a cursor kept per clock (models.clock.SweepCursor) up to the c
   anything, instead of reading every empty hour in between.
 """
 
+from datetime import datetime
+from typing import Any
+
 from mongoengine.errors import NotUniqueError
 from pymongo import UpdateOne
 from pymongo.errors import DuplicateKeyError
@@ -27,22 +30,26 @@ CLOCKS = ("escalate", "warn")
 WALK = 48  # empty hours read one by one before a range query jumps over the rest
 
 
-def hour_of(moment):
+def hour_of(moment: datetime | None) -> int | None:
     """Whole hours since the epoch (UTC) of `moment`, or None."""
-    return None if moment is None else int(as_utc(moment).timestamp() // 3600)
+    return None if moment is None else _hour(moment)
 
 
-def fields(clock, moment):
+def _hour(moment: datetime) -> int:
+    return int(as_utc(moment).timestamp() // 3600)
+
+
+def fields(clock: str, moment: datetime | None) -> dict[str, Any]:
     """The model fields for `clock` set to `moment`: its time and its hour."""
     return {f"{clock}_at": moment, f"{clock}_hour": hour_of(moment)}
 
 
-def updates(clock, moment):
+def updates(clock: str, moment: datetime | None) -> dict[str, Any]:
     """The same as mongoengine update operators."""
     return {f"set__{name}": value for name, value in fields(clock, moment).items()}
 
 
-def reach_back(values):
+def reach_back(values: dict[str, Any]) -> None:
     """After a write: lower each clock's cursor to the hour just written, if it is not above it.
 
     `values` is a dict of fields or of `set__` updates, as fields() and updates() make them.
@@ -70,7 +77,7 @@ def reach_back(values):
     collection.bulk_write(operations, ordered=False)
 
 
-def _cursor(clock, current):
+def _cursor(clock: str, current: int) -> SweepCursor:
     cursor = SweepCursor.objects(name=clock).first()
     if cursor is not None:
         return cursor
@@ -84,7 +91,7 @@ def _cursor(clock, current):
     return SweepCursor.objects.get(name=clock)
 
 
-def _next_filled(clock, after, current):
+def _next_filled(clock: str, after: int | None, current: int) -> int | None:
     """The lowest hour at or after `after` and at or before `current` holding anything."""
     bucket = f"{clock}_hour"
     query = ServiceRequest.objects(**{f"{bucket}__lte": current, f"{bucket}__ne": None})
@@ -94,7 +101,7 @@ def _next_filled(clock, after, current):
     return None if first is None else getattr(first, bucket)
 
 
-def _advance(cursor, hour):
+def _advance(cursor: SweepCursor, hour: int) -> bool:
     """Move the cursor to `hour` unless a writer touched it since it was read."""
     moved = SweepCursor.objects(
         name=cursor.name, hour=cursor.hour, generation=cursor.generation
@@ -104,7 +111,7 @@ def _advance(cursor, hour):
     return bool(moved)
 
 
-def _bucket(clock, hour, now, limit):
+def _bucket(clock: str, hour: int, now: datetime, limit: int) -> list[ServiceRequest]:
     """What is due in one hour's bucket: equality on the hour (the index), the rest checked by
     the server on that bucket alone."""
     return list(
@@ -114,11 +121,12 @@ def _bucket(clock, hour, now, limit):
     )
 
 
-def due(clock, now, limit):
+def due(clock: str, now: datetime, limit: int) -> list[ServiceRequest]:
     """Up to `limit` open, running requests whose `clock` time is at or before `now`."""
-    current = hour_of(now)
+    current = _hour(now)
     cursor = _cursor(clock, current)
-    hour, walked, found, advancing = cursor.hour, 0, [], True
+    found: list[ServiceRequest] = []
+    hour, walked, advancing = cursor.hour, 0, True
     while hour <= current and len(found) < limit:
         if walked == WALK:
             jump = _next_filled(clock, hour, current)

@@ -349,7 +349,7 @@ def find_by_number(number, only=None):
 # A station's public name and phone, per process for a minute: the public status is the most
 # read page, and a station renamed or given a new number may show the old one for that minute.
 STATION_CARD_SECONDS = 60
-_station_cards = {}
+_station_cards: dict[object, tuple[float, tuple[str, str, str | None]]] = {}
 
 
 def _station_card(station_id):
