@@ -7,7 +7,7 @@ validate() checks its whole shape and returns a list of errors, each naming the 
 
 import re
 
-from . import document_kinds
+from . import document_kinds, field_types
 
 __all__ = [
     "FIELD_TYPES",
@@ -19,24 +19,7 @@ __all__ = [
     "state_info",
 ]
 
-FIELD_TYPES = frozenset(
-    {
-        "text",
-        "long_text",
-        "number",
-        "date",
-        "datetime",
-        "select",
-        "multi_select",
-        "boolean",
-        "phone",
-        "email",
-        "pincode",
-        "aadhaar",
-        "vehicle_registration",
-        "file",
-    }
-)
+FIELD_TYPES = frozenset(field_types.TYPES)
 APPLICANT_ROLES = frozenset({"citizen", "organisation"})
 STAFF_ROLES = frozenset({"station_officer", "sho", "district_supervisor", "state_admin"})
 TRANSITION_ROLES = APPLICANT_ROLES | STAFF_ROLES

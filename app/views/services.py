@@ -13,6 +13,7 @@ from app.i18n import current_language
 from app.models import District, PoliceStation, Posting, Role, State
 from app.services import requests as request_service
 from app.services import service_types, uploads
+from app.services.field_types import TYPES
 
 bp = Blueprint("services", __name__)
 
@@ -49,19 +50,11 @@ def detail(code):
 
 
 def form_values(definition):
-    """The raw values of a posted service form, one per field (lists for multi-select)."""
-    values = {}
-    for spec in definition["fields"]:
-        name = spec["name"]
-        if spec["type"] == "multi_select":
-            values[name] = request.form.getlist(name)
-        elif spec["type"] == "boolean":
-            values[name] = bool(request.form.get(name))
-        elif spec["type"] == "file":
-            values[name] = request.form.get(f"{name}__upload", "")
-        else:
-            values[name] = request.form.get(name, "")
-    return values
+    """The raw values of a posted service form, one per field, each read as its type says."""
+    return {
+        spec["name"]: TYPES[spec["type"]].from_form(request.form, spec["name"])
+        for spec in definition["fields"]
+    }
 
 
 def store_files(definition, values, errors):

@@ -22,6 +22,7 @@ from app.services import appeals, catalogue, deadlines, forms, numbering, servic
 from app.services import firs as fir_service
 from app.services import requests as request_service
 from app.services.appeals import AppealError
+from app.services.field_types import OMIT, TYPES
 
 from .transition_form import apply_posted_transition
 
@@ -162,13 +163,15 @@ def _form_values_of(found, definition):
     values = dict(found.data)
     for spec in definition["fields"]:
         name = spec["name"]
-        if spec["type"] == "aadhaar":
-            values.pop(name, None)
-        elif spec["type"] == "datetime" and name in values:
-            values[name] = values[name][:16]
-        elif spec["type"] == "file":
+        if spec["type"] == "file":  # files live in the request's attachments, not its data
             attached = next((a for a in found.attachments if a.field == name), None)
             values[name] = attached.file_id if attached else ""
+        elif name in values:
+            shown = TYPES[spec["type"]].to_form(values[name])
+            if shown is OMIT:
+                values.pop(name)
+            else:
+                values[name] = shown
     return values
 
 

@@ -1,7 +1,7 @@
 """Valid form data for any service definition, built from its field specs (tests only)."""
 
 import io
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PIL import Image
@@ -39,45 +39,12 @@ def verhoeff_complete(eleven):
 
 
 def value_for(spec, upload):
-    """A valid value for one field; `upload(mime)` returns an upload id."""
-    name, kind = spec["name"], spec["type"]
-    now = datetime.now(IST).replace(second=0, microsecond=0)
-    if name in OVERRIDES and kind == "text":
-        return OVERRIDES[name]
-    if kind == "text":
-        return "Test value"
-    if kind == "long_text":
-        return "A full description, with a line break.\nSecond line."
-    if kind == "number":
-        return max(spec.get("min", 1), 1) if spec.get("min", 1) >= 1 else 1
-    if kind == "date":
-        return (
-            "1950-01-15"
-            if spec.get("not_future")
-            else (now + timedelta(days=200)).date().isoformat()
-        )
-    if kind == "datetime":
-        moment = now - timedelta(hours=2) if spec.get("not_future") else now + timedelta(days=10)
-        return moment.isoformat()
-    if kind == "select":
-        return spec["choices"][0]["value"]
-    if kind == "multi_select":
-        return [spec["choices"][0]["value"]]
-    if kind == "boolean":
-        return False
-    if kind == "phone":
-        return "9876543210"
-    if kind == "email":
-        return "applicant@mail.co.in"
-    if kind == "pincode":
-        return PINCODE
-    if kind == "aadhaar":
-        return verhoeff_complete("23456789012")
-    if kind == "vehicle_registration":
-        return "HR26DQ1234"
-    if kind == "file":
-        return upload(spec["accept"][0])
-    raise AssertionError(f"no test value for {kind}")
+    """A valid value for one field (its type's sample); `upload(mime)` returns an upload id."""
+    from app.services.field_types import TYPES
+
+    if spec["name"] in OVERRIDES and spec["type"] == "text":
+        return OVERRIDES[spec["name"]]
+    return TYPES[spec["type"]].sample(spec, datetime.now(IST), upload)
 
 
 def valid_data(definition, upload):

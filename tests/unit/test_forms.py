@@ -148,3 +148,28 @@ def test_an_eligibility_message_is_worded_in_the_language_of_whoever_reads_it(ap
         with force_locale("en"):
             assert str(errors["dob"]).startswith("An arms licence needs")
     assert forms.check_eligibility(definition, {"dob": "1990-01-01"}, today) == {}
+
+
+@pytest.mark.parametrize("name", sorted(catalogue.FIELD_TYPES))
+def test_every_field_type_in_the_registry_accepts_its_own_sample(app, name):
+    """services.field_types is the one list of field types: the catalogue accepts exactly these,
+    and each type's sample coerces, displays and has a JSON Schema."""
+    from datetime import UTC, datetime
+
+    from app.services.field_types import TYPES
+
+    field_type = TYPES[name]
+    spec = {
+        "name": "f",
+        "type": name,
+        "label": {"en": "F", "hi": "F"},
+        "choices": [{"value": "a", "en": "A", "hi": "ए"}],
+        "accept": ["application/pdf"],
+        "max_kb": 100,
+    }
+    now = datetime.now(UTC)
+    with app.test_request_context():
+        sample = field_type.sample(spec, now, lambda mime: "0" * 32)
+        value = field_type.coerce(sample, spec, now.date(), now)
+        assert isinstance(field_type.display(value, spec, "hi"), str)
+    assert field_type.schema(spec)["type"] in ("string", "number", "boolean", "array")

@@ -6,11 +6,7 @@ from flask_login import current_user
 
 from app.i18n import current_language
 from app.models import PoliceStation, State
-from app.services import (
-    access,
-    catalogue,
-    service_types,
-)
+from app.services import access, catalogue, field_types, service_types
 
 from .core import ApiError, bp, json_body, login_required
 
@@ -27,30 +23,11 @@ def _state_param():
 
 
 def field_schema(spec, language):
-    """A field as JSON schema plus the portal's own keys (type, label, required)."""
-    kinds = {
-        "number": {"type": "number"},
-        "boolean": {"type": "boolean"},
-        "multi_select": {"type": "array", "items": {"type": "string"}},
-        "date": {"type": "string", "format": "date"},
-        "datetime": {"type": "string", "format": "date-time"},
-        "email": {"type": "string", "format": "email"},
-        "file": {"type": "string", "description": "id returned by POST /api/v1/uploads"},
-    }
-    schema = dict(kinds.get(spec["type"], {"type": "string"}))
+    """A field as JSON Schema (from its type in services.field_types) plus the portal's own
+    keys: its type and its label in `language`."""
+    schema = field_types.TYPES[spec["type"]].schema(spec)
     schema["x-field-type"] = spec["type"]
     schema["title"] = spec["label"].get(language) or spec["label"]["en"]
-    if "max_length" in spec:
-        schema["maxLength"] = spec["max_length"]
-    for key, name in (("min", "minimum"), ("max", "maximum")):
-        if key in spec:
-            schema[name] = spec[key]
-    if spec["type"] in ("select", "multi_select"):
-        values = [c["value"] for c in spec["choices"]]
-        (schema["items"] if spec["type"] == "multi_select" else schema)["enum"] = values
-    if spec["type"] == "file":
-        schema["x-accept"] = spec["accept"]
-        schema["x-max-kb"] = spec["max_kb"]
     return schema
 
 
