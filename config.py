@@ -68,6 +68,9 @@ class Config:
 
     # How often beat runs the deadline sweep; shorter only for test stacks (minimum 1 s).
     SWEEP_INTERVAL_SECONDS = max(1, int(_env("SWEEP_INTERVAL_SECONDS", "60")))
+    # How long a "minutes" time limit's minute lasts: 60, except on a test stack, whose
+    # one-minute test service then escalates in seconds (production refuses anything else).
+    SLA_MINUTE_SECONDS = max(1, int(_env("SLA_MINUTE_SECONDS", "60")))
 
     # Sessions and cookies.
     SESSION_COOKIE_NAME = "pcs_session"
@@ -252,6 +255,8 @@ class ProductionConfig(Config):
             problems.append("TOTP_SECRET is unset or the published default")
         if not settings.get("DOCUMENT_SIGNING_KEY"):
             problems.append("DOCUMENT_SIGNING_KEY is not set (certificates cannot be signed)")
+        if settings.get("SLA_MINUTE_SECONDS", 60) != 60:
+            problems.append("SLA_MINUTE_SECONDS is a test setting and must be 60")
         if settings.get("FAULT_NOTIFY_PAUSE_SECONDS"):
             problems.append("FAULT_NOTIFY_PAUSE_SECONDS is a test fault and must be 0")
         if settings.get("SMS_BACKEND") == "http" and not settings.get("SMS_GATEWAY_URL"):

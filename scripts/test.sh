@@ -60,6 +60,9 @@ export LIVE_BASE_URL="http://127.0.0.1:$WEB_PORT"
 # The live stack sweeps deadlines every 5 s, so the one-minute test service escalates on time
 # without the tier waiting for minute ticks (tests/integration/test_escalation_live.py).
 export SWEEP_INTERVAL_SECONDS=5
+# ... and a "minute" of a time limit lasts 15 s there: that service's three one-minute tiers
+# climb in under a minute. No seeded service has a limit in minutes.
+export SLA_MINUTE_SECONDS=15
 .venv/bin/flask --app app seed || { echo "make test: seeding the live stack failed" >&2; exit 1; }
 start_stack "$VAR_DIR/log" "$WEB_PORT"
 if ! wait_healthy "$WEB_PORT" 90; then

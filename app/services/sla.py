@@ -7,6 +7,8 @@ services.deadlines' job; this module only does the calendar arithmetic.
 
 from datetime import datetime, time, timedelta
 
+from flask import current_app
+
 from app.constants import IST
 from app.models import Holiday
 
@@ -25,7 +27,7 @@ def add_limit(state, start, limit):
     start = start.astimezone(IST)
     value, unit = limit["value"], limit["unit"]
     if unit == "minutes":
-        return start + timedelta(minutes=value)
+        return start + timedelta(seconds=value * current_app.config["SLA_MINUTE_SECONDS"])
     if unit == "hours":
         return start + timedelta(hours=value)
     if unit == "days":

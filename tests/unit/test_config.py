@@ -63,6 +63,7 @@ def test_two_apps_do_not_share_an_admin(app):
     "override, named",
     [
         ({"FAULT_NOTIFY_PAUSE_SECONDS": 5.0}, "FAULT_NOTIFY_PAUSE_SECONDS"),
+        ({"SLA_MINUTE_SECONDS": 15}, "SLA_MINUTE_SECONDS"),
         ({"SMS_BACKEND": "http", "SMS_GATEWAY_URL": None}, "SMS_GATEWAY_URL"),
         ({"DOCUMENT_SIGNING_KEY": None}, "DOCUMENT_SIGNING_KEY"),
     ],
