@@ -394,9 +394,7 @@ def _check_workflow(c, workflow):
         action = transition.get("action")
         if not isinstance(action, str) or not IDENTIFIER.match(action):
             c.error(f"{path}.action", "must be a lower-case identifier")
-        sources = transition.get("from")
-        sources = sources if isinstance(sources, list) else [sources]
-        for source in sources:
+        for source in sources_of(transition):
             if source not in states:
                 c.error(f"{path}.from", f"unknown state '{source}'")
             elif states[source].get("final"):
@@ -427,16 +425,12 @@ def _check_workflow(c, workflow):
         for transition in transitions:
             if not isinstance(transition, dict):
                 continue
-            sources = transition.get("from")
-            sources = sources if isinstance(sources, list) else [sources]
-            if any(s in reachable for s in sources) and transition.get("to") not in reachable:
+            if any(s in reachable for s in sources_of(transition)) and (
+                transition.get("to") not in reachable
+            ):
                 reachable.add(transition.get("to"))
                 changed = True
-    leaving = set()
-    for transition in transitions:
-        if isinstance(transition, dict):
-            sources = transition.get("from")
-            leaving.update(sources if isinstance(sources, list) else [sources])
+    leaving = {s for t in transitions if isinstance(t, dict) for s in sources_of(t)}
     for name, info in states.items():
         if name not in reachable:
             c.error(f"workflow.states.{name}", "cannot be reached from the initial state")
@@ -517,28 +511,27 @@ def field_map(definition):
     return {spec["name"]: spec for spec in definition["fields"]}
 
 
+def sources_of(transition):
+    """The states a transition leaves from: its `from`, one name or a list, as a list."""
+    sources = transition.get("from")
+    return sources if isinstance(sources, list) else [sources]
+
+
 def transitions_from(definition, state):
     """The transitions whose `from` includes `state`."""
-    result = []
-    for transition in definition["workflow"].get("transitions", []):
-        sources = (
-            transition["from"] if isinstance(transition["from"], list) else [transition["from"]]
-        )
-        if state in sources:
-            result.append(transition)
-    return result
+    transitions = definition["workflow"].get("transitions", [])
+    return [transition for transition in transitions if state in sources_of(transition)]
 
 
 def fir_transition(definition, state=None):
     """The transition that registers an FIR (`via: fir`), from `state` if given, or None: which
     requests become FIRs, and from which state, is the definition's to say."""
-    for transition in definition["workflow"].get("transitions", []):
-        sources = (
-            transition["from"] if isinstance(transition["from"], list) else [transition["from"]]
-        )
-        if transition.get("via") == "fir" and (state is None or state in sources):
-            return transition
-    return None
+    candidates = (
+        definition["workflow"].get("transitions", [])
+        if state is None
+        else transitions_from(definition, state)
+    )
+    return next((t for t in candidates if t.get("via") == "fir"), None)
 
 
 def state_info(definition, state):
