@@ -24,14 +24,18 @@ def check_redis(url):
         return "down"
 
 
-def queue_length(url, queue="celery"):
-    """Tasks waiting in Celery's default queue (a Redis list), or None when Redis is down: how
-    far the workers are behind, for operators and the supervision page."""
+def queue_lengths(url, queues=("celery",)):
+    """{queue: tasks waiting} for Celery's queues (Redis lists), read through one connection,
+    or None when Redis is down: how far the workers are behind, for operators and the
+    supervision page."""
     if not url:
         return None
     try:
         client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
-        return int(client.llen(queue))
+        with client.pipeline(transaction=False) as pipe:
+            for queue in queues:
+                pipe.llen(queue)
+            return {queue: int(n) for queue, n in zip(queues, pipe.execute(), strict=True)}
     except redis.RedisError:
         return None
 
@@ -48,13 +52,14 @@ def report(celery_app, redis_url):
     mongo = check_mongo()
     redis_state = check_redis(redis_url)
     workers = count_workers(celery_app) if redis_state == "ok" else 0
+    queues = queue_lengths(redis_url, ("celery", "sweep")) if redis_state == "ok" else None
     healthy = mongo == "ok" and redis_state == "ok" and workers > 0
     body = {
         "status": "ok" if healthy else "degraded",
         "mongo": mongo,
         "redis": redis_state,
         "workers": workers,
-        "queue": queue_length(redis_url) if redis_state == "ok" else None,
-        "sweep_queue": queue_length(redis_url, "sweep") if redis_state == "ok" else None,
+        "queue": queues["celery"] if queues else None,
+        "sweep_queue": queues["sweep"] if queues else None,
     }
     return healthy, body

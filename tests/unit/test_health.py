@@ -8,7 +8,7 @@ def fake(monkeypatch, mongo="ok", redis_state="ok", workers=1):
     monkeypatch.setattr(health, "check_redis", lambda url: redis_state)
     monkeypatch.setattr(health, "count_workers", lambda app, timeout=1.0: workers)
     monkeypatch.setattr(
-        health, "queue_length", lambda url, queue="celery": {"celery": 7}.get(queue, 0)
+        health, "queue_lengths", lambda url, queues=("celery",): {"celery": 7, "sweep": 0}
     )
 
 

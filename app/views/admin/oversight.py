@@ -43,6 +43,7 @@ class SupervisionView(SecuredView, BaseView):
             sla = (live.definition.get("sla") or {}) if live else {}
             limits[code] = sla.get("limit")
         names = dict(state_services())
+        waiting = health.queue_lengths(current_app.config.get("REDIS_URL"))
         return self.render(
             "admin/supervision.html",
             figures=figures,
@@ -50,7 +51,7 @@ class SupervisionView(SecuredView, BaseView):
             charts=_supervision_charts(figures, names),
             limits=limits,
             chain=lambda r: deadlines.chain(service_types.definition_of(r)),
-            queue=health.queue_length(current_app.config.get("REDIS_URL")),
+            queue=(waiting or {}).get("celery"),
         )
 
 
