@@ -248,8 +248,7 @@ class Aadhaar(FieldType):
         return OMIT  # never shown again, even masked: leaving it empty keeps the number
 
     def sample(self, spec, now, upload):
-        eleven = "23456789012"
-        return next(eleven + str(d) for d in range(10) if verhoeff_valid(eleven + str(d)))
+        return verhoeff_complete("23456789012")
 
 
 @register
@@ -320,6 +319,11 @@ def verhoeff_valid(digits):
     for position, char in enumerate(reversed(digits)):
         check = _D[check][_P[position % 8][int(char)]]
     return check == 0
+
+
+def verhoeff_complete(eleven):
+    """`eleven` digits with the check digit that makes them a valid Aadhaar number."""
+    return next(eleven + str(d) for d in range(10) if verhoeff_valid(eleven + str(d)))
 
 
 def aadhaar_token(number):

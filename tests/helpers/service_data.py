@@ -2,11 +2,10 @@
 
 import io
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from PIL import Image
 
-IST = ZoneInfo("Asia/Kolkata")
+from app.constants import IST
 
 
 def _image(kind):
@@ -29,13 +28,6 @@ OVERRIDES = {
     "visa_number": "VX123456",
 }
 STATION = "HR-GGM-SEC29"
-PINCODE = "122009"
-
-
-def verhoeff_complete(eleven):
-    from app.services.forms import verhoeff_valid
-
-    return next(eleven + str(d) for d in range(10) if verhoeff_valid(eleven + str(d)))
 
 
 def value_for(spec, upload):

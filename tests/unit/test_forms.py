@@ -6,7 +6,8 @@ import pytest
 
 from app.constants import IST
 from app.services import catalogue, forms, service_types
-from tests.helpers.service_data import valid_data, verhoeff_complete
+from app.services.field_types import verhoeff_complete
+from tests.helpers.service_data import valid_data
 
 
 def definition(code):
