@@ -586,7 +586,10 @@ def record_progress(fir, officer, kind, form, now=None):
     `form["version"]`, when given, is the version the officer's page showed: a later one is 409."""
     now = now or datetime.now(UTC)
     _require(officer, fir.station)
-    if str(form.get("version") or fir.version) != str(fir.version):
+    seen = str(form.get("version") or fir.version)
+    if not seen.isdigit():
+        raise FirError({"version": _l("Must be a number.")})
+    if int(seen) != fir.version:
         raise FirError({"fir": STALE}, status=409)
     if fir.status not in ON_RECORD - {"transferred", "decided"}:
         raise FirError({"fir": _l("This FIR is not under investigation or trial.")}, status=409)

@@ -272,3 +272,6 @@ def test_two_officers_recording_on_one_fir_at_once_one_gets_409(catalogue_seeded
             stored, sho, "investigation", {"text": "Late.", "version": str(fir.version)}
         )
     assert stale.value.status == 409
+    with pytest.raises(FirError) as bad:
+        firs.record_progress(stored, sho, "investigation", {"text": "Late.", "version": "v2"})
+    assert bad.value.status == 400 and "version" in bad.value.errors
