@@ -27,11 +27,15 @@ def init_cli(app):
             raise click.ClickException("Demo users with public passwords are refused here.")
         ensure_indexes()
         from app.services import accounts as account_service
-        from app.services import firs as fir_service
+        from app.services import engine
         from app.services import requests as request_service
+        from app.services import sweep as _machines  # noqa: F401 - loading it registers them
 
         account_service.backfill_email_keys()
-        fir_service.backfill_versions()
+        try:
+            engine.prepare()
+        except engine.SpecError as error:
+            raise click.ClickException(str(error)) from error
         request_service.backfill_open_flag()
         request_service.backfill_clock_hours()
         try:

@@ -30,6 +30,8 @@ class Appeal(BaseDocument):
     filed_at = me.DateTimeField(default=utcnow, required=True)
     due_at = me.DateTimeField(required=True)
     status = me.StringField(required=True, default="pending", choices=APPEAL_STATUSES)
+    # Moved on by every step (services.engine); a step written over another version is refused.
+    version = me.IntField(required=True, default=1)
     decided_at = me.DateTimeField()
     decided_by = me.ReferenceField("User")
     decision = me.StringField(max_length=2000)

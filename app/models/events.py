@@ -1,9 +1,9 @@
 """Request events waiting for their notifications: the durable half of the task queue.
 
-A submission, a transition, an escalation, a warning or an appeal writes one RequestEvent (keyed
-"<request>:<event>:<seq>", so recording it twice leaves one) before a Celery task is queued for
-it. The task marks it done; the beat re-queues events still pending after a while, so an event
-survives a broker that was down, restarted empty or lost a message.
+A submission, a transition, an escalation, a warning, an appeal or a step of an FIR writes one
+RequestEvent (keyed "<subject>:<event>:<seq>", so recording it twice leaves one) before a Celery
+task is queued for it. The task marks it done; the beat re-queues events still pending after a
+while, so an event survives a broker that was down, restarted empty or lost a message.
 """
 
 import mongoengine as me
@@ -15,9 +15,11 @@ __all__ = ["RequestEvent"]
 
 class RequestEvent(me.Document):
     key = me.StringField(primary_key=True, max_length=200)
-    request = me.ReferenceField("ServiceRequest", required=True)
+    # What the event is about: a request, or an FIR (which may have no request, at the desk).
+    request = me.ReferenceField("ServiceRequest")
+    fir = me.ReferenceField("Fir")
     event = me.StringField(required=True, max_length=40)
-    seq = me.IntField(required=True)  # the request version, escalation level or appeal level
+    seq = me.IntField(required=True)  # the subject's version, escalation level or appeal level
     # What the notification must say even if the request moves on before it is sent: for a
     # transition, the state reached and the remark.
     detail = me.DictField()
@@ -27,6 +29,10 @@ class RequestEvent(me.Document):
     requeued_at = me.DateTimeField()
 
     meta = {"collection": "request_events", "indexes": [("done_at", "created_at")]}
+
+    def clean(self):
+        if (self.request is None) == (self.fir is None):
+            raise me.ValidationError("an event is about one request or one FIR")
 
     def __str__(self):
         return self.key

@@ -16,7 +16,9 @@ from .base import BaseDocument, utcnow
 
 __all__ = ["Fir", "LawSection", "CaseUpdate", "Arrest", "CourtCase", "Hearing", "FIR_STATUSES"]
 
+# The steps between them are seed/workflows/fir.yaml (services.engine checks the two agree).
 FIR_STATUSES = (
+    "draft",  # being written: moved on in the same call that created it
     "pending_confirmation",  # an e-FIR waiting for the informant's signature (3 days)
     "lapsed",  # not confirmed in time
     "preliminary_enquiry",  # 3–7 year offences, up to 14 days before registering or closing

@@ -33,6 +33,8 @@ class RegisterEntry(BaseDocument):
     photo_file_id = me.StringField(max_length=64)
     fir = me.ReferenceField("Fir")  # the case it belongs to, when there is one (never sensitive)
     status = me.StringField(required=True, choices=ENTRY_STATUSES, default="pending")
+    # Moved on by every step (services.engine); a step written over another version is refused.
+    version = me.IntField(required=True, default=1)
     created_by = me.ReferenceField("User", required=True)
     approved_by = me.ReferenceField("User")
     published_at = me.DateTimeField()

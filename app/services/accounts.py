@@ -23,7 +23,7 @@ from app.models.accounts import (
     ORGANISATION_KINDS,
 )
 
-from . import audit
+from . import access, audit
 
 CITIZEN_ROLE = "citizen"
 ORGANISATION_ROLE = "organisation"
@@ -110,7 +110,6 @@ def stamp_posting_change(posting, actor, reason):
 
 def decide_posting(posting, actor, approve):
     """A second administrator approves or refuses a pending posting; audited, roles re-synced."""
-    from . import access
 
     if posting.approval != APPROVAL_PENDING:
         raise AccountError(_l("This posting is not waiting for approval."), "approval")

@@ -17,13 +17,13 @@ from pymongo.errors import DuplicateKeyError
 
 from app.models import Appeal, ServiceRequest
 from app.models.base import as_utc
-from app.models.requests import HistoryEntry, Rating
+from app.models.requests import Rating
 
-from . import access, audit, claims, deadlines, due_hours, events, service_types, workflow
+from . import access, audit, claims, deadlines, engine, events, service_types, workflow
 from .catalogue import APPLICANT_ROLES
 from .errors import FieldErrors
 
-__all__ = ["AppealError", "eligibility", "file", "decide", "rate", "flag_overdue"]
+__all__ = ["AppealError", "eligibility", "file", "decide", "rate"]
 
 RATINGS = ("good", "average", "poor")
 
@@ -158,23 +158,30 @@ def decide(appeal, officer, outcome, remark, now=None):
         raise AppealError({"remark": _l("At most 2000 characters.")})
     if not access.can_see(officer, appeal.request):
         raise AppealError({"appeal": _l("Not found.")}, status=404)
+    if appeal.status != "pending":
+        raise AppealError({"appeal": _l("This appeal has already been decided.")}, status=409)
     if not can_decide(appeal, officer):
         raise AppealError({"appeal": _l("You may not decide this appeal.")}, status=403)
-    if not claims.take(f"appeal:{appeal.key}:decision"):
-        raise AppealError({"appeal": _l("This appeal has already been decided.")}, status=409)
-    Appeal.objects(key=appeal.key, status="pending").update_one(
-        set__status=outcome,
-        set__decided_at=now,
-        set__decided_by=officer,
-        set__decision=remark,
-        set__updated_at=now,
-    )
-    audit.record("appeal.decide", actor=officer, target=appeal, state=appeal.state, outcome=outcome)
+    decision = {
+        "set__decided_at": now,
+        "set__decided_by": officer,
+        "set__decision": remark,
+        "set__updated_at": now,
+    }
+    action = "allow" if outcome == "allowed" else "dismiss"
+    try:
+        MACHINE.step(appeal, action, officer, now=now, remark=remark, updates=decision)
+    except AppealError as error:
+        if error.status == 409:  # decided by someone else at this very moment
+            raise AppealError(
+                {"appeal": _l("This appeal has already been decided.")}, 409
+            ) from None
+        raise
     request = appeal.request
     if outcome == "allowed":
         _reopen(request, officer, remark, now)
     events.record(request, "appeal_decided", appeal.level, now=now)
-    return appeal.reload()
+    return appeal
 
 
 def _reopen(request, officer, remark, now):
@@ -184,31 +191,10 @@ def _reopen(request, officer, remark, now):
     if not (_state_info(request, definition).get("rejection") and request.history):
         return
     back_to = request.history[-1].from_state
-    info = definition["workflow"]["states"][back_to]
-    if not claims.take(workflow.version_key(request)):
-        raise AppealError({"appeal": _l("The request changed; try again.")}, status=409)
-    entry = HistoryEntry(
-        at=now,
-        actor=officer,
-        actor_role="appellate_authority",
-        action="reopen_on_appeal",
-        from_state=request.status,
-        to_state=back_to,
-        remark=remark,
-        public_en=info["public"]["en"],
-        public_hi=info["public"]["hi"],
-    )
-    clock = deadlines.restart(request, definition, now)
-    ServiceRequest.objects(id=request.id, version=request.version).update_one(
-        set__status=back_to,
-        set__closed_at=None,
-        set__is_open=True,
-        inc__version=1,
-        push__history=entry,
-        set__updated_at=now,
-        **clock,
-    )
-    due_hours.reach_back(clock)
+    try:
+        workflow.reopen(request, back_to, officer, "appellate_authority", remark, now)
+    except workflow.StaleState:
+        raise AppealError({"appeal": _l("The request changed; try again.")}, status=409) from None
 
 
 def _decided_by_police(request):
@@ -255,14 +241,28 @@ def rate(request, applicant, score, comment="", now=None):
     return request, _new_appeal(request, 1, "poor_rating", text, now)
 
 
-def flag_overdue(now):
-    """Tell the authority once about each pending appeal past its decision date."""
-    flagged = 0
-    for appeal in Appeal.objects(status="pending", due_at__lte=now, overdue_notified=False).limit(
-        200
-    ):
-        if claims.take(f"appeal:{appeal.key}:overdue"):
-            events.record(appeal.request, "appeal_overdue", appeal.level, now=now)
-            flagged += 1
-        Appeal.objects(key=appeal.key).update_one(set__overdue_notified=True)
-    return flagged
+def _roles_of(appeal, actor):
+    """The roles `actor` holds over `appeal` in seed/workflows/appeal.yaml's terms."""
+    return (
+        {"authority"}
+        if appeal.authority_role in access.roles_over(actor, appeal.request)
+        else set()
+    )
+
+
+def _clock_notice(appeal, event, now):
+    """The sweep found a pending appeal past its decision date: its authority is told, once."""
+    events.record(appeal.request, event, appeal.level, now=now)
+
+
+MACHINE = engine.register(
+    engine.Machine(
+        "appeal",
+        Appeal,
+        _roles_of,
+        roles=("authority",),
+        error=AppealError,
+        notice=_clock_notice,
+        clock_fields=("due_at", "overdue_notified"),
+    )
+)

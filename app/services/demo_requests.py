@@ -10,9 +10,9 @@ import base64
 import io
 from datetime import UTC, datetime, timedelta
 
-from app.models import ServiceRequest, User
+from app.models import Fir, PoliceStation, RegisterEntry, ServiceRequest, User
 
-from . import requests, uploads, workflow
+from . import firs, registers, requests, uploads, workflow
 
 DEMO_DOMAIN = "@demo.police.example"
 # A 1×1 PNG and a one-page PDF, valid enough for the content sniffing of services.uploads.
@@ -60,9 +60,6 @@ def seed(data, now=None):
 
 def seed_cases(cases, now):
     """The demo FIRs and register entries (see seed/demo_requests.yaml), once."""
-    from app.models import Fir, PoliceStation, RegisterEntry
-
-    from . import firs, registers
 
     if Fir.objects.count() or RegisterEntry.objects.count():
         return 0

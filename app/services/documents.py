@@ -24,10 +24,21 @@ from flask_babel import lazy_gettext as _l
 from mongoengine.errors import NotUniqueError
 from pymongo.errors import DuplicateKeyError
 
+from app.constants import IST
 from app.models import IssuedDocument
 from app.models.base import as_utc
 
-from . import access, audit, catalogue, claims, document_kinds, forms, service_types, uploads
+from . import (
+    access,
+    audit,
+    catalogue,
+    claims,
+    document_kinds,
+    forms,
+    pdf,
+    service_types,
+    uploads,
+)
 from .errors import FieldErrors
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
@@ -212,7 +223,6 @@ def issue_vehicle_noc(user, state, numbers, now=None):
     """A signed statement that no theft of the vehicle with these numbers is on the state's
     stolen-vehicle register today (the transport office's NOC). The caller has searched the
     register and found nothing; one document per person, vehicle and day."""
-    from app.constants import IST
 
     now = now or datetime.now(UTC)
     shown = {k: v for k, v in numbers.items() if v}
@@ -255,7 +265,6 @@ def _fact(label_en, label_hi, value):
 
 
 def _ist(moment):
-    from .forms import IST
 
     return as_utc(moment).astimezone(IST).strftime("%d-%m-%Y %H:%M IST") if moment else ""
 
@@ -342,9 +351,7 @@ def pdf_bytes(document, verify_url):
     if document.pdf_sha256 and os.path.exists(path):
         with open(path, "rb") as handle:
             return handle.read()
-    from weasyprint import HTML
-
-    from . import pdf
+    from weasyprint import HTML  # heavy (Pango, fonts): loaded by the first PDF, not at start
 
     with force_locale("en"):  # the document is bilingual by itself; its dates read the same
         html = _render(document, verify_url, pdf)

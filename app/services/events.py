@@ -14,8 +14,7 @@ from mongoengine.queryset.visitor import Q
 from pymongo.errors import DuplicateKeyError
 
 from app import signals
-from app.models import RequestEvent
-from app.models.base import stored_id
+from app.models import Fir, RequestEvent
 
 EVENTS = (
     "submitted",
@@ -26,6 +25,13 @@ EVENTS = (
     "appeal_decided",
     "appeal_overdue",
     "senior_visit_missed",
+    "fir_confirm",
+    "fir_registered",
+    "fir_lapsed",
+    "fir_enquiry_closed",
+    "fir_enquiry_overdue",
+    "fir_transferred",
+    "fir_progress",
 )
 
 
@@ -33,15 +39,17 @@ def key_of(request_id, event, seq):
     return f"{request_id}:{event}:{seq}"
 
 
-def record(request, event, seq, now=None, detail=None):
-    """Write the event (once) and queue its processing; returns the event's key."""
+def record(subject, event, seq, now=None, detail=None):
+    """Write the event about `subject` (a ServiceRequest or an Fir) once and queue its
+    processing; returns the event's key."""
     if event not in EVENTS:
         raise ValueError(f"unknown request event {event!r}")
-    key = key_of(request.id, event, seq)
+    key = key_of(subject.id, event, seq)
+    about = {"fir": subject} if isinstance(subject, Fir) else {"request": subject}
     try:
         RequestEvent(
             key=key,
-            request=request,
+            **about,
             event=event,
             seq=seq,
             detail=detail or {},
@@ -51,21 +59,6 @@ def record(request, event, seq, now=None, detail=None):
         pass  # recorded before; queue it again all the same, processing is idempotent
     signals.request_event.send(current_app._get_current_object(), key=key)
     return key
-
-
-def process(key, now=None):
-    """Send the event's notifications and mark it done; returns how many were created."""
-    from . import notify  # notify imports events for follow-ups; import here to avoid a cycle
-
-    event = RequestEvent.objects(key=key).first()
-    if event is None or event.done_at is not None:
-        return 0
-    # The request's id as stored: notify loads the request once, not twice.
-    created = notify.notify_request_event(
-        str(stored_id(event, "request")), event.event, event.seq, event.detail or None
-    )
-    RequestEvent.objects(key=key).update_one(set__done_at=now or datetime.now(UTC))
-    return created
 
 
 def pending(now=None, older_than=None, limit=500):

@@ -20,24 +20,21 @@ import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from mongoengine.errors import NotUniqueError
-from pymongo.errors import DuplicateKeyError
 
 from app.constants import IST
-from app.models import Fir, LawSection, Notification, PoliceStation, State
-from app.models.base import as_utc
+from app.models import Fir, LawSection, PoliceStation, State
+from app.models.base import as_utc, stored_id
 from app.models.firs import Arrest, CaseUpdate, CourtCase, Hearing
 
 from . import (
     access,
     audit,
-    authorities,
     catalogue,
     claims,
-    mail,
+    engine,
+    events,
     numbering,
     service_types,
     workflow,
@@ -81,19 +78,6 @@ OUTCOMES = {
     "discharged": _l("Discharged"),
     "compounded": _l("Compounded (settled)"),
 }
-STATUS_TEXT = {
-    "pending_confirmation": _l("Waiting for the informant to confirm"),
-    "lapsed": _l("Lapsed: not confirmed within three days"),
-    "preliminary_enquiry": _l("Preliminary enquiry"),
-    "enquiry_closed": _l("Closed after preliminary enquiry"),
-    "registered": _l("Registered"),
-    "transferred": _l("Transferred to the police station with jurisdiction"),
-    "under_investigation": _l("Under investigation"),
-    "charge_sheet_filed": _l("Charge-sheet filed in court"),
-    "final_report_filed": _l("Final report filed (investigation closed)"),
-    "in_court": _l("Trial in court"),
-    "decided": _l("Decided by the court"),
-}
 ON_RECORD = {
     "registered",
     "transferred",
@@ -107,6 +91,35 @@ ON_RECORD = {
 
 class FirError(FieldErrors):
     pass
+
+
+def _roles_of(fir, actor):
+    """The roles `actor` holds over `fir` in seed/workflows/fir.yaml's terms."""
+    held = set(access.roles_over(actor, fir.station) & set(REGISTERING_ROLES))
+    if fir.complainant is not None and stored_id(fir, "complainant") == actor.id:
+        held.add("owner")
+    if fir.jurisdiction_station is not None and _officer_at(
+        actor, fir.jurisdiction_station, ("sho",)
+    ):
+        held.add("receiving_sho")
+    return held
+
+
+def _clock_notice(fir, event, now):
+    events.record(fir, event, fir.version, now=now)
+
+
+MACHINE = engine.register(
+    engine.Machine(
+        "fir",
+        Fir,
+        _roles_of,
+        roles=("station_officer", "sho", "owner", "receiving_sho"),
+        error=FirError,
+        notice=_clock_notice,
+        clock_fields=("confirm_by", "enquiry_due", "enquiry_notified"),
+    )
+)
 
 
 # --- who may act ------------------------------------------------------------------------------
@@ -239,55 +252,27 @@ def register(officer, station, form, complaint=None, now=None):
         investigating_officer=officer,
         zero=zero,
         jurisdiction_station=jurisdiction,
-        status="registered",
+        status="draft",
+    ).save()
+    audit.record(
+        "fir.register", actor=officer, target=fir, state=fir.state, electronic=fir.electronic
     )
     if enquiry:
-        fir.status, fir.enquiry_due = "preliminary_enquiry", now + ENQUIRY_WITHIN
-    elif fir.electronic:
-        fir.status, fir.confirm_by = "pending_confirmation", now + CONFIRM_WITHIN
-    fir.save()
-    if fir.status == "registered":
-        _take_on_record(fir, now)
-    elif fir.status == "pending_confirmation":
-        _tell_complainant(
+        MACHINE.step(
             fir,
-            "fir_confirm",
-            lambda: _(
-                "An FIR has been drafted from your complaint %(complaint)s. It is taken on record "
-                "only when you confirm it on your request page by %(date)s.",
-                complaint=fir.complaint.number,
-                date=_local(fir.confirm_by),
-            ),
+            "open_enquiry",
+            officer,
+            now=now,
+            updates={"set__enquiry_due": now + ENQUIRY_WITHIN},
         )
-    audit.record("fir.register", actor=officer, target=fir, state=fir.state, status=fir.status)
+    elif fir.electronic:
+        MACHINE.step(
+            fir, "draft_efir", officer, now=now, updates={"set__confirm_by": now + CONFIRM_WITHIN}
+        )
+        events.record(fir, "fir_confirm", fir.version, now=now)
+    else:
+        _take_on_record(fir, "take_on_record", officer, now)
     return fir
-
-
-STALE = _l("Someone else changed this FIR first. Reload it and try again.")
-
-
-def _claim(fir):
-    """Take the claim on the FIR's current version (the one door for changing an FIR): exactly
-    one caller per version gets it; the others get a 409."""
-    if not claims.take(f"fir:{fir.id}:v{fir.version}"):
-        raise FirError({"fir": STALE}, status=409)
-
-
-def _write(fir, **updates):
-    """Write over the claimed version only (compare-and-set) and move the version on."""
-    if not fir.modify(query={"version": fir.version}, inc__version=1, **updates):
-        raise FirError({"fir": STALE}, status=409)
-    return fir
-
-
-def _move(fir, **updates):
-    _claim(fir)
-    return _write(fir, **updates)
-
-
-def backfill_versions():
-    """Give FIRs written before `version` existed their first one (idempotent; run by seed)."""
-    return Fir.objects(version=None).update(set__version=1)
 
 
 def _draft_key():
@@ -303,28 +288,33 @@ def _check_complaint(complaint, station, zero, errors):
         errors["complaint"] = _l("Start the enquiry on the complaint first.")
     elif complaint.station.id != station.id and not zero:
         errors["complaint"] = _l("The complaint is at another police station.")
-    elif Fir.objects(complaint=complaint.id, status__nin=["lapsed", "enquiry_closed"]).first():
+    elif Fir.objects(
+        complaint=complaint.id, status__nin=["draft", "lapsed", "enquiry_closed"]
+    ).first():
         errors["complaint"] = _l("An FIR already exists for this complaint.")
 
 
-def _take_on_record(fir, now):
-    """Give the FIR its number in the station's register and mark its complaint."""
-    _claim(fir)  # before a number is taken: a refused step leaves no gap in the register
+def _take_on_record(fir, action, actor, now, updates=None, remark=""):
+    """Take `action` (one that puts the FIR on record): it gets its number in the station's
+    register, and its complaint is marked. The number is taken only once the step's claim is
+    held, so a refused step leaves no gap in the register."""
     year = now.astimezone(IST).year
     series = "Z" if fir.zero else ""
     code = fir.station.code
-    seq = numbering.next_sequence(
-        f"fir:{code}:{series}{year}", lambda n: f"fir:{code}:{series}{year}:{n}"
-    )
-    number = f"{'Z-' if fir.zero else ''}{seq:04d}/{year}"
-    _write(
-        fir,
-        set__key=f"{code}/{series}{year}/{seq}",
-        set__number=number,
-        set__year=year,
-        set__registered_at=now,
-        set__status="registered",
-    )
+
+    def numbered():
+        seq = numbering.next_sequence(
+            f"fir:{code}:{series}{year}", lambda n: f"fir:{code}:{series}{year}:{n}"
+        )
+        return {
+            **(updates or {}),
+            "set__key": f"{code}/{series}{year}/{seq}",
+            "set__number": f"{'Z-' if fir.zero else ''}{seq:04d}/{year}",
+            "set__year": year,
+            "set__registered_at": now,
+        }
+
+    MACHINE.step(fir, action, actor, now=now, remark=remark, updates=numbered)
     step = None
     if fir.complaint is not None:
         step = catalogue.fir_transition(
@@ -336,7 +326,7 @@ def _take_on_record(fir, now):
                 fir.complaint,
                 step["action"],
                 fir.registered_by,
-                remark=f"FIR {number}, {fir.station.name_en}",
+                remark=f"FIR {fir.number}, {fir.station.name_en}",
                 now=now,
                 via="fir",
             )
@@ -346,16 +336,7 @@ def _take_on_record(fir, now):
             log.warning(
                 "FIR %s on record; complaint %s not marked: %s", fir.id, fir.complaint.id, error
             )
-    _tell_complainant(
-        fir,
-        "fir_registered",
-        lambda: _(
-            "FIR %(number)s has been registered at %(station)s. You can follow the case and "
-            "download a free copy from your account.",
-            number=number,
-            station=fir.station.name_en,
-        ),
-    )
+    events.record(fir, "fir_registered", fir.version, now=now)
     return fir
 
 
@@ -371,35 +352,8 @@ def confirm(fir, user, signed_name, now=None):
     typed = " ".join(str(signed_name or "").split()).casefold()
     if typed != " ".join(fir.informant_name.split()).casefold():
         raise FirError({"signed_name": _l("Type your name exactly as on the FIR to sign it.")})
-    if not claims.take(f"fir:{fir.id}:confirm"):
-        raise FirError({"fir": _l("This FIR is not waiting for your confirmation.")}, status=409)
-    _move(fir, set__confirmed_at=now, set__confirmed_as=signed_name.strip()[:120])
-    audit.record("fir.confirm", actor=user, target=fir, state=fir.state)
-    return _take_on_record(fir, now)
-
-
-def lapse_unconfirmed(now):
-    """e-FIRs not confirmed in three days lapse; the informant is told once."""
-    lapsed = 0
-    for fir in Fir.objects(status="pending_confirmation", confirm_by__lt=now).limit(200):
-        if not claims.take(f"fir:{fir.id}:lapse"):
-            continue
-        try:
-            _move(fir, set__status="lapsed", set__lapse_notified=True)
-        except FirError:  # confirmed at this very moment: it is not lapsed
-            continue
-        _tell_complainant(
-            fir,
-            "fir_lapsed",
-            lambda f=fir: _(
-                "The FIR drafted from your complaint %(complaint)s was not confirmed within three "
-                "days and has lapsed. The police station may contact you; you can also visit it.",
-                complaint=f.complaint.number if f.complaint else "",
-            ),
-        )
-        audit.record("fir.lapse", target=fir, state=fir.state)
-        lapsed += 1
-    return lapsed
+    signed = {"set__confirmed_at": now, "set__confirmed_as": signed_name.strip()[:120]}
+    return _take_on_record(fir, "confirm", user, now, signed)
 
 
 def conclude_enquiry(fir, officer, register_it, reasons, now=None):
@@ -411,52 +365,19 @@ def conclude_enquiry(fir, officer, register_it, reasons, now=None):
     reasons = str(reasons or "").strip()
     if not reasons:
         raise FirError({"text": _l("Write the findings of the enquiry.")})
-    findings = CaseUpdate(at=now, kind="enquiry", text=reasons[:2000], by=officer)
+    findings = {
+        "push__updates": CaseUpdate(at=now, kind="enquiry", text=reasons[:2000], by=officer)
+    }
     if register_it and not fir.electronic:
-        _move(fir, push__updates=findings)
-        return _take_on_record(fir, now)
+        return _take_on_record(fir, "register_after_enquiry", officer, now, findings, reasons)
     if register_it:
-        _move(
-            fir,
-            push__updates=findings,
-            set__status="pending_confirmation",
-            set__confirm_by=now + CONFIRM_WITHIN,
-        )
+        findings["set__confirm_by"] = now + CONFIRM_WITHIN
+        MACHINE.step(fir, "efir_after_enquiry", officer, now=now, remark=reasons, updates=findings)
+        events.record(fir, "fir_confirm", fir.version, now=now)
         return fir
-    _move(fir, push__updates=findings, set__status="enquiry_closed")
-    _tell_complainant(
-        fir,
-        "fir_enquiry_closed",
-        lambda: _(
-            "The preliminary enquiry found no offence to register: %(reasons)s", reasons=reasons
-        ),
-    )
+    MACHINE.step(fir, "close_enquiry", officer, now=now, remark=reasons, updates=findings)
+    events.record(fir, "fir_enquiry_closed", fir.version, now=now, detail={"reasons": reasons})
     return fir
-
-
-def flag_overdue_enquiries(now):
-    """Tell the SHO once when a preliminary enquiry runs past its 14 days."""
-    flagged = 0
-    for fir in Fir.objects(
-        status="preliminary_enquiry", enquiry_due__lt=now, enquiry_notified=False
-    ):
-        if not claims.take(f"fir:{fir.id}:enquiry-overdue"):
-            continue
-        fir.modify(set__enquiry_notified=True)
-        for sho in authorities.holders("sho", fir.station):
-            _notice(
-                sho,
-                fir,
-                "fir_enquiry_overdue",
-                lambda f=fir: _(
-                    "The preliminary enquiry into the complaint of %(name)s at %(station)s has run "
-                    "past its 14 days. Register the FIR or close the enquiry with reasons.",
-                    name=f.informant_name,
-                    station=f.station.name_en,
-                ),
-            )
-        flagged += 1
-    return flagged
 
 
 # --- Zero FIR ---------------------------------------------------------------------------------
@@ -468,29 +389,11 @@ def transfer(fir, officer, now=None):
     _require(officer, fir.station, ("sho",))
     if not fir.zero or fir.status != "registered":
         raise FirError({"fir": _l("Only a registered Zero FIR is transferred.")}, status=409)
-    _move(
-        fir,
-        set__status="transferred",
-        push__updates=CaseUpdate(
-            at=now,
-            kind="transfer",
-            detail={"station": fir.jurisdiction_station.code},
-            by=officer,
-        ),
+    moved = CaseUpdate(
+        at=now, kind="transfer", detail={"station": fir.jurisdiction_station.code}, by=officer
     )
-    for sho in authorities.holders("sho", fir.jurisdiction_station):
-        _notice(
-            sho,
-            fir,
-            "fir_transferred",
-            lambda: _(
-                "Zero FIR %(number)s of %(station)s has been transferred to your police station. "
-                "Re-register it under your own number.",
-                number=fir.number,
-                station=fir.station.name_en,
-            ),
-        )
-    audit.record("fir.transfer", actor=officer, target=fir, state=fir.state)
+    MACHINE.step(fir, "transfer", officer, now=now, updates={"push__updates": moved})
+    events.record(fir, "fir_transferred", fir.version, now=now)
     return fir
 
 
@@ -524,11 +427,10 @@ def reregister(zero_fir, officer, now=None):
         registered_by=officer,
         investigating_officer=officer,
         transferred_from=zero_fir,
-        status="registered",
+        status="draft",
     ).save()
-    _take_on_record(fir, now)
-    _move(zero_fir, set__transferred_to=fir)
-    audit.record("fir.reregister", actor=officer, target=fir, state=fir.state)
+    _take_on_record(fir, "take_on_record", officer, now)
+    MACHINE.step(zero_fir, "reregister", officer, now=now, updates={"set__transferred_to": fir})
     return fir.reload()
 
 
@@ -589,18 +491,14 @@ def record_progress(fir, officer, kind, form, now=None):
     seen = str(form.get("version") or fir.version)
     if not seen.isdigit():
         raise FirError({"version": _l("Must be a number.")})
-    if int(seen) != fir.version:
-        raise FirError({"fir": STALE}, status=409)
-    if fir.status not in ON_RECORD - {"transferred", "decided"}:
-        raise FirError({"fir": _l("This FIR is not under investigation or trial.")}, status=409)
     if kind not in UPDATE_KINDS:
         raise FirError({"kind": _l("Unknown step.")})
+    if MACHINE.transition(fir.status, kind) is None:
+        raise FirError({"fir": _l("This FIR is not under investigation or trial.")}, status=409)
     errors = {}
     text = _text(form.get("text"), "text", errors, 2000, required=kind in TEXT_REQUIRED)
-    changes, detail = {}, {}
-    if kind == "investigation":
-        changes["status"] = "under_investigation"
-    elif kind == "arrest":
+    detail = {}
+    if kind == "arrest":
         name = _text(form.get("name"), "name", errors, 120)
         at = _moment(form.get("at"), "at", errors)
         if at and at > now + timedelta(minutes=5):
@@ -608,16 +506,12 @@ def record_progress(fir, officer, kind, form, now=None):
         if not errors:
             fir.arrests.append(Arrest(at=at, name=name, recorded_by=officer))
             detail = {"at": at.isoformat()}
-            changes["status"] = "under_investigation"
     elif kind == "charge_sheet":
         court = _text(form.get("court"), "court", errors, 200)
         case_number = _text(form.get("case_number"), "case_number", errors, 60)
         if not errors:
             fir.court = CourtCase(court=court, case_number=case_number)
             detail = {"court": court, "case_number": case_number}
-            changes["status"] = "charge_sheet_filed"
-    elif kind == "final_report":
-        changes["status"] = "final_report_filed"
     elif kind == "hearing":
         on = _moment(form.get("on"), "on", errors)
         if fir.court is None:
@@ -625,7 +519,6 @@ def record_progress(fir, officer, kind, form, now=None):
         if not errors:
             fir.court.hearings.append(Hearing(on=on, purpose=text[:200]))
             detail = {"on": on.isoformat(), "court": fir.court.court}
-            changes["status"] = "in_court"
     elif kind == "outcome":
         outcome = str(form.get("outcome") or "")
         if outcome not in OUTCOMES:
@@ -635,20 +528,16 @@ def record_progress(fir, officer, kind, form, now=None):
         if not errors:
             fir.court.outcome, fir.court.outcome_text, fir.court.decided_on = outcome, text, now
             detail = {"outcome": outcome, "court": fir.court.court}
-            changes["status"] = "decided"
     if errors:
         raise FirError(errors)
     update = CaseUpdate(at=now, kind=kind, text=text, detail=detail, by=officer)
-    status = {"set__status": changes["status"]} if changes else {}
     # Arrests and the court record were changed on the loaded FIR above; they are written whole,
-    # over the version they were read at.
-    _move(fir, push__updates=update, set__arrests=fir.arrests, set__court=fir.court, **status)
-    _tell_complainant(
-        fir,
-        f"fir_{kind}:{len(fir.updates)}",
-        lambda: _("FIR %(number)s: %(text)s", number=fir.number, text=update_line(update)),
+    # over the version they were read at (the step's status comes from seed/workflows/fir.yaml).
+    writes = {"push__updates": update, "set__arrests": fir.arrests, "set__court": fir.court}
+    MACHINE.step(fir, kind, officer, now=now, seen=int(seen), updates=writes)
+    events.record(
+        fir, "fir_progress", fir.version, now=now, detail={"update": len(fir.updates) - 1}
     )
-    audit.record(f"fir.{kind}", actor=officer, target=fir, state=fir.state)
     return fir
 
 
@@ -692,41 +581,82 @@ def page_context(fir):
 
 
 def status_text(fir):
-    return str(STATUS_TEXT.get(fir.status, fir.status))
+    """The FIR's status as the reader's language words it (seed/workflows/fir.yaml)."""
+    return MACHINE.public_text(fir.status)
+
+
+def statuses():
+    """{status: wording} of every FIR status, for the officers' filter."""
+    return MACHINE.statuses()
 
 
 def _local(moment):
     return as_utc(moment).astimezone(IST).strftime("%d-%m-%Y %H:%M") if moment else ""
 
 
-# --- notices ----------------------------------------------------------------------------------
+# --- notices (sent by services.notify for the events recorded above) --------------------------
+
+# Who hears of each FIR event: the complainant, the FIR station's SHOs, or those of the station a
+# Zero FIR is sent to.
+NOTICE_AUDIENCE = {
+    "fir_confirm": "complainant",
+    "fir_registered": "complainant",
+    "fir_lapsed": "complainant",
+    "fir_enquiry_closed": "complainant",
+    "fir_progress": "complainant",
+    "fir_enquiry_overdue": "sho",
+    "fir_transferred": "receiving_sho",
+}
 
 
-def _tell_complainant(fir, event, text):
-    if fir.complainant is not None:
-        _notice(fir.complainant, fir, event, text)
-
-
-def _notice(user, fir, event, text):
-    """In-app, email and SMS to `user` in their language, once per FIR, event and channel."""
-    with force_locale(user.language or "en"):
-        body = str(text())
-    base = f"fir:{fir.id}:{event}:{user.id}"
-    try:
-        Notification(
-            key=f"{base}:in_app",
-            recipient=user,
-            request=fir.complaint,
-            number=fir.number or (fir.complaint.number if fir.complaint else ""),
-            event=event.split(":")[0],
-            text=body[:1000],
-            created_at=datetime.now(UTC),
-        ).save(force_insert=True)
-    except (NotUniqueError, DuplicateKeyError):
-        return
-    if user.email and claims.take(f"notify:{base}:email"):
-        with force_locale(user.language or "en"):
-            subject = _("Your FIR") if fir.number else _("Your complaint")
-        mail.queue_email(to=user.email, subject=str(subject), body_text=body, key=f"{base}:email")
-    if user.mobile and claims.take(f"notify:{base}:sms"):
-        mail.queue_sms(to=user.mobile, body_text=body[:320], key=f"{base}:sms")
+def notice_text(fir, event, detail):
+    """The words of an FIR notice, in the current locale (the recipient's)."""
+    detail = detail or {}
+    complaint = fir.complaint.number if fir.complaint else ""
+    if event == "fir_confirm":
+        return _(
+            "An FIR has been drafted from your complaint %(complaint)s. It is taken on record "
+            "only when you confirm it on your request page by %(date)s.",
+            complaint=complaint,
+            date=_local(fir.confirm_by),
+        )
+    if event == "fir_registered":
+        return _(
+            "FIR %(number)s has been registered at %(station)s. You can follow the case and "
+            "download a free copy from your account.",
+            number=fir.number,
+            station=fir.station.name_en,
+        )
+    if event == "fir_lapsed":
+        return _(
+            "The FIR drafted from your complaint %(complaint)s was not confirmed within three "
+            "days and has lapsed. The police station may contact you; you can also visit it.",
+            complaint=complaint,
+        )
+    if event == "fir_enquiry_closed":
+        return _(
+            "The preliminary enquiry found no offence to register: %(reasons)s",
+            reasons=detail.get("reasons", ""),
+        )
+    if event == "fir_enquiry_overdue":
+        return _(
+            "The preliminary enquiry into the complaint of %(name)s at %(station)s has run "
+            "past its 14 days. Register the FIR or close the enquiry with reasons.",
+            name=fir.informant_name,
+            station=fir.station.name_en,
+        )
+    if event == "fir_transferred":
+        return _(
+            "Zero FIR %(number)s of %(station)s has been transferred to your police station. "
+            "Re-register it under your own number.",
+            number=fir.number,
+            station=fir.station.name_en,
+        )
+    if event == "fir_progress":
+        index = detail.get("update")
+        if not isinstance(index, int) or not 0 <= index < len(fir.updates):
+            return ""
+        return _(
+            "FIR %(number)s: %(text)s", number=fir.number, text=update_line(fir.updates[index])
+        )
+    return ""

@@ -1,10 +1,11 @@
 """Notifications about request events, in each recipient's language.
 
-notify_request_event(request_id, event, seq) is what services.events.process runs. The request's
-definition says who hears of `submitted`, `transition` and `escalated` and on which channels;
-events a definition does not mention use DEFAULT_RULES. Every message has a key
-"<request>:<event>:v<seq>:<user>:<channel>": in-app notifications use it as their _id and email
-or SMS claim it (services.claims) before queueing, so a re-run sends nothing twice.
+process_event(key) sends what a recorded event (services.events) calls for, through
+notify_request_event(request_id, event, seq). The request's definition says who hears of
+`submitted`, `transition` and `escalated` and on which channels; events a definition does not
+mention use DEFAULT_RULES. Every message has a key "<request>:<event>:v<seq>:<user>:<channel>":
+in-app notifications use it as their _id and email or SMS claim it (services.claims) before
+queueing, so a re-run sends nothing twice.
 """
 
 import time
@@ -16,9 +17,10 @@ from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
 from pymongo.errors import DuplicateKeyError
 
-from app.models import Appeal, Notification, SeniorCitizen, ServiceRequest
+from app.models import Appeal, Fir, Notification, RequestEvent, SeniorCitizen, ServiceRequest
+from app.models.base import stored_id
 
-from . import authorities, catalogue, claims, deadlines, mail, service_types
+from . import authorities, catalogue, claims, deadlines, firs, mail, service_types
 
 DEFAULT_RULES = {
     "escalated": {"to": ["applicant", "escalation_target"], "channels": ["in_app", "email"]},
@@ -260,3 +262,63 @@ def _send(channel, key, user, request, event, text, subject):
 
 def unread_count(user):
     return Notification.objects(recipient=user.id, read_at=None).count()
+
+
+def process_event(key, now=None):
+    """Send the event's notifications and mark it done; returns how many were created."""
+    event = RequestEvent.objects(key=key).first()
+    if event is None or event.done_at is not None:
+        return 0
+    if stored_id(event, "fir") is not None:
+        created = notify_fir_event(stored_id(event, "fir"), event.event, event.seq, event.detail)
+    else:
+        # The request's id as stored: notify loads the request once, not twice.
+        created = notify_request_event(
+            str(stored_id(event, "request")), event.event, event.seq, event.detail or None
+        )
+    RequestEvent.objects(key=key).update_one(set__done_at=now or datetime.now(UTC))
+    return created
+
+
+def _fir_recipients(fir, audience):
+    if audience == "complainant":
+        return [fir.complainant] if fir.complainant is not None else []
+    station = fir.jurisdiction_station if audience == "receiving_sho" else fir.station
+    return list(authorities.holders("sho", station)) if station is not None else []
+
+
+def notify_fir_event(fir_id, event, seq, detail=None):
+    """In-app, email and SMS about an FIR event to each recipient in their language, once per
+    FIR version, recipient and channel; returns how many messages were created now."""
+    fir = Fir.objects(id=fir_id).first()
+    audience = firs.NOTICE_AUDIENCE.get(event)
+    if fir is None or audience is None:
+        return 0
+    created = 0
+    for user in _fir_recipients(fir, audience):
+        with force_locale(user.language or "en"):
+            body = str(firs.notice_text(fir, event, detail))
+            subject = str(_("Your FIR") if fir.number else _("Your complaint"))
+        if not body:
+            continue
+        base = f"fir:{fir.id}:{event}:v{seq}:{user.id}"
+        try:
+            Notification(
+                key=f"{base}:in_app",
+                recipient=user,
+                request=fir.complaint,
+                number=fir.number or (fir.complaint.number if fir.complaint else ""),
+                event=event,
+                text=body[:1000],
+                created_at=datetime.now(UTC),
+            ).save(force_insert=True)
+            created += 1
+        except (NotUniqueError, DuplicateKeyError):
+            pass  # sent before this run; email and SMS are claimed on their own keys
+        if user.email and claims.take(f"notify:{base}:email"):
+            mail.queue_email(to=user.email, subject=subject, body_text=body, key=f"{base}:email")
+            created += 1
+        if user.mobile and claims.take(f"notify:{base}:sms"):
+            mail.queue_sms(to=user.mobile, body_text=body[:320], key=f"{base}:sms")
+            created += 1
+    return created

@@ -21,6 +21,7 @@ from app.models.base import as_utc
 
 from . import registers, service_types, uploads
 from .dashboard import first_deadline
+from .exports import safe_cell
 
 LICENCE = "Government Open Data License - India (GODL)"
 LICENCE_URL = "https://data.gov.in/government-open-data-license-india"
@@ -254,7 +255,6 @@ def write(name, dataset, publisher, now=None):
 
 
 def _cell(value):
-    from .exports import safe_cell
 
     if isinstance(value, list):
         value = "; ".join(str(v) for v in value)

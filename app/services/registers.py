@@ -25,9 +25,10 @@ from app import db
 from app.models import Notification, RegisterEntry
 from app.models.registers import RegisterMatch
 
-from . import access, audit, authorities, catalogue, forms, uploads
+from . import access, audit, authorities, catalogue, engine, forms, uploads
 from .errors import FieldErrors
-from .seed import SEED_DIR
+from .numbering import next_sequence
+from .seed_files import SEED_DIR
 
 REGISTERS_FILE = os.path.join(SEED_DIR, "registers.yaml")
 RECORDING_ROLES = ("station_officer", "sho")
@@ -141,13 +142,17 @@ def publish(entry, sho, now=None):
         raise RegisterError({"entry": _l("Only the SHO of this police station publishes it.")}, 403)
     if entry.status != "pending":
         raise RegisterError({"entry": _l("Only a pending entry is published.")}, 409)
-    entry.modify(
-        set__status="published",
-        set__approved_by=sho,
-        set__published_at=now,
-        set__feed_seq=next_feed_seq(),
+    MACHINE.step(
+        entry,
+        "publish",
+        sho,
+        now=now,
+        updates=lambda: {
+            "set__approved_by": sho,
+            "set__published_at": now,
+            "set__feed_seq": next_feed_seq(),
+        },
     )
-    audit.record("register.publish", actor=sho, target=entry, state=entry.state)
     if definition(entry.kind).get("match", {}).get("side") == "missing":
         match(entry)
     return entry
@@ -162,11 +167,32 @@ def withdraw(entry, officer, reason, now=None):
         raise RegisterError({"reason": _l("Say why it is withdrawn.")})
     if entry.status == "withdrawn":
         raise RegisterError({"entry": _l("It is withdrawn already.")}, 409)
-    entry.modify(
-        set__status="withdrawn", set__withdrawn_reason=reason[:500], set__feed_seq=next_feed_seq()
+    MACHINE.step(
+        entry,
+        "withdraw",
+        officer,
+        now=now,
+        remark=reason,
+        updates=lambda: {"set__withdrawn_reason": reason[:500], "set__feed_seq": next_feed_seq()},
     )
-    audit.record("register.withdraw", actor=officer, target=entry, state=entry.state)
     return entry
+
+
+def _roles_of(entry, actor):
+    """The roles `actor` holds over `entry` in seed/workflows/register_entry.yaml's terms."""
+    return set(access.roles_over(actor, entry.station) & set(RECORDING_ROLES))
+
+
+MACHINE = engine.register(
+    engine.Machine(
+        "register_entry",
+        RegisterEntry,
+        _roles_of,
+        roles=RECORDING_ROLES,
+        error=RegisterError,
+        error_field="entry",
+    )
+)
 
 
 def next_feed_seq():
@@ -174,7 +200,6 @@ def next_feed_seq():
 
     $inc is not atomic on FerretDB 1.24 (see services.numbering), so the value is claimed
     through the same allocator as request numbers."""
-    from .numbering import next_sequence
 
     return next_sequence("register-feed", lambda n: f"register-feed:{n}")
 

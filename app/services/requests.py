@@ -31,6 +31,7 @@ from . import (
     sla,
 )
 from .errors import FieldErrors
+from .workflow import StaleState, version_key
 
 
 class SubmissionError(FieldErrors):
@@ -282,7 +283,6 @@ def edit(request, user, data, now=None):
     errors.update(file_errors)
     if errors:
         raise SubmissionError(errors)
-    from .workflow import StaleState, version_key
 
     if not claims.take(version_key(request)):
         raise StaleState(request.number)

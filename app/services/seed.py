@@ -8,7 +8,6 @@ import os
 from datetime import UTC, date, datetime
 
 import mongoengine as me
-import yaml
 from flask_security import hash_password
 
 from app.models import (
@@ -23,22 +22,8 @@ from app.models import (
 )
 from app.models.accounts import ACCOUNT_STAFF
 
-from . import accounts
-
-SEED_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "seed")
-
-
-class SeedError(ValueError):
-    """A seed file is wrong; the message names the file and the field."""
-
-
-def read(name, seed_dir=SEED_DIR):
-    path = os.path.join(seed_dir, name)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle) or {}
-    except yaml.YAMLError as error:
-        raise SeedError(f"{name}: not valid YAML: {error}") from error
+from . import accounts, demo_requests, service_types
+from .seed_files import SEED_DIR, SeedError, read
 
 
 def _validated(document, source, label):
@@ -281,15 +266,12 @@ def seed_all(
         "law_sections.yaml": seed_law_sections(read("law_sections.yaml", seed_dir)),
         "help.yaml": seed_help(read("help.yaml", seed_dir)),
     }
-    from . import service_types
 
     if include_service_types:
         counts["service_types/"] = service_types.seed(os.path.join(seed_dir, "service_types"))
     if include_demo_users:
         counts["demo_users.yaml"] = seed_demo_users(read("demo_users.yaml", seed_dir))
     if include_demo_requests and include_demo_users and include_service_types:
-        from . import demo_requests
-
         counts["demo_requests.yaml"] = demo_requests.seed(read("demo_requests.yaml", seed_dir))
     return counts
 

@@ -16,7 +16,7 @@ from app.models import ServiceType, ServiceTypeVersion, State
 from app.models.base import stored_id
 
 from . import audit, catalogue
-from .seed import SEED_DIR
+from .seed_files import SEED_DIR
 
 SERVICE_TYPES_DIR = os.path.join(SEED_DIR, "service_types")
 

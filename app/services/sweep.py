@@ -1,5 +1,7 @@
-"""The minute's sweep of every clock: escalations, warnings, overdue appeals, missed visits,
-e-FIRs not confirmed in three days and preliminary enquiries past their 14 days.
+"""The minute's sweep of every clock: the requests' escalations and warnings (by due hour,
+services.deadlines), the clocks the fixed workflows declare (services.engine: e-FIRs not confirmed
+in three days, preliminary enquiries past their 14 days, appeals past their decision date) and
+missed senior-citizen visits.
 
 Each step claims its own work (see services.deadlines), so two beat processes sweeping at once,
 or a sweep task run twice after a crash, do every step once.
@@ -7,7 +9,10 @@ or a sweep task run twice after a crash, do every step once.
 
 from datetime import UTC, datetime
 
-from . import appeals, deadlines, firs, seniors
+from . import appeals, deadlines, engine, firs, registers, seniors
+
+# Imported for their machines: each registers itself with the engine when loaded.
+MACHINES = (appeals, firs, registers)
 
 
 def run(now=None):
@@ -17,8 +22,6 @@ def run(now=None):
         done["escalated"] += deadlines.escalate(request, now)
     for request in deadlines.due_for("warn", now):
         done["warned"] += deadlines.warn(request, now)
-    done["appeals_overdue"] = appeals.flag_overdue(now)
+    done.update(engine.sweep(now))
     done["senior_visits_missed"] = seniors.flag_missed_visits(now)
-    done["efirs_lapsed"] = firs.lapse_unconfirmed(now)
-    done["enquiries_overdue"] = firs.flag_overdue_enquiries(now)
     return done

@@ -38,6 +38,7 @@ __all__ = [
     "apply_transition",
     "available_actions",
     "assign",
+    "reopen",
     "add_note",
     "may_note",
 ]
@@ -205,6 +206,54 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
     if info.get("enrols") == "senior_citizen":
         seniors.enrol(updated, now)
     detail = {"to_state": target, "remark": remark or None}
+    events.record(updated, "transition", updated.version, now=now, detail=detail)
+    return updated
+
+
+def reopen(request, back_to, actor, role, remark, now=None):
+    """Put a closed request back to `back_to` with a fresh clock (an appeal allowed against a
+    rejection): the same claim, compare-and-set, history, audit entry and event as a step."""
+    now = now or datetime.now(UTC)
+    definition = service_types.definition_of(request)
+    info = catalogue.state_info(definition, back_to)
+    entry = HistoryEntry(
+        at=now,
+        actor=actor,
+        actor_role=role,
+        action="reopen_on_appeal",
+        from_state=request.status,
+        to_state=back_to,
+        remark=remark,
+        public_en=info["public"]["en"],
+        public_hi=info["public"]["hi"],
+    )
+    if not claims.take(version_key(request)):
+        raise StaleState(request.number)
+    clock = deadlines.restart(request, definition, now)
+    updated = ServiceRequest.objects(
+        id=request.id, status=request.status, version=request.version
+    ).modify(
+        new=True,
+        set__status=back_to,
+        set__closed_at=None,
+        set__is_open=True,
+        inc__version=1,
+        push__history=entry,
+        set__updated_at=now,
+        **clock,
+    )
+    if updated is None:
+        raise StaleState(request.number)
+    due_hours.reach_back(clock)
+    audit.record(
+        "request.reopen",
+        actor=actor,
+        target=updated,
+        state=updated.state,
+        to=back_to,
+        version=updated.version,
+    )
+    detail = {"to_state": back_to, "remark": remark or None}
     events.record(updated, "transition", updated.version, now=now, detail=detail)
     return updated
 

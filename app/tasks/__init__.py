@@ -38,6 +38,8 @@ BEAT_SCHEDULE = {
         "task": "deadlines.sweep",
         "schedule": timedelta(minutes=1),
     },
+    # Every minute, or every EVENT_REQUEUE_AFTER_SECONDS when that is shorter (the crash tests
+    # use 5 s, so a lost event is queued again within seconds): see schedule_for().
     "events-requeue-pending": {
         "task": "events.requeue-pending",
         "schedule": timedelta(minutes=1),
@@ -63,9 +65,11 @@ BEAT_SCHEDULE = {
 
 
 def schedule_for(config):
-    """BEAT_SCHEDULE with the sweep's period taken from the configuration."""
+    """BEAT_SCHEDULE with the sweep's and the event requeue's periods from the configuration."""
     schedule = {name: dict(entry) for name, entry in BEAT_SCHEDULE.items()}
     schedule["deadlines-sweep"]["schedule"] = timedelta(seconds=config["SWEEP_INTERVAL_SECONDS"])
+    requeue = min(60, max(1, config["EVENT_REQUEUE_AFTER_SECONDS"]))
+    schedule["events-requeue-pending"]["schedule"] = timedelta(seconds=requeue)
     return schedule
 
 

@@ -1,19 +1,19 @@
 """Notification tasks: process one recorded request event by key; re-queue the forgotten ones.
 
-Both are idempotent (services.events, services.notify): a redelivered or re-queued event sends
-nothing twice.
+Both are idempotent (services.events records, services.notify.process_event sends): a
+redelivered or re-queued event sends nothing twice.
 """
 
 from celery import shared_task
 
 from app import signals
-from app.services import events
+from app.services import events, notify
 from app.tasks import queue_or_leave
 
 
 @shared_task(name="notifications.request-event")
 def request_event(key):
-    return events.process(key)
+    return notify.process_event(key)
 
 
 @shared_task(name="events.requeue-pending")

@@ -193,3 +193,65 @@ def test_a_submission_gives_the_applicant_an_in_app_notification_via_the_worker(
     assert found is not None and number in found["text"]
     listed = requests.get(base_url + "/api/v1/notifications", headers=citizen, timeout=10).json()
     assert any(item["number"] == number for item in listed["items"])
+
+
+def test_two_officers_racing_an_fir_step_one_is_refused_with_409(base_url, reset_rate_limits):
+    """The FIR's steps go through the same door as a request's (services.engine): two officers
+    of the station posting a step over the version both pages showed, at the same moment, through
+    separate web workers: one is recorded, the other is answered 409 and records nothing."""
+    import threading
+
+    from live import Browser
+
+    officers = []
+    for name in ("officer.sector29", "sho.sector29"):
+        officer = Browser(base_url)
+        account = DEMO[name]
+        assert officer.login(account["email"], account["password"]).status_code == 302
+        officers.append(officer)
+    registered = officers[0].post_form(
+        "/admin/firs/new",
+        {
+            "station": "HR-GGM-SEC29",
+            "informant_name": "Race Test Informant",
+            "category": "theft",
+            "sections": "BNS 303(2)",
+            "occurred_from": "2026-11-20T10:00",
+            "place": "Sector 29 market, Gurugram",
+            "brief": "A phone was taken from a parked scooter.",
+        },
+    )
+    assert registered.status_code == 302, registered.text[-800:]
+    fir_page = registered.headers["Location"]
+    path = "/admin/firs/" + fir_page.rstrip("/").rsplit("/", 1)[-1]
+    for round_ in range(3):
+        version = int(re.search(r'name="version" value="(\d+)"', officers[0].get(path).text)[1])
+        forms = [
+            dict(
+                kind="investigation",
+                version=str(version),
+                text=f"Round {round_}: seen by both",
+                csrf_token=officer.csrf(path),
+            )
+            for officer in officers
+        ]
+        barrier, statuses = threading.Barrier(2), []
+
+        def post(officer, form, barrier=barrier, statuses=statuses):
+            barrier.wait()
+            response = officer.session.post(
+                officer.url(path + "/progress"), data=form, allow_redirects=False, timeout=10
+            )
+            statuses.append(response.status_code)
+
+        threads = [
+            threading.Thread(target=post, args=pair) for pair in zip(officers, forms, strict=True)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(statuses) == [302, 409], statuses
+        page = officers[1].get(path).text
+        assert page.count(f"Round {round_}: seen by both") == 1
+        assert f'name="version" value="{version + 1}"' in page

@@ -96,8 +96,8 @@ def test_an_undecided_appeal_is_flagged_to_its_authority_once(catalogue_seeded, 
     request = _rejected_tenant_request()
     appeal = appeals.file(request, user("citizen"), "Unfair.", now=MONDAY + timedelta(days=1))
     after = appeal.due_at + timedelta(minutes=1)
-    assert sweep.run(after)["appeals_overdue"] == 1
-    assert sweep.run(after)["appeals_overdue"] == 0
+    assert sweep.run(after)["appeal.pending"] == 1
+    assert sweep.run(after)["appeal.pending"] == 0
     assert (
         Notification.objects(recipient=user("acp.gurugram").id, event="appeal_overdue").count() == 1
     )

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from app.models import Notification, OutboxMessage, RequestEvent, ServiceRequest
-from app.services import deadlines, events, sla, sweep
+from app.services import deadlines, events, notify, sla, sweep
 from tests.helpers.clock import MONDAY, act, submit_at, user
 
 # Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
@@ -109,10 +109,10 @@ def test_a_paused_state_stops_the_clock_and_resuming_shifts_the_deadlines(catalo
     assert sweep.run(due + timedelta(days=2)) == {
         "escalated": 0,
         "warned": 0,
-        "appeals_overdue": 0,
+        "appeal.pending": 0,
         "senior_visits_missed": 0,
-        "efirs_lapsed": 0,
-        "enquiries_overdue": 0,
+        "fir.pending_confirmation": 0,
+        "fir.preliminary_enquiry": 0,
     }
     resumed = due + timedelta(days=3)
     request = act(request, "documents_given", "citizen", resumed)
@@ -175,8 +175,8 @@ def test_an_event_whose_task_was_lost_is_found_and_processed_once(catalogue_seed
     # Queued again just now: the next minute's beat leaves it alone (no backlog amplification).
     assert key not in events.pending(now=MONDAY + timedelta(minutes=6))
     assert key in events.pending(now=MONDAY + timedelta(minutes=8))
-    assert events.process(key) >= 1
-    assert events.process(key) == 0
+    assert notify.process_event(key) >= 1
+    assert notify.process_event(key) == 0
     assert events.pending(now=MONDAY + timedelta(minutes=30)) == []
     assert Notification.objects(event="submitted").count() == 1
 

@@ -115,9 +115,9 @@ def test_an_efir_is_on_record_only_once_the_informant_signs_it(catalogue_seeded,
 def test_an_unconfirmed_efir_lapses_after_three_days_with_a_notice(catalogue_seeded, ctx):
     complaint = _complaint_under_enquiry()
     fir = firs.register(user("sho.sector29"), _station(), _form(), complaint=complaint, now=NOW)
-    assert sweep.run(NOW + timedelta(days=2))["efirs_lapsed"] == 0
-    assert sweep.run(NOW + timedelta(days=3, minutes=1))["efirs_lapsed"] == 1
-    assert sweep.run(NOW + timedelta(days=3, minutes=2))["efirs_lapsed"] == 0  # once
+    assert sweep.run(NOW + timedelta(days=2))["fir.pending_confirmation"] == 0
+    assert sweep.run(NOW + timedelta(days=3, minutes=1))["fir.pending_confirmation"] == 1
+    assert sweep.run(NOW + timedelta(days=3, minutes=2))["fir.pending_confirmation"] == 0  # once
     fir.reload()
     assert fir.status == "lapsed" and fir.number is None
     assert _notices("citizen", "fir_lapsed").count() == 1
@@ -144,8 +144,8 @@ def test_a_preliminary_enquiry_is_only_for_three_to_seven_years_and_is_watched(
     )
     assert fir.status == "preliminary_enquiry" and fir.number is None
     assert fir.enquiry_due == NOW + timedelta(days=14)
-    assert sweep.run(NOW + timedelta(days=15))["enquiries_overdue"] == 1
-    assert sweep.run(NOW + timedelta(days=15, minutes=1))["enquiries_overdue"] == 0
+    assert sweep.run(NOW + timedelta(days=15))["fir.preliminary_enquiry"] == 1
+    assert sweep.run(NOW + timedelta(days=15, minutes=1))["fir.preliminary_enquiry"] == 0
     assert _notices("sho.sector29", "fir_enquiry_overdue").count() == 1
     fir = firs.conclude_enquiry(fir.reload(), sho, True, "Entrustment shown.", now=NOW)
     assert fir.status == "registered" and fir.number == f"0001/{NOW.year}"

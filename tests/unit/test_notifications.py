@@ -88,8 +88,8 @@ def test_a_late_notification_tells_the_step_it_is_about_not_the_latest(catalogue
     act(request, "ask_documents", "officer.sector29", MONDAY + timedelta(hours=2), "Lease deed.")
     Notification.objects.delete()
     RequestEvent.objects(key__in=[key, submitted]).update(set__done_at=None)
-    events.process(key)
-    events.process(submitted)
+    notify.process_event(key)
+    notify.process_event(submitted)
     [late] = Notification.objects(recipient=user("citizen").id, event="transition")
     assert "Verification in progress" in late.text and "Lease deed." not in late.text
     [first] = Notification.objects(recipient=user("citizen").id, event="submitted")

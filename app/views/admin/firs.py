@@ -72,7 +72,7 @@ class FirsView(SecuredView, BaseView):
     def index(self):
         status = request.args.get("status", "", type=str)
         query = access.scoped(Fir.objects, current_user)
-        if status in firs.STATUS_TEXT:
+        if status in firs.MACHINE.spec["states"]:
             query = query.filter(status=status)
         stations = [s.id for s in self._my_stations()]
         incoming = list(
@@ -88,7 +88,7 @@ class FirsView(SecuredView, BaseView):
             rows=list(query.order_by("-created_at").limit(200)),
             incoming=incoming,
             status=status,
-            statuses=firs.STATUS_TEXT,
+            statuses=firs.statuses(),
             categories=firs.CATEGORIES,
             may_register=bool(stations) and has_permission("requests.process"),
         )
