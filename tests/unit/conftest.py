@@ -2,8 +2,11 @@
 
 On mongomock by default; `--db=ferretdb` runs the tests marked `db` (modules whose subject is
 how the database behaves: queries, indexes, concurrency, stored formats) on the real FerretDB
-server named by TEST_MONGODB_URI (make test starts it), each test on its own database, dropped
-afterwards. The others (pages, forms, validation, PDFs, translations) exercise no behaviour of
+server named by TEST_MONGODB_URI (make test starts it). There each test process keeps one
+database with its collections and indexes (creating FerretDB's tables and GIN indexes took most of
+a test's second); before each test every collection is emptied and refilled from a snapshot of
+the freshly seeded data (with or without the catalogue, as the test asks), and the process's
+caches keyed by ids are cleared. The others (pages, forms, validation, PDFs, translations) exercise no behaviour of
 the server that mongomock does not share; they are deselected there, and pytest's summary
 counts them.
 """
@@ -27,19 +30,77 @@ def pytest_collection_modifyitems(config, items):
         items[:] = kept
 
 
-@pytest.fixture
-def db_uri(request):
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    if request.config.getoption("--db") == "ferretdb":
-        base = os.environ.get("TEST_MONGODB_URI")
-        if not base:
-            pytest.fail("--db=ferretdb needs TEST_MONGODB_URI (make test sets it)")
-        return base.rsplit("/", 1)[0] + "/" + name
-    return f"mongomock://localhost/{name}"
+def _on_ferretdb(config):
+    return config.getoption("--db") == "ferretdb"
+
+
+@pytest.fixture(scope="session")
+def ferretdb_database(request):
+    """This test process's database on FerretDB (None on mongomock), dropped at the end."""
+    if not _on_ferretdb(request.config):
+        yield None
+        return
+    base = os.environ.get("TEST_MONGODB_URI")
+    if not base:
+        pytest.fail("--db=ferretdb needs TEST_MONGODB_URI (make test sets it)")
+    uri = base.rsplit("/", 1)[0] + f"/t_{uuid.uuid4().hex[:12]}"
+    yield {"uri": uri, "snapshots": {}}
+    import pymongo
+
+    client = pymongo.MongoClient(uri)
+    client.drop_database(client.get_default_database().name)
+    client.close()
 
 
 @pytest.fixture
-def app(db_uri, tmp_path):
+def db_uri(ferretdb_database):
+    if ferretdb_database is not None:
+        return ferretdb_database["uri"]
+    return f"mongomock://localhost/t_{uuid.uuid4().hex[:12]}"
+
+
+def _seed(with_catalogue):
+    # The catalogue is seeded only for tests that ask for it (catalogue_seeded): publishing
+    # thirty definitions per test would triple the suite's time.
+    seed.seed_all(include_demo_users=True, include_service_types=False)
+    if with_catalogue:
+        from app.services import service_types
+
+        service_types.seed()
+
+
+def _fresh_ferretdb(shared, with_catalogue):
+    """Empty every collection and put back the seeded data (seeding once per process)."""
+    from app import db
+    from app.cli import ensure_indexes
+
+    database = db.database()
+    if not shared["snapshots"]:
+        ensure_indexes()
+    for name in database.list_collection_names():
+        database[name].delete_many({})
+    snapshot = shared["snapshots"].get(with_catalogue)
+    if snapshot is None:
+        _seed(with_catalogue)
+        shared["snapshots"][with_catalogue] = {
+            name: list(database[name].find()) for name in database.list_collection_names()
+        }
+        return
+    for name, documents in snapshot.items():
+        if documents:
+            database[name].insert_many(documents)
+
+
+def _clear_process_caches():
+    """Caches keyed by ids: on FerretDB the snapshot gives every test the same ids."""
+    from app.services import requests, service_types
+
+    service_types._version.cache_clear()
+    requests._station_cards.clear()
+
+
+@pytest.fixture
+def app(request, db_uri, ferretdb_database, tmp_path):
     app = create_app(
         "testing",
         {
@@ -49,27 +110,28 @@ def app(db_uri, tmp_path):
             "MONGODB_CLIENT": "mongomock" if db_uri.startswith("mongomock://") else "pymongo",
         },
     )
+    _clear_process_caches()
+    with_catalogue = "catalogue_seeded" in request.fixturenames
     with app.app_context():
-        from app.cli import ensure_indexes
+        if ferretdb_database is not None:
+            _fresh_ferretdb(ferretdb_database, with_catalogue)
+        else:
+            from app.cli import ensure_indexes
 
-        ensure_indexes()
-        # The catalogue is seeded only for tests that ask for it (catalogue_seeded): publishing
-        # thirty definitions per test would triple the suite's time.
-        seed.seed_all(include_demo_users=True, include_service_types=False)
+            ensure_indexes()
+            _seed(with_catalogue)
     yield app
     with app.app_context():
         from app import db
 
-        db.database().client.drop_database(db.database().name)
+        if ferretdb_database is None:
+            db.database().client.drop_database(db.database().name)
         db.close()
 
 
 @pytest.fixture
 def catalogue_seeded(app):
-    from app.services import service_types
-
-    with app.app_context():
-        service_types.seed()
+    """The seeded catalogue (the app fixture seeds it when a test asks for this)."""
     return app
 
 
