@@ -70,14 +70,21 @@ def decide_organisation(organisation_user, actor, approve, remarks=""):
         raise AccountError("This account is not an organisation.")
     if profile.status != APPROVAL_PENDING:
         raise AccountError("This organisation has already been decided.")
-    profile.status = APPROVAL_APPROVED if approve else APPROVAL_REJECTED
-    profile.decided_by = actor
-    profile.decided_at = datetime.now(UTC)
-    profile.remarks = (remarks or "")[:500]
-    role = Role.objects.get(name=ORGANISATION_ROLE)
-    if approve and role not in organisation_user.roles:
-        organisation_user.roles.append(role)
-    organisation_user.save()
+    decision = {
+        "set__organisation__status": APPROVAL_APPROVED if approve else APPROVAL_REJECTED,
+        "set__organisation__decided_by": actor,
+        "set__organisation__decided_at": datetime.now(UTC),
+        "set__organisation__remarks": (remarks or "")[:500],
+    }
+    if approve:
+        decision["add_to_set__roles"] = Role.objects.get(name=ORGANISATION_ROLE)
+    # Written only over a pending profile: two administrators deciding at once cannot both
+    # land (the second is told it was decided), and nothing else on the account is rewritten.
+    if not User.objects(id=organisation_user.id, organisation__status=APPROVAL_PENDING).update_one(
+        **decision
+    ):
+        raise AccountError("This organisation has already been decided.")
+    organisation_user.reload()
     audit.record(
         "organisation_approved" if approve else "organisation_rejected",
         actor=actor,
