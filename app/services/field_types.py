@@ -2,8 +2,11 @@
 
 Each knows how to coerce and check a submitted value (`coerce`), how people read a stored one
 (`display`), its JSON Schema for the API (`schema`) and a valid sample for tests (`sample`).
-The catalogue's validation, services.forms, the API and the test data builder all ask TYPES;
-a new type is one class here (and its widget in templates/_service_fields.html).
+Each also says how its form control looks (`widget`, `input_type`, `input_attrs`) and how the
+review step shows and carries a value typed but not yet saved (`review`, `hidden`). The
+catalogue's validation, services.forms, the API, the form templates (templates/
+_service_fields.html and services/apply.html draw each widget kind once, never a type by name) and
+the test data builder all ask TYPES: a new type is one class here.
 Aadhaar numbers are never stored whole: only "XXXX XXXX 1234" and a keyed hash.
 """
 
@@ -26,6 +29,23 @@ class FieldType:
 
     name = ""
     json_type: dict = {"type": "string"}
+    # The control the form draws: input, textarea, select, checkbox, checkboxes or file.
+    widget = "input"
+    input_type = "text"  # an <input>'s type attribute
+    # Stored but never put back in the form (to_form gives OMIT): an empty input keeps it.
+    kept_when_empty = False
+
+    def input_attrs(self, spec):
+        """Further attributes of the <input> (inputmode, limits, patterns)."""
+        return {}
+
+    def review(self, value, spec, language):
+        """A value as typed, shown on the "check your answers" step."""
+        return value if value not in (None, "") else "—"
+
+    def hidden(self, name, value):
+        """[(name, value)] of the hidden inputs that carry a typed value through the review."""
+        return [(name, "" if value is None else value)]
 
     def coerce(self, value, spec, today, now):
         raise NotImplementedError
@@ -47,7 +67,7 @@ class FieldType:
 
     def to_form(self, value):
         """A stored value as the form's input shows it again; OMIT to leave the input empty."""
-        return value
+        return OMIT if self.kept_when_empty else value
 
 
 OMIT = object()  # to_form(): the stored value is not put back in the form (an Aadhaar number)
@@ -65,6 +85,9 @@ def register(cls):
 class Text(FieldType):
     name = "text"
 
+    def input_attrs(self, spec):
+        return {"maxlength": spec.get("max_length") or DEFAULT_MAX[self.name]}
+
     def coerce(self, value, spec, today, now):
         return _text(value, spec, self.name)
 
@@ -78,6 +101,7 @@ class Text(FieldType):
 @register
 class LongText(Text):
     name = "long_text"
+    widget = "textarea"
 
     def sample(self, spec, now, upload):
         return "A full description, with a line break.\nSecond line."
@@ -87,6 +111,12 @@ class LongText(Text):
 class Number(FieldType):
     name = "number"
     json_type = {"type": "number"}
+    input_type = "number"
+
+    def input_attrs(self, spec):
+        attrs = {"inputmode": "decimal", "step": "any"}
+        attrs.update({key: spec[key] for key in ("min", "max") if key in spec})
+        return attrs
 
     def coerce(self, value, spec, today, now):
         return _number(value, spec)
@@ -106,6 +136,7 @@ class Number(FieldType):
 class Date(FieldType):
     name = "date"
     json_type = {"type": "string", "format": "date"}
+    input_type = "date"
 
     def coerce(self, value, spec, today, now):
         return _date(value, spec, today)
@@ -123,6 +154,7 @@ class Date(FieldType):
 class DateTime(FieldType):
     name = "datetime"
     json_type = {"type": "string", "format": "date-time"}
+    input_type = "datetime-local"
 
     def coerce(self, value, spec, today, now):
         return _datetime(value, spec, now)
@@ -141,6 +173,10 @@ class DateTime(FieldType):
 @register
 class Select(FieldType):
     name = "select"
+    widget = "select"
+
+    def review(self, value, spec, language):
+        return self.display(value, spec, language) if value else "—"
 
     def coerce(self, value, spec, today, now):
         return _choice(value, spec)
@@ -161,6 +197,13 @@ class Select(FieldType):
 @register
 class MultiSelect(FieldType):
     name = "multi_select"
+    widget = "checkboxes"
+
+    def review(self, value, spec, language):
+        return self.display(value, spec, language) if value else "—"
+
+    def hidden(self, name, value):
+        return [(name, item) for item in value or []]
 
     def coerce(self, value, spec, today, now):
         return _choices(value, spec)
@@ -186,6 +229,13 @@ class MultiSelect(FieldType):
 class Boolean(FieldType):
     name = "boolean"
     json_type = {"type": "boolean"}
+    widget = "checkbox"
+
+    def review(self, value, spec, language):
+        return self.display(value, spec, language)
+
+    def hidden(self, name, value):
+        return [(name, "y")] if value else []  # an unticked box is not posted
 
     def coerce(self, value, spec, today, now):
         return _boolean(value)
@@ -203,6 +253,10 @@ class Boolean(FieldType):
 @register
 class Phone(FieldType):
     name = "phone"
+    input_type = "tel"
+
+    def input_attrs(self, spec):
+        return {"inputmode": "tel"}
 
     def coerce(self, value, spec, today, now):
         return _phone(value)
@@ -215,6 +269,7 @@ class Phone(FieldType):
 class Email(FieldType):
     name = "email"
     json_type = {"type": "string", "format": "email"}
+    input_type = "email"
 
     def coerce(self, value, spec, today, now):
         return _email(value)
@@ -227,6 +282,9 @@ class Email(FieldType):
 class Pincode(FieldType):
     name = "pincode"
 
+    def input_attrs(self, spec):
+        return {"inputmode": "numeric", "maxlength": 6, "pattern": "[1-9][0-9]{5}"}
+
     def coerce(self, value, spec, today, now):
         return _pincode(value)
 
@@ -237,15 +295,19 @@ class Pincode(FieldType):
 @register
 class Aadhaar(FieldType):
     name = "aadhaar"
+    kept_when_empty = True
+
+    def input_attrs(self, spec):
+        return {"inputmode": "numeric", "autocomplete": "off", "maxlength": 14}
+
+    def review(self, value, spec, language):
+        return f"XXXX XXXX {str(value)[-4:]}" if value else "—"  # typed, never shown whole
 
     def coerce(self, value, spec, today, now):
         return _aadhaar(value)
 
     def display(self, value, spec, language):
         return value.get("masked", "") if isinstance(value, dict) else ""
-
-    def to_form(self, value):
-        return OMIT  # never shown again, even masked: leaving it empty keeps the number
 
     def sample(self, spec, now, upload):
         return verhoeff_complete("23456789012")
@@ -265,6 +327,13 @@ class VehicleRegistration(FieldType):
 @register
 class File(FieldType):
     name = "file"
+    widget = "file"
+
+    def review(self, value, spec, language):
+        return str(_l("Attached")) if value else "—"
+
+    def hidden(self, name, value):
+        return [(f"{name}__upload", value or "")]
 
     def coerce(self, value, spec, today, now):
         return _upload(value)

@@ -76,3 +76,7 @@ def init_filters(app):
     from app.services.documents import display_code
 
     app.add_template_global(display_code)
+    from app.services.field_types import TYPES
+
+    # The form templates draw a field by what its type says (widget, attributes, review).
+    app.add_template_global(TYPES.__getitem__, "field_type")

@@ -174,3 +174,41 @@ def test_every_field_type_in_the_registry_accepts_its_own_sample(app, name):
         value = field_type.coerce(sample, spec, now.date(), now)
         assert isinstance(field_type.display(value, spec, "hi"), str)
     assert field_type.schema(spec)["type"] in ("string", "number", "boolean", "array")
+
+
+@pytest.mark.parametrize("name", sorted(catalogue.FIELD_TYPES))
+def test_the_review_step_carries_every_type_through_unchanged(app, name):
+    """What a type puts in the review step's hidden inputs, read back as the form reads it,
+    coerces to the same value; what the review shows is text, never a whole Aadhaar number."""
+    from datetime import UTC, datetime
+
+    from werkzeug.datastructures import MultiDict
+
+    from app.services.field_types import TYPES
+
+    field_type = TYPES[name]
+    spec = {
+        "name": "f",
+        "type": name,
+        "label": {"en": "F", "hi": "F"},
+        "choices": [{"value": "a", "en": "A", "hi": "ए"}],
+        "accept": ["application/pdf"],
+        "max_kb": 100,
+    }
+    now = datetime.now(UTC)
+    with app.test_request_context():
+        typed = field_type.sample(spec, now, lambda mime: "0" * 32)
+        carried = field_type.from_form(MultiDict(field_type.hidden("f", typed)), "f")
+        assert field_type.coerce(carried, spec, now.date(), now) == field_type.coerce(
+            typed, spec, now.date(), now
+        )
+        shown = str(field_type.review(typed, spec, "hi"))
+        assert shown and (name != "aadhaar" or typed not in shown)
+        assert field_type.widget in {
+            "input",
+            "textarea",
+            "select",
+            "checkbox",
+            "checkboxes",
+            "file",
+        }
