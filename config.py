@@ -71,7 +71,7 @@ class Config:
         "task_ignore_result": True,
         # The minute's sweep has a queue and a worker of its own (scripts/stack.sh), so a burst
         # of notifications cannot make deadlines late.
-        "task_routes": {"deadlines.sweep": {"queue": "sweep"}},
+        "task_routes": {"deadlines.sweep": {"queue": "sweep"}, "stats.fold": {"queue": "sweep"}},
         "broker_connection_retry_on_startup": True,
         "timezone": "Asia/Kolkata",
         "enable_utc": True,

@@ -29,6 +29,7 @@ def init_cli(app):
         from app.services import accounts as account_service
         from app.services import engine
         from app.services import requests as request_service
+        from app.services import stats as stat_service
         from app.services import sweep as _machines  # noqa: F401 - loading it registers them
 
         account_service.backfill_email_keys()
@@ -38,6 +39,8 @@ def init_cli(app):
             raise click.ClickException(str(error)) from error
         request_service.backfill_open_flag()
         request_service.backfill_clock_hours()
+        if stat_service.needs_rebuild():
+            click.echo(f"statistics: {stat_service.rebuild()} facts from existing requests")
         try:
             counts = seed.seed_all(
                 include_demo_users=include_demo,

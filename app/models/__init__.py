@@ -25,9 +25,13 @@ from .outbox import OutboxMessage
 from .registers import CentralEntry, FeedCursor, RegisterEntry
 from .requests import Counter, IdempotencyRecord, ServiceRequest
 from .seniors import SeniorCitizen
+from .stats import StatDirty, StatFact, StatTotal
 from .uploads import Upload
 
 __all__ = [
+    "StatDirty",
+    "StatFact",
+    "StatTotal",
     "CentralEntry",
     "FeedCursor",
     "RegisterEntry",
@@ -100,4 +104,7 @@ ALL_DOCUMENTS = (
     RegisterEntry,
     CentralEntry,
     FeedCursor,
+    StatFact,
+    StatDirty,
+    StatTotal,
 )

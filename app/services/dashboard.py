@@ -1,20 +1,21 @@
 """Figures for the supervisors' dashboard, within what the viewer may see.
 
 Overdue requests by station and service, the requests escalated up the chain, pending appeals,
-and, for requests closed in the last 90 days, the average disposal time against the charter
-limit. Every query goes through services.access.scoped.
+and, from the monthly totals kept at write time (services.stats), requests received and decided
+per month and the average disposal time against the charter limit. Every query goes through
+services.access (scoped, or the viewer's places for the totals).
 """
 
 from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from app.constants import IST
 from app.models import Appeal, PoliceStation, ServiceRequest
 from app.models.base import as_utc
 
-from . import access
+from . import access, stats
 
-WINDOW = timedelta(days=90)
+DISPOSAL_MONTHS = 3  # this month and the two before
 
 
 def overdue_by_station(user, now):
@@ -46,37 +47,24 @@ def pending_appeals(user, limit=100):
     return list(access.scoped(Appeal.objects(status="pending"), user).order_by("due_at")[:limit])
 
 
-def first_deadline(request):
-    """The designated officer's deadline, even after escalations moved `due_at` on."""
-    if request.get("escalations"):
-        return as_utc(request["escalations"][0].get("missed_due_at"))
-    return as_utc(request.get("due_at"))
-
-
 def disposal(user, now):
-    """{service: {closed, average_days, within_limit}} over the last 90 days."""
-    rows = (
-        access.scoped(ServiceRequest.objects(closed_at__gte=now - WINDOW), user)
-        .filter(due_at__ne=None)
-        .only("service", "submitted_at", "closed_at", "due_at", "escalations")
-        .as_pymongo()
-    )
-    totals = defaultdict(lambda: {"closed": 0, "days": 0.0, "within_limit": 0})
-    for row in rows:
-        tally = totals[row["service"]]
-        closed, submitted = as_utc(row["closed_at"]), as_utc(row["submitted_at"])
-        tally["closed"] += 1
-        tally["days"] += (closed - submitted).total_seconds() / 86400
-        deadline = first_deadline(row)
-        if deadline is None or closed <= deadline:
-            tally["within_limit"] += 1
+    """{service: {closed, average_days, within_limit}} over this month and the two before, for
+    requests that had a charter deadline (kept at write time: services.stats)."""
+    months = [month.strftime("%Y-%m") for month in month_starts(now, DISPOSAL_MONTHS)]
+    totals = defaultdict(lambda: {"closed": 0, "seconds": 0.0, "within_limit": 0})
+    for (_month, service), figures in stats.figures(user, months).items():
+        tally = totals[service]
+        tally["closed"] += figures["timed_closed"]
+        tally["seconds"] += figures["timed_seconds"]
+        tally["within_limit"] += figures["timed_within"]
     return {
         service: {
             "closed": t["closed"],
-            "average_days": round(t["days"] / t["closed"], 1),
+            "average_days": round(t["seconds"] / t["closed"] / 86400, 1),
             "within_limit": t["within_limit"],
         }
         for service, t in totals.items()
+        if t["closed"] > 0
     }
 
 
@@ -114,26 +102,12 @@ def per_month(user, now, months=6):
     """[(month start, {"received", "within_limit", "late"})], oldest month first: requests
     received in each month, and those decided in it within or after the charter limit."""
     starts = month_starts(now, months)
+    keys = {start.strftime("%Y-%m"): start for start in starts}
     tallies = {start: {"received": 0, "within_limit": 0, "late": 0} for start in starts}
-
-    def month_of(moment):
-        local = moment.astimezone(IST)
-        return tallies.get(datetime(local.year, local.month, 1, tzinfo=IST))
-
-    since = starts[0].astimezone(UTC)
-    received = access.scoped(ServiceRequest.objects(submitted_at__gte=since), user)
-    for row in received.only("submitted_at").as_pymongo():
-        tally = month_of(as_utc(row["submitted_at"]))
-        if tally is not None:
-            tally["received"] += 1
-    closed = access.scoped(ServiceRequest.objects(closed_at__gte=since), user)
-    for row in closed.only("closed_at", "due_at", "escalations").as_pymongo():
-        moment = as_utc(row["closed_at"])
-        tally = month_of(moment)
-        if tally is None:
-            continue
-        deadline = first_deadline(row)
-        tally["within_limit" if deadline is None or moment <= deadline else "late"] += 1
+    for (month, _service), figures in stats.figures(user, list(keys)).items():
+        tally = tallies[keys[month]]
+        for name in tally:
+            tally[name] += figures[name]
     return list(tallies.items())
 
 

@@ -15,12 +15,13 @@ import os
 from collections import defaultdict
 from datetime import UTC, datetime
 
+from bson import ObjectId
+
 from app.constants import IST
 from app.models import District, RegisterEntry, ServiceRequest
 from app.models.base import as_utc
 
-from . import registers, service_types, uploads
-from .dashboard import first_deadline
+from . import registers, service_types, stats, uploads
 from .exports import safe_cell
 
 LICENCE = "Government Open Data License - India (GODL)"
@@ -125,37 +126,28 @@ def _requests_by_month():
 
 def _disposal_by_month():
     def rows():
+        # From the district totals kept at write time (services.stats), not a scan of every
+        # closed request: requests that had a charter deadline, by the month of their decision.
         districts = _districts()
-        tally = defaultdict(lambda: {"closed": 0, "within": 0, "days": 0.0, "state": None})
-        query = ServiceRequest.objects(closed_at__ne=None, due_at__ne=None).only(
-            "district", "service", "state", "submitted_at", "closed_at", "due_at", "escalations"
-        )
-        for row in query.as_pymongo():
-            closed = as_utc(row["closed_at"])
-            key = (row["district"], row["service"], _month(closed))
-            entry = tally[key]
-            entry["state"] = row["state"]
-            entry["closed"] += 1
-            entry["days"] += (closed - as_utc(row["submitted_at"])).total_seconds() / 86400
-            deadline = first_deadline(row)
-            entry["within"] += deadline is None or closed <= deadline
         limits = {}
-        for (district_id, service, month), t in sorted(
-            tally.items(), key=lambda item: (item[0][2], str(item[0][0]), item[0][1])
-        ):
-            district = districts.get(district_id)
-            if (t["state"], service) not in limits:
-                limits[(t["state"], service)] = _limit_text(t["state"], service)
+        totals = sorted(stats.district_totals(), key=lambda row: (row[2], row[0], row[1]))
+        for district_id, service, month, t in totals:
+            if t.get("timed_closed", 0) <= 0:
+                continue
+            district = districts.get(ObjectId(district_id))
+            state = district.state.id if district else None
+            if (state, service) not in limits:
+                limits[(state, service)] = _limit_text(state, service)
             yield {
                 "month": month,
                 "state": district.state.code if district else "",
                 "district": district.code if district else "",
                 "service": service,
-                "closed": t["closed"],
-                "within_limit": t["within"],
-                "share_within_limit_percent": round(100 * t["within"] / t["closed"], 1),
-                "average_days": round(t["days"] / t["closed"], 1),
-                "charter_limit": limits[(t["state"], service)],
+                "closed": t["timed_closed"],
+                "within_limit": t["timed_within"],
+                "share_within_limit_percent": round(100 * t["timed_within"] / t["timed_closed"], 1),
+                "average_days": round(t["timed_seconds"] / t["timed_closed"] / 86400, 1),
+                "charter_limit": limits[(state, service)],
             }
 
     return {

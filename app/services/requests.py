@@ -29,6 +29,7 @@ from . import (
     numbering,
     service_types,
     sla,
+    stats,
 )
 from .errors import FieldErrors
 from .workflow import StaleState, version_key
@@ -246,6 +247,9 @@ def submit(user, service_code, data, station_code=None, idempotency_key=None, no
             set__attached_to=request, set__pending=False
         )
     audit.record("request.submit", actor=user, target=request, state=request.state)
+    stats.received(request)
+    if info.get("final"):
+        stats.closed(request)
     if info.get("final") and info.get("issues"):  # an instant service, e.g. a lost-article report
         documents.issue(request, info["issues"], now)
     detail = {"to_state": initial, "remark": None}  # what it said on submission, if sent late

@@ -25,6 +25,7 @@ from . import (
     events,
     seniors,
     service_types,
+    stats,
 )
 from .catalogue import APPLICANT_ROLES
 
@@ -201,6 +202,8 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
         to=target,
         version=updated.version,
     )
+    if info.get("final"):
+        stats.closed(updated)
     if info.get("issues"):
         documents.issue(updated, info["issues"], now)
     if info.get("enrols") == "senior_citizen":
@@ -245,6 +248,7 @@ def reopen(request, back_to, actor, role, remark, now=None):
     if updated is None:
         raise StaleState(request.number)
     due_hours.reach_back(clock)
+    stats.reopened(request)  # as it was: its closure is taken back from that month's figures
     audit.record(
         "request.reopen",
         actor=actor,

@@ -40,6 +40,11 @@ BEAT_SCHEDULE = {
     },
     # Every minute, or every EVENT_REQUEUE_AFTER_SECONDS when that is shorter (the crash tests
     # use 5 s, so a lost event is queued again within seconds): see schedule_for().
+    # The supervisors' and the open data's monthly totals (services.stats).
+    "stats-fold": {
+        "task": "stats.fold",
+        "schedule": timedelta(minutes=1),
+    },
     "events-requeue-pending": {
         "task": "events.requeue-pending",
         "schedule": timedelta(minutes=1),

@@ -57,7 +57,7 @@ def test_a_refused_grievance_is_appealed_in_hindi_and_decided_in_the_admin(tab_f
     assert "Allowed" in listing.inner_text("main")
 
     supervision = authority.open("/admin/supervision/")
-    assert "Disposal in the last 90 days" in supervision.inner_text("main")
+    assert "Disposal this month and the two before" in supervision.inner_text("main")
     authority.check("54-admin-supervision")
     authority.open("/admin/seniors/")
     authority.check("55-admin-seniors")

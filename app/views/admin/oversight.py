@@ -86,7 +86,7 @@ def _supervision_charts(figures, names):
             [(station, {"count": n}) for station, n in sorted(by_station.items())],
         ),
         "within": charts.bar_chart(
-            _("Decided within the Citizens Charter limit, last 90 days"),
+            _("Decided within the Citizens Charter limit, this month and the two before"),
             [series("share", _("Within the limit"), "solid")],
             within,
             maximum=100,
