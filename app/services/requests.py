@@ -32,7 +32,7 @@ from . import (
     stats,
 )
 from .errors import FieldErrors
-from .workflow import StaleState, version_key
+from .workflow import write_over_version
 
 
 class SubmissionError(FieldErrors):
@@ -288,20 +288,13 @@ def edit(request, user, data, now=None):
     if errors:
         raise SubmissionError(errors)
 
-    if not claims.take(version_key(request)):
-        raise StaleState(request.number)
-    updated = ServiceRequest.objects(
-        id=request.id, status=request.status, version=request.version
-    ).modify(
-        new=True,
+    updated = write_over_version(
+        request,
         set__data=clean,
         set__attachments=attachments,
         push__previous_data=DataVersion(at=now, data=request.data),
-        inc__version=1,
         set__updated_at=now,
     )
-    if updated is None:
-        raise StaleState(request.number)
     return updated
 
 

@@ -82,6 +82,20 @@ def version_key(request):
     return f"request:{request.id}:v{request.version}"
 
 
+def write_over_version(request, **updates):
+    """Every write to a request after its submission: claim its version, write `updates` with
+    its status and version in the filter, and move the version on. StaleState (409) when someone
+    else moved it first. Returns the request as written."""
+    if not claims.take(version_key(request)):
+        raise StaleState(request.number)
+    updated = ServiceRequest.objects(
+        id=request.id, status=request.status, version=request.version
+    ).modify(new=True, inc__version=1, **updates)
+    if updated is None:
+        raise StaleState(request.number)
+    return updated
+
+
 def _is_applicant(request, actor):
     return getattr(actor, "id", None) == stored_id(request, "applicant")
 
@@ -173,11 +187,8 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
         public_en=info["public"]["en"],
         public_hi=info["public"]["hi"],
     )
-    if not claims.take(version_key(request)):
-        raise StaleState(request.number)
     updates = {
         "set__status": target,
-        "inc__version": 1,
         "push__history": entry,
         "set__updated_at": now,
     }
@@ -187,11 +198,7 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
     updates.update(deadlines.on_transition(request, definition, target, now))
     if role == "station_officer" and request.assigned_to is None:
         updates["set__assigned_to"] = actor
-    updated = ServiceRequest.objects(
-        id=request.id, status=request.status, version=request.version
-    ).modify(new=True, **updates)
-    if updated is None:
-        raise StaleState(request.number)
+    updated = write_over_version(request, **updates)
     due_hours.reach_back(updates)
     audit.record(
         "request.transition",
@@ -230,23 +237,16 @@ def reopen(request, back_to, actor, role, remark, now=None):
         public_en=info["public"]["en"],
         public_hi=info["public"]["hi"],
     )
-    if not claims.take(version_key(request)):
-        raise StaleState(request.number)
     clock = deadlines.restart(request, definition, now)
-    updated = ServiceRequest.objects(
-        id=request.id, status=request.status, version=request.version
-    ).modify(
-        new=True,
+    updated = write_over_version(
+        request,
         set__status=back_to,
         set__closed_at=None,
         set__is_open=True,
-        inc__version=1,
         push__history=entry,
         set__updated_at=now,
         **clock,
     )
-    if updated is None:
-        raise StaleState(request.number)
     due_hours.reach_back(clock)
     stats.reopened(request)  # as it was: its closure is taken back from that month's figures
     audit.record(
@@ -268,14 +268,7 @@ def assign(request, officer, actor):
         raise TransitionNotAllowed("assign")
     if "station_officer" not in access.roles_over(officer, request):
         raise TransitionNotAllowed("the officer is not posted at this station")
-    if not claims.take(version_key(request)):
-        raise StaleState(request.number)
-    updated = ServiceRequest.objects(id=request.id, version=request.version).modify(
-        new=True, set__assigned_to=officer, inc__version=1
-    )
-    if updated is None:
-        raise StaleState(request.number)
-    return updated
+    return write_over_version(request, set__assigned_to=officer)
 
 
 NOTE_PERMISSIONS = ("requests.process", "requests.approve")
