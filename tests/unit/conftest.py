@@ -6,11 +6,13 @@ server named by TEST_MONGODB_URI (make test starts it). There each test process 
 database with its collections and indexes (creating FerretDB's tables and GIN indexes took most of
 a test's second); before each test every collection is emptied and refilled from a snapshot of
 the freshly seeded data (with or without the catalogue, as the test asks), and the process's
-caches keyed by ids are cleared. The others (pages, forms, validation, PDFs, translations) exercise no behaviour of
+caches keyed by ids are cleared. On mongomock each test gets a new in-memory database, filled
+from the same kind of snapshot (seeding the catalogue took most of a test's setup). The others (pages, forms, validation, PDFs, translations) exercise no behaviour of
 the server that mongomock does not share; they are deselected there, and pytest's summary
 counts them.
 """
 
+import copy
 import os
 import uuid
 
@@ -69,6 +71,18 @@ def _seed(with_catalogue):
         service_types.seed()
 
 
+# The seeded data of this test process, with and without the catalogue, taken once.
+SNAPSHOTS: dict[bool, dict] = {}
+
+
+def _fresh_mongomock(with_catalogue):
+    """A new, empty in-memory database: its indexes, then the seeded data (seeded once)."""
+    from app.cli import ensure_indexes
+
+    ensure_indexes()
+    _fill(SNAPSHOTS, with_catalogue)
+
+
 def _fresh_ferretdb(shared, with_catalogue):
     """Empty every collection and put back the seeded data (seeding once per process)."""
     from app import db
@@ -79,16 +93,25 @@ def _fresh_ferretdb(shared, with_catalogue):
         ensure_indexes()
     for name in database.list_collection_names():
         database[name].delete_many({})
-    snapshot = shared["snapshots"].get(with_catalogue)
+    _fill(shared["snapshots"], with_catalogue)
+
+
+def _fill(snapshots, with_catalogue):
+    from app import db
+
+    database = db.database()
+    snapshot = snapshots.get(with_catalogue)
     if snapshot is None:
         _seed(with_catalogue)
-        shared["snapshots"][with_catalogue] = {
+        snapshots[with_catalogue] = {
             name: list(database[name].find()) for name in database.list_collection_names()
         }
         return
     for name, documents in snapshot.items():
         if documents:
-            database[name].insert_many(documents)
+            # Copies: an in-memory database may keep what it is given, and a test's writes
+            # must not reach the snapshot.
+            database[name].insert_many(copy.deepcopy(documents))
 
 
 def _clear_process_caches():
@@ -116,10 +139,7 @@ def app(request, db_uri, ferretdb_database, tmp_path):
         if ferretdb_database is not None:
             _fresh_ferretdb(ferretdb_database, with_catalogue)
         else:
-            from app.cli import ensure_indexes
-
-            ensure_indexes()
-            _seed(with_catalogue)
+            _fresh_mongomock(with_catalogue)
     yield app
     with app.app_context():
         from app import db
