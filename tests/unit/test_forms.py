@@ -151,6 +151,18 @@ def test_an_eligibility_message_is_worded_in_the_language_of_whoever_reads_it(ap
     assert forms.check_eligibility(definition, {"dob": "1990-01-01"}, today) == {}
 
 
+def _one_field(type_name):
+    """A field of `type_name` with every key some type needs (choices, files)."""
+    return {
+        "name": "f",
+        "type": type_name,
+        "label": {"en": "F", "hi": "F"},
+        "choices": [{"value": "a", "en": "A", "hi": "ए"}],
+        "accept": ["application/pdf"],
+        "max_kb": 100,
+    }
+
+
 @pytest.mark.parametrize("name", sorted(catalogue.FIELD_TYPES))
 def test_every_field_type_in_the_registry_accepts_its_own_sample(app, name):
     """services.field_types is the one list of field types: the catalogue accepts exactly these,
@@ -160,14 +172,7 @@ def test_every_field_type_in_the_registry_accepts_its_own_sample(app, name):
     from app.services.field_types import TYPES
 
     field_type = TYPES[name]
-    spec = {
-        "name": "f",
-        "type": name,
-        "label": {"en": "F", "hi": "F"},
-        "choices": [{"value": "a", "en": "A", "hi": "ए"}],
-        "accept": ["application/pdf"],
-        "max_kb": 100,
-    }
+    spec = _one_field(name)
     now = datetime.now(UTC)
     with app.test_request_context():
         sample = field_type.sample(spec, now, lambda mime: "0" * 32)
@@ -187,14 +192,7 @@ def test_the_review_step_carries_every_type_through_unchanged(app, name):
     from app.services.field_types import TYPES
 
     field_type = TYPES[name]
-    spec = {
-        "name": "f",
-        "type": name,
-        "label": {"en": "F", "hi": "F"},
-        "choices": [{"value": "a", "en": "A", "hi": "ए"}],
-        "accept": ["application/pdf"],
-        "max_kb": 100,
-    }
+    spec = _one_field(name)
     now = datetime.now(UTC)
     with app.test_request_context():
         typed = field_type.sample(spec, now, lambda mime: "0" * 32)
