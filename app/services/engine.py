@@ -72,6 +72,7 @@ def validate(spec, model_fields=(), roles=()):
         return errors + ["states: must name at least one state"]
     actions = set()
     transitions = spec.get("transitions") or []
+    granted = set(roles) | {SYSTEM}
     for i, t in enumerate(transitions):
         path = f"transitions[{i}]"
         if not isinstance(t, dict):
@@ -88,7 +89,6 @@ def validate(spec, model_fields=(), roles=()):
                 errors.append(f"{path}.from: '{source}' is final")
         if t.get("to") not in states:
             errors.append(f"{path}.to: unknown state '{t.get('to')}'")
-        granted = set(roles) | {SYSTEM}
         if not t.get("roles"):
             errors.append(f"{path}.roles: name at least one role")
         for role in t.get("roles") or []:
