@@ -14,7 +14,7 @@ from mongoengine.queryset.visitor import Q
 from pymongo.errors import DuplicateKeyError
 
 from app import signals
-from app.models import Fir, RequestEvent
+from app.models import Fir, RegisterEntry, RequestEvent
 
 EVENTS = (
     "submitted",
@@ -32,20 +32,28 @@ EVENTS = (
     "fir_enquiry_overdue",
     "fir_transferred",
     "fir_progress",
+    "register_match",
 )
 
 
-def key_of(request_id, event, seq):
-    return f"{request_id}:{event}:{seq}"
+def key_of(request_id, event, seq, part=None):
+    key = f"{request_id}:{event}:{seq}"
+    return f"{key}:{part}" if part else key
 
 
-def record(subject, event, seq, now=None, detail=None):
-    """Write the event about `subject` (a ServiceRequest or an Fir) once and queue its
-    processing; returns the event's key."""
+def record(subject, event, seq, now=None, detail=None, part=None):
+    """Write the event about `subject` (a ServiceRequest, an Fir or a RegisterEntry) once and
+    queue its processing; returns the event's key. `part` tells apart events of one subject
+    and seq (the other entry of a register match)."""
     if event not in EVENTS:
         raise ValueError(f"unknown request event {event!r}")
-    key = key_of(subject.id, event, seq)
-    about = {"fir": subject} if isinstance(subject, Fir) else {"request": subject}
+    key = key_of(subject.id, event, seq, part)
+    if isinstance(subject, Fir):
+        about = {"fir": subject}
+    elif isinstance(subject, RegisterEntry):
+        about = {"entry": subject}
+    else:
+        about = {"request": subject}
     try:
         RequestEvent(
             key=key,

@@ -17,10 +17,18 @@ from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
 from pymongo.errors import DuplicateKeyError
 
-from app.models import Appeal, Fir, Notification, RequestEvent, SeniorCitizen, ServiceRequest
+from app.models import (
+    Appeal,
+    Fir,
+    Notification,
+    RegisterEntry,
+    RequestEvent,
+    SeniorCitizen,
+    ServiceRequest,
+)
 from app.models.base import stored_id
 
-from . import authorities, catalogue, claims, deadlines, firs, mail, service_types
+from . import authorities, catalogue, claims, deadlines, firs, mail, registers, service_types
 
 DEFAULT_RULES = {
     "escalated": {"to": ["applicant", "escalation_target"], "channels": ["in_app", "email"]},
@@ -271,12 +279,38 @@ def process_event(key, now=None):
         return 0
     if stored_id(event, "fir") is not None:
         created = notify_fir_event(stored_id(event, "fir"), event.event, event.seq, event.detail)
+    elif stored_id(event, "entry") is not None:
+        created = notify_register_match(stored_id(event, "entry"), event.detail or {})
     else:
         # The request's id as stored: notify loads the request once, not twice.
         created = notify_request_event(
             str(stored_id(event, "request")), event.event, event.seq, event.detail or None
         )
     RequestEvent.objects(key=key).update_one(set__done_at=now or datetime.now(UTC))
+    return created
+
+
+def notify_register_match(found_id, detail):
+    """In-app notices of a possible match to the SHOs of both stations, in their language, once
+    per pair and SHO; returns how many were created now."""
+    found = RegisterEntry.objects(id=found_id).first()
+    missing = RegisterEntry.objects(id=detail.get("missing")).first()
+    if found is None or missing is None:
+        return 0
+    created = 0
+    for sho in registers.match_audience(missing, found):
+        text = registers.match_notice(missing, found, detail["points"], sho.language or "en")
+        try:
+            Notification(
+                key=f"match:{found.id}:{missing.id}:{sho.id}:in_app",
+                recipient=sho,
+                event="register_match",
+                text=text[:1000],
+                created_at=datetime.now(UTC),
+            ).save(force_insert=True)
+            created += 1
+        except (NotUniqueError, DuplicateKeyError):
+            pass
     return created
 
 

@@ -18,14 +18,12 @@ import yaml
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from mongoengine.errors import NotUniqueError
-from pymongo.errors import DuplicateKeyError
 
 from app import db
-from app.models import Notification, RegisterEntry
+from app.models import RegisterEntry
 from app.models.registers import RegisterMatch
 
-from . import access, audit, authorities, catalogue, engine, forms, uploads
+from . import access, audit, authorities, catalogue, engine, events, forms, uploads
 from .errors import FieldErrors
 from .numbering import next_sequence
 from .seed_files import SEED_DIR
@@ -265,8 +263,9 @@ def match(entry):
             continue
         if any(m.entry.id == missing.id for m in found.matches):
             continue
+        # Pushed, not saved whole: a step taken on the entry meanwhile is not written over.
         found.matches.append(RegisterMatch(entry=missing, score=points, reasons=reasons))
-        found.save()
+        RegisterEntry.objects(id=found.id).update_one(push__matches=found.matches[-1])
         _announce_match(missing, found, points)
         made += 1
     return made
@@ -277,32 +276,36 @@ def _kinds_on(side):
 
 
 def _announce_match(missing, found, points):
-    """Tell the SHOs of both stations, once per pair, in their language."""
+    """Record the match as an event (services.events): the worker tells the SHOs of both
+    stations, once per pair, in their language (services.notify)."""
+    events.record(
+        found,
+        "register_match",
+        points,
+        detail={"missing": str(missing.id), "points": points},
+        part=str(missing.id),
+    )
+
+
+def match_notice(missing, found, points, language):
+    """What an SHO reads about a possible match, in `language`."""
+    with force_locale(language):
+        return _(
+            "Possible match (%(points)d of 5): %(found)s recorded at %(found_station)s may "
+            "be the missing person %(name)s of %(missing_station)s. Compare them in the "
+            "registers.",
+            points=points,
+            found=_kind_name(found.kind, language),
+            found_station=found.station.name_en,
+            name=missing.data.get("name", ""),
+            missing_station=missing.station.name_en,
+        )
+
+
+def match_audience(missing, found):
+    """The SHOs of both stations (one list when they are the same station)."""
     stations = {missing.station.id: missing.station, found.station.id: found.station}
-    for station in stations.values():
-        for sho in authorities.holders("sho", station):
-            key = f"match:{found.id}:{missing.id}:{sho.id}:in_app"
-            with force_locale(sho.language or "en"):
-                text = _(
-                    "Possible match (%(points)d of 5): %(found)s recorded at %(found_station)s may "
-                    "be the missing person %(name)s of %(missing_station)s. Compare them in the "
-                    "registers.",
-                    points=points,
-                    found=_kind_name(found.kind, sho.language or "en"),
-                    found_station=found.station.name_en,
-                    name=missing.data.get("name", ""),
-                    missing_station=missing.station.name_en,
-                )
-            try:
-                Notification(
-                    key=key,
-                    recipient=sho,
-                    event="register_match",
-                    text=text[:1000],
-                    created_at=datetime.now(UTC),
-                ).save(force_insert=True)
-            except (NotUniqueError, DuplicateKeyError):
-                pass
+    return [sho for station in stations.values() for sho in authorities.holders("sho", station)]
 
 
 def _kind_name(kind, language):

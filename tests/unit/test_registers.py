@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.models import Notification, PoliceStation, RegisterEntry
-from app.services import registers
+from app.models import Notification, PoliceStation, RegisterEntry, RequestEvent
+from app.services import notify, registers
 from app.services.registers import RegisterError
 from tests.helpers.clock import user
 
@@ -168,6 +168,10 @@ def test_a_body_found_elsewhere_is_matched_to_a_missing_person_and_both_shos_tol
         notes = Notification.objects(recipient=user(sho).id, event="register_match")
         assert notes.count() == 1 and "Sunita Devi" in notes.first().text
     assert registers.match(body) == 0  # once per pair
+    # Told through a durable event, like every other notice: processed, and once only.
+    [event] = RequestEvent.objects(event="register_match")
+    assert event.entry.id == body.id and event.done_at is not None
+    assert notify.notify_register_match(body.id, event.detail) == 0  # run twice: nothing new
 
 
 def test_a_missing_person_published_later_is_matched_to_earlier_found_persons(
