@@ -20,6 +20,9 @@ class SeniorVisit(me.EmbeddedDocument):
     recorded_at = me.DateTimeField(default=utcnow, required=True)
 
 
+SENIOR_STATUSES = ("enrolled", "ended")
+
+
 class SeniorCitizen(BaseDocument):
     request = me.ReferenceField("ServiceRequest", required=True, unique=True)
     number = me.StringField(required=True, max_length=40)  # the registration request's number
@@ -27,15 +30,19 @@ class SeniorCitizen(BaseDocument):
     state = me.ReferenceField("State", required=True)
     district = me.ReferenceField("District", required=True)
     station = me.ReferenceField("PoliceStation", required=True)
-    active = me.BooleanField(default=True)
+    # Moved on only by services.engine (seed/workflows/senior_citizen.yaml).
+    status = me.StringField(choices=SENIOR_STATUSES, default="enrolled", required=True)
+    version = me.IntField(default=1, required=True)
+    ended_reason = me.StringField(max_length=1000)
     visit_every_days = me.IntField(required=True, min_value=1, max_value=90)
     next_visit_due = me.DateTimeField(required=True)
-    missed_notified_for = me.DateTimeField()  # the due date already escalated to the SHO
+    # The SHO was told that the visit due at next_visit_due was missed (cleared by the next visit).
+    visit_missed_notified = me.BooleanField(default=False, required=True)
     visits = me.EmbeddedDocumentListField(SeniorVisit)
 
     meta = {
         "collection": "senior_citizens",
-        "indexes": [("station", "active", "next_visit_due"), ("active", "next_visit_due")],
+        "indexes": [("station", "status", "next_visit_due"), ("status", "next_visit_due")],
         "ordering": ["next_visit_due"],
     }
     __scope__ = {"state": "state", "district": "district", "station": "station"}

@@ -1,4 +1,5 @@
-"""The one door that changes the status of an FIR, an appeal or a register entry.
+"""The one door that changes the status of an FIR, an appeal, a register entry or a senior
+citizen's registration.
 
 Each of them is a *machine*: a fixed definition in seed/workflows/<name>.yaml (states, the
 transitions between them with the roles that may take them, and the clocks that run while a
@@ -147,6 +148,7 @@ class Machine:
     error_field: str = ""  # the key refusals are reported under (default: the machine's name)
     notice: Callable[..., Any] | None = None
     clock_fields: tuple = field(default_factory=tuple)
+    migrate: Callable[[], int] | None = None  # brings older documents to the spec's fields
 
     @functools.cached_property
     def spec(self):
@@ -215,13 +217,12 @@ class Machine:
             raise self.error({"remark": _l("Give the reasons in writing.")})
         if seen is not None and seen != subject.version:
             raise self.error({self._field: STALE}, status=409)
-        if not claims.take(f"{self.name}:{subject.pk}:v{subject.version}"):
+        claim = f"{self.name}:{subject.pk}:v{subject.version}"
+        if not claims.take(claim):
             raise self.error({self._field: STALE}, status=409)
+        # Taken before the writes are computed, so a refused step takes no register number.
         writes = updates() if callable(updates) else dict(updates or {})
-        if t["to"] != subject.status:
-            writes["set__status"] = t["to"]
-        query = {"status": subject.status, "version": subject.version}
-        if not subject.modify(query=query, inc__version=1, **writes):
+        if not write_status(subject, t["to"], **writes):
             raise self.error({self._field: STALE}, status=409)
         audit.record(
             f"{self.name}.{action}",
@@ -259,7 +260,11 @@ class Machine:
                 if clock.get("notice") and self.notice is not None:
                     self.notice(subject, clock["notice"], now)
             else:
-                if not claims.take(f"{self.name}:{subject.pk}:{code}:{clock['notice']}"):
+                # Once per value of the clock's field: a date that moves on (the next visit
+                # due) may run out again, and is told again.
+                due = getattr(subject, clock["at"])
+                stamp = due.isoformat() if due is not None else ""
+                if not claims.take(f"{self.name}:{subject.pk}:{code}:{clock['notice']}:{stamp}"):
                     continue
                 subject.modify(**{f"set__{clock['once']}": True})
                 if self.notice is not None:
@@ -268,8 +273,34 @@ class Machine:
         return count
 
     def backfill_versions(self):
-        """Give subjects written before `version` existed their first one (idempotent)."""
-        return self.model.objects(version=None).update(set__version=1)
+        """Give subjects written before `version` existed their first one, and run the
+        machine's `migrate` for older documents (both idempotent). Returns how many changed."""
+        changed = self.model.objects(version=None).update(set__version=1)
+        return changed + (self.migrate() if self.migrate is not None else 0)
+
+
+def write_status(subject, to=None, *, claim=None, in_place=True, **updates):
+    """The one write of any document's `status`: machines' steps, requests' transitions
+    (services.workflow) and the technical states of outbox messages and export jobs.
+
+    Takes `claim` first when given (services.claims: atomic on every backend, where a filtered
+    findAndModify is not on FerretDB 1.24), then writes `updates` with the status (and the
+    version, for documents that have one) the caller read in the filter, moving the version on.
+    Returns the document as written (`subject` itself, updated, when `in_place`; else a new
+    instance, leaving `subject` as it was read), or None, writing nothing, when someone else
+    moved it first.
+    """
+    if claim is not None and not claims.take(claim):
+        return None
+    query = {"status": subject.status}
+    if "version" in subject._fields:
+        query["version"] = subject.version
+        updates["inc__version"] = 1
+    if to is not None and to != subject.status:
+        updates["set__status"] = to
+    if in_place:
+        return subject if subject.modify(query=query, **updates) else None
+    return type(subject).objects(pk=subject.pk, **query).modify(new=True, **updates)
 
 
 MACHINES: dict[str, Machine] = {}

@@ -18,7 +18,7 @@ from app.constants import IST
 from app.models import ExportJob, PoliceStation, ServiceRequest
 from app.models.base import as_utc
 
-from . import access, catalogue, service_types, uploads
+from . import access, catalogue, engine, service_types, uploads
 from .errors import FieldErrors
 
 KINDS = ("requests",)
@@ -74,7 +74,7 @@ def run(job_id, now=None):
     now = now or datetime.now(UTC)
     query = _query(job)
     total = query.count()
-    job.modify(set__status="running", set__started_at=now, set__total=total, set__written=0)
+    engine.write_status(job, "running", set__started_at=now, set__total=total, set__written=0)
     stations = {s.id: s.code for s in PoliceStation.objects.only("code")}
     public = {}
     written = 0
@@ -88,11 +88,12 @@ def run(job_id, now=None):
                 if written % BATCH == 0:
                     job.modify(set__written=written)
     except OSError as error:
-        job.modify(set__status="failed", set__error=str(error)[:300], set__finished_at=now)
+        engine.write_status(job, "failed", set__error=str(error)[:300], set__finished_at=now)
         return job
     stamp = datetime.now(IST).strftime("%Y%m%d-%H%M")
-    job.modify(
-        set__status="done",
+    engine.write_status(
+        job,
+        "done",
         set__written=written,
         set__total=max(total, written),
         set__filename=f"{job.kind}-{job.service or 'all'}-{stamp}.csv",

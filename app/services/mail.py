@@ -14,7 +14,7 @@ from mongoengine.queryset.visitor import Q
 from app import signals
 from app.models import OutboxMessage
 from app.models.outbox import STATUS_FAILED, STATUS_QUEUED, STATUS_SENDING, STATUS_SENT
-from app.services import claims, sms
+from app.services import engine, sms
 
 MAX_ATTEMPTS = 5
 # A claim older than this is taken to belong to a worker that died mid-delivery.
@@ -59,13 +59,14 @@ def _claim(message_id, now):
         Q(id=message_id)
         & (Q(status=STATUS_QUEUED) | (Q(status=STATUS_SENDING) & Q(claimed_at__lte=stale)))
     ).first()
-    if message is None or not claims.take(f"mail:{message.id}:{message.attempts + 1}"):
+    if message is None:
         return None
-    return OutboxMessage.objects(id=message.id).modify(
-        set__status=STATUS_SENDING,
+    return engine.write_status(
+        message,
+        STATUS_SENDING,
+        claim=f"mail:{message.id}:{message.attempts + 1}",
         set__claimed_at=now,
         set__attempts=message.attempts + 1,
-        new=True,
     )
 
 
@@ -82,9 +83,10 @@ def deliver(message_id, now=None):
             _send_smtp(message)
     except (OSError, smtplib.SMTPException, sms.SmsError) as error:
         status = STATUS_FAILED if message.attempts >= MAX_ATTEMPTS else STATUS_QUEUED
-        message.modify(set__status=status, set__last_error=type(error).__name__)
+        engine.write_status(message, status, set__last_error=type(error).__name__)
         raise DeliveryError(str(message.id)) from error
-    message.modify(set__status=STATUS_SENT, set__sent_at=now, unset__last_error=True)
+    # Over "sending" as claimed: a run that took it over after our lease ran out writes nothing.
+    engine.write_status(message, STATUS_SENT, set__sent_at=now, unset__last_error=True)
     return message
 
 

@@ -2,7 +2,8 @@
 
 enrol() runs when a senior-citizen registration reaches a state marked `enrols: senior_citizen`;
 the station's `senior_visit_days` sets the schedule. record_visit() is the beat officer's entry
-(date, remarks, optional photo); flag_missed_visits() is the sweep's step that escalates a visit
+(date, remarks, optional photo); end() is the SHO's, when visits should stop. The registration
+is a machine of services.engine (seed/workflows/senior_citizen.yaml): its clock escalates a visit
 not recorded by its due date to the SHO, once per due date.
 """
 
@@ -16,7 +17,7 @@ from app.models import SeniorCitizen, Upload
 from app.models.base import as_utc
 from app.models.seniors import SeniorVisit
 
-from . import access, audit, claims, events, uploads
+from . import access, audit, engine, events, uploads
 from .errors import FieldErrors
 
 VISIT_ROLES = ("station_officer", "sho")
@@ -56,7 +57,9 @@ def enrol(request, now=None):
 
 
 def can_record(officer, senior):
-    return bool(access.roles_over(officer, senior) & set(VISIT_ROLES))
+    return senior.status == "enrolled" and bool(
+        access.roles_over(officer, senior) & set(VISIT_ROLES)
+    )
 
 
 def record_visit(senior, officer, at, remarks="", photo_file_id=None, now=None):
@@ -65,6 +68,8 @@ def record_visit(senior, officer, at, remarks="", photo_file_id=None, now=None):
     if not access.can_see(officer, senior):
         raise VisitError({"senior": _l("Not found.")}, status=404)
     if not can_record(officer, senior):
+        if senior.status != "enrolled":
+            raise VisitError({"senior": _l("This registration has ended.")}, 409)
         raise VisitError({"senior": _l("Only the station's officers record visits.")}, 403)
     errors = {}
     if not isinstance(at, datetime):
@@ -89,22 +94,81 @@ def record_visit(senior, officer, at, remarks="", photo_file_id=None, now=None):
     uploads.mark_used([photo_file_id])
     # A back-dated visit older than the current period never pulls the due date earlier.
     next_due = max(at + timedelta(days=senior.visit_every_days), as_utc(senior.next_visit_due))
+    # A visit on time, or one that makes up for a missed one, clears the missed-visit flag for
+    # the new due date (the sweep's clock tells the SHO again if that one is missed too).
     SeniorCitizen.objects(id=senior.id).update_one(
-        push__visits=visit, set__next_visit_due=next_due, set__updated_at=now
+        push__visits=visit,
+        set__next_visit_due=next_due,
+        set__visit_missed_notified=False,
+        set__updated_at=now,
     )
     audit.record("senior.visit", actor=officer, target=senior, state=senior.state)
     return senior.reload()
 
 
-def flag_missed_visits(now):
-    """Escalate each visit past its due date to the station's SHO, once per due date."""
-    flagged = 0
-    for senior in SeniorCitizen.objects(active=True, next_visit_due__lte=now).limit(200):
-        due = as_utc(senior.next_visit_due)
-        if as_utc(senior.missed_notified_for) == due:
-            continue
-        if claims.take(f"senior:{senior.id}:missed:{due.isoformat()}"):
-            events.record(senior.request, "senior_visit_missed", due.toordinal(), now=now)
-            flagged += 1
-        SeniorCitizen.objects(id=senior.id).update_one(set__missed_notified_for=due)
-    return flagged
+def may_end(officer, senior):
+    """Whether `officer` may end the registration now (the SHO of the senior's station)."""
+    return MACHINE.may(senior, "end", officer)
+
+
+def end(senior, officer, reason, now=None):
+    """End the registration (the senior moved away, passed away or asked to stop): no more
+    visits fall due. The reasons are required and kept; returns the senior."""
+    reason = (reason or "").strip()
+    if len(reason) > 1000:
+        raise VisitError({"remark": _l("At most 1000 characters.")})
+    if not access.can_see(officer, senior):
+        raise VisitError({"senior": _l("Not found.")}, status=404)
+    return MACHINE.step(
+        senior, "end", officer, now=now, remark=reason, updates={"set__ended_reason": reason}
+    )
+
+
+def _roles_of(senior, actor):
+    """The roles `actor` holds over `senior` in seed/workflows/senior_citizen.yaml's terms."""
+    return {"sho"} & access.roles_over(actor, senior)
+
+
+def _clock_notice(senior, event, now):
+    """The sweep found a visit past its due date: the SHO is told, once per due date."""
+    events.record(senior.request, event, as_utc(senior.next_visit_due).toordinal(), now=now)
+
+
+def _migrate():
+    """Registrations written before the engine ran them: `active` becomes the status, and a
+    missed visit already told about becomes the flag."""
+    collection = SeniorCitizen._get_collection()
+    changed = 0
+    for active, status in ((False, "ended"), (True, "enrolled")):
+        changed += collection.update_many(
+            {"status": {"$exists": False}, "active": active}, {"$set": {"status": status}}
+        ).modified_count
+    for row in collection.find({"missed_notified_for": {"$exists": True}}):
+        told = row["missed_notified_for"] == row.get("next_visit_due")
+        collection.update_one(
+            {"_id": row["_id"]},
+            {"$set": {"visit_missed_notified": told}, "$unset": {"missed_notified_for": ""}},
+        )
+        changed += 1
+    changed += collection.update_many(
+        {"visit_missed_notified": {"$exists": False}}, {"$set": {"visit_missed_notified": False}}
+    ).modified_count
+    changed += collection.update_many(
+        {"active": {"$exists": True}}, {"$unset": {"active": ""}}
+    ).modified_count
+    return changed
+
+
+MACHINE = engine.register(
+    engine.Machine(
+        "senior_citizen",
+        SeniorCitizen,
+        _roles_of,
+        roles=("sho",),
+        error=VisitError,
+        error_field="senior",
+        notice=_clock_notice,
+        clock_fields=("next_visit_due", "visit_missed_notified"),
+        migrate=_migrate,
+    )
+)

@@ -1,7 +1,7 @@
 """The minute's sweep of every clock: the requests' escalations and warnings (by due hour,
-services.deadlines), the clocks the fixed workflows declare (services.engine: e-FIRs not confirmed
-in three days, preliminary enquiries past their 14 days, appeals past their decision date) and
-missed senior-citizen visits.
+services.deadlines) and the clocks the fixed workflows declare (services.engine: e-FIRs not
+confirmed in three days, preliminary enquiries past their 14 days, appeals past their decision
+date, senior citizens' visits past their due date).
 
 Each step claims its own work (see services.deadlines), so two beat processes sweeping at once,
 or a sweep task run twice after a crash, do every step once.
@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from . import appeals, deadlines, engine, firs, registers, seniors
 
 # Imported for their machines: each registers itself with the engine when loaded.
-MACHINES = (appeals, firs, registers)
+MACHINES = (appeals, firs, registers, seniors)
 
 
 def run(now=None):
@@ -23,5 +23,4 @@ def run(now=None):
     for request in deadlines.due_for("warn", now):
         done["warned"] += deadlines.warn(request, now)
     done.update(engine.sweep(now))
-    done["senior_visits_missed"] = seniors.flag_missed_visits(now)
     return done

@@ -18,10 +18,10 @@ from . import (
     access,
     audit,
     catalogue,
-    claims,
     deadlines,
     documents,
     due_hours,
+    engine,
     events,
     seniors,
     service_types,
@@ -82,15 +82,14 @@ def version_key(request):
     return f"request:{request.id}:v{request.version}"
 
 
-def write_over_version(request, **updates):
-    """Every write to a request after its submission: claim its version, write `updates` with
-    its status and version in the filter, and move the version on. StaleState (409) when someone
-    else moved it first. Returns the request as written."""
-    if not claims.take(version_key(request)):
-        raise StaleState(request.number)
-    updated = ServiceRequest.objects(
-        id=request.id, status=request.status, version=request.version
-    ).modify(new=True, inc__version=1, **updates)
+def write_over_version(request, to=None, **updates):
+    """Every write to a request after its submission (services.engine.write_status): claim its
+    version, write `updates` (and the new status `to`) with its status and version in the filter,
+    and move the version on. StaleState (409) when someone else moved it first. Returns the
+    request as written; `request` itself is left as it was read."""
+    updated = engine.write_status(
+        request, to, claim=version_key(request), in_place=False, **updates
+    )
     if updated is None:
         raise StaleState(request.number)
     return updated
@@ -188,7 +187,6 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
         public_hi=info["public"]["hi"],
     )
     updates = {
-        "set__status": target,
         "push__history": entry,
         "set__updated_at": now,
     }
@@ -198,7 +196,7 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
     updates.update(deadlines.on_transition(request, definition, target, now))
     if role == "station_officer" and request.assigned_to is None:
         updates["set__assigned_to"] = actor
-    updated = write_over_version(request, **updates)
+    updated = write_over_version(request, target, **updates)
     due_hours.reach_back(updates)
     audit.record(
         "request.transition",
@@ -240,7 +238,7 @@ def reopen(request, back_to, actor, role, remark, now=None):
     clock = deadlines.restart(request, definition, now)
     updated = write_over_version(
         request,
-        set__status=back_to,
+        back_to,
         set__closed_at=None,
         set__is_open=True,
         push__history=entry,

@@ -163,10 +163,57 @@ def test_a_visit_cannot_be_in_the_future_or_by_another_station(catalogue_seeded,
 def test_a_missed_visit_is_escalated_to_the_sho_once(catalogue_seeded, ctx):
     senior = _registered_senior()
     late = senior.next_visit_due + timedelta(hours=1)
-    assert sweep.run(late)["senior_visits_missed"] == 1
-    assert sweep.run(late + timedelta(hours=1))["senior_visits_missed"] == 0
+    assert sweep.run(late)["senior_citizen.enrolled"] == 1
+    assert sweep.run(late + timedelta(hours=1))["senior_citizen.enrolled"] == 0
     missed = Notification.objects(recipient=user("sho.sector29").id, event="senior_visit_missed")
     assert missed.count() == 1 and senior.number in missed.first().text
+
+
+def test_each_missed_due_date_is_escalated_once_and_a_visit_clears_the_flag(catalogue_seeded, ctx):
+    senior = _registered_senior()
+    late = senior.next_visit_due + timedelta(hours=1)
+    assert sweep.run(late)["senior_citizen.enrolled"] == 1
+    senior = seniors.record_visit(senior, user("officer.sector29"), late, now=late)
+    assert senior.visit_missed_notified is False
+    assert sweep.run(late + timedelta(days=1))["senior_citizen.enrolled"] == 0  # next one not due
+    missed_again = senior.next_visit_due + timedelta(hours=1)
+    assert sweep.run(missed_again)["senior_citizen.enrolled"] == 1
+    missed = Notification.objects(recipient=user("sho.sector29").id, event="senior_visit_missed")
+    assert missed.count() == 2
+
+
+def test_the_sho_ends_a_registration_with_reasons_and_its_clock_stops(catalogue_seeded, ctx):
+    senior = _registered_senior()
+    officer, sho = user("officer.sector29"), user("sho.sector29")
+    assert not seniors.may_end(officer, senior) and seniors.may_end(sho, senior)
+    with pytest.raises(seniors.VisitError) as not_theirs:
+        seniors.end(senior, officer, "Moved to Pune.")
+    assert not_theirs.value.status == 403
+    with pytest.raises(seniors.VisitError) as no_reason:
+        seniors.end(senior, sho, "  ")
+    assert no_reason.value.errors.keys() == {"remark"}
+    senior = seniors.end(senior, sho, "Moved to Pune.", now=MONDAY + timedelta(days=1))
+    assert (senior.status, senior.ended_reason, senior.version) == ("ended", "Moved to Pune.", 2)
+    assert sweep.run(senior.next_visit_due + timedelta(days=1))["senior_citizen.enrolled"] == 0
+    with pytest.raises(seniors.VisitError) as ended:
+        seniors.record_visit(senior, officer, MONDAY + timedelta(days=1), now=MONDAY)
+    assert ended.value.status == 409
+
+
+def test_registrations_from_before_the_engine_are_brought_over(catalogue_seeded, ctx):
+    senior = _registered_senior()
+    collection = SeniorCitizen._get_collection()
+    collection.update_one(
+        {"_id": senior.id},
+        {
+            "$unset": {"status": "", "visit_missed_notified": ""},
+            "$set": {"active": False, "missed_notified_for": senior.next_visit_due},
+        },
+    )
+    assert seniors.MACHINE.backfill_versions() >= 2
+    row = collection.find_one({"_id": senior.id})
+    assert (row["status"], row["visit_missed_notified"]) == ("ended", True)
+    assert "active" not in row and "missed_notified_for" not in row
 
 
 def test_the_daily_digest_counts_open_due_today_and_overdue_per_service(catalogue_seeded, ctx):

@@ -110,7 +110,7 @@ def test_a_paused_state_stops_the_clock_and_resuming_shifts_the_deadlines(catalo
         "escalated": 0,
         "warned": 0,
         "appeal.pending": 0,
-        "senior_visits_missed": 0,
+        "senior_citizen.enrolled": 0,
         "fir.pending_confirmation": 0,
         "fir.preliminary_enquiry": 0,
     }

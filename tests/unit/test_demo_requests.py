@@ -17,7 +17,7 @@ def test_demo_requests_give_the_clock_something_to_show_and_are_seeded_once(cata
     assert seed.seed_all(True, include_demo_requests=True)["demo_requests.yaml"] == 0
     now = datetime.now(UTC)
     done = sweep.run(now)
-    assert done["escalated"] == 1 and done["senior_visits_missed"] == 1
+    assert done["escalated"] == 1 and done["senior_citizen.enrolled"] == 1
     by_service = {}
     for request in ServiceRequest.objects.order_by("submitted_at"):
         by_service.setdefault(request.service, []).append(request)

@@ -1,6 +1,6 @@
-"""services.engine: the fixed workflows (FIR, appeal, register entry) are checked, each broken
-spec gets one precise error naming its path, and a step is the one door (roles, version, claim,
-compare-and-set, audit)."""
+"""services.engine: the fixed workflows (FIR, appeal, register entry, senior citizen) are
+checked, each broken spec gets one precise error naming its path, and a step is the one door
+(roles, version, claim, compare-and-set, audit)."""
 
 import copy
 from datetime import UTC, datetime, timedelta
@@ -19,8 +19,9 @@ FIR_ROLES = ("station_officer", "sho", "owner", "receiving_sho")
 
 
 def test_every_shipped_workflow_is_sound_and_matches_its_model(app):
-    assert set(sweep.MACHINES) and set(engine.MACHINES) == {"fir", "appeal", "register_entry"}
-    assert engine.prepare() == {"fir": 0, "appeal": 0, "register_entry": 0}
+    shipped = {"fir", "appeal", "register_entry", "senior_citizen"}
+    assert set(sweep.MACHINES) and set(engine.MACHINES) == shipped
+    assert engine.prepare() == dict.fromkeys(shipped, 0)
     for machine in engine.MACHINES.values():
         assert set(machine.spec["states"]) == set(machine.model._fields["status"].choices)
 

@@ -162,7 +162,7 @@ class SeniorsView(SecuredView, BaseView):
     @expose("/")
     def index(self):
         rows = list(
-            access.scoped(SeniorCitizen.objects(active=True), current_user)
+            access.scoped(SeniorCitizen.objects(status="enrolled"), current_user)
             .order_by("next_visit_due")
             .limit(500)
         )
@@ -172,7 +172,15 @@ class SeniorsView(SecuredView, BaseView):
     def details(self, senior_id):
         senior = self._get(senior_id)
         errors, code = {}, 200
-        if request.method == "POST":
+        if request.method == "POST" and request.form.get("action") == "end":
+            try:
+                seniors.end(senior, current_user, request.form.get("remark", "", type=str))
+            except seniors.VisitError as error:
+                errors, code = error.errors, error.status
+            else:
+                flash(_("The registration has ended; no more visits fall due."))
+                return redirect(url_for(".details", senior_id=senior_id))
+        elif request.method == "POST":
             try:
                 at = _visit_time(request.form.get("date", "", type=str))
                 photo = request.files.get("photo")
@@ -195,6 +203,8 @@ class SeniorsView(SecuredView, BaseView):
             senior=senior,
             errors=errors,
             may_record=seniors.can_record(current_user, senior),
+            may_end=seniors.may_end(current_user, senior),
+            status_text=seniors.MACHINE.public_text(senior.status),
             today=datetime.now(IST).date().isoformat(),
         ), code
 
