@@ -172,7 +172,7 @@ def decide(appeal, officer, outcome, remark, now=None):
     try:
         MACHINE.step(appeal, action, officer, now=now, remark=remark, updates=decision)
     except AppealError as error:
-        if error.status == 409:  # decided by someone else at this very moment
+        if error.http_status == 409:  # decided by someone else at this very moment
             raise AppealError(
                 {"appeal": _l("This appeal has already been decided.")}, 409
             ) from None

@@ -42,11 +42,11 @@ class SubmissionError(FieldErrors):
 class NotAllowed(PermissionError):
     """The caller's role may not apply for this service."""
 
-    status = 403
+    http_status = 403
 
 
 class UnknownService(LookupError):
-    status = 404
+    http_status = 404
 
 
 def applicable_roles(definition, user):
@@ -132,13 +132,13 @@ def remember_key(user, key, digest, request):
 class KeyReused(SubmissionError):
     """The Idempotency-Key was used before with a different body."""
 
-    status = 422
+    http_status = 422
 
 
 class KeyBusy(SubmissionError):
     """A submission with this Idempotency-Key is being made right now."""
 
-    status = 409
+    http_status = 409
 
 
 def submit_once(user, service_code, data, station_code=None, key=None, now=None):

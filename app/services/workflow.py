@@ -46,35 +46,35 @@ __all__ = [
 
 
 class WorkflowError(Exception):
-    """Base of the engine's typed errors; `status` is the HTTP status views answer with."""
+    """Base of the engine's typed errors; `http_status` is the HTTP status views answer with."""
 
-    status = 400
+    http_status = 400
 
 
 class NotVisible(WorkflowError):
     """The actor may not see this request at all (views answer 404)."""
 
-    status = 404
+    http_status = 404
 
 
 class TransitionNotAllowed(WorkflowError):
     """No such action from the current state, or not for this actor's role."""
 
-    status = 403
+    http_status = 403
 
 
 class RemarkRequired(WorkflowError):
-    status = 400
+    http_status = 400
 
 
 class SelfApprovalForbidden(WorkflowError):
-    status = 403
+    http_status = 403
 
 
 class StaleState(WorkflowError):
     """Someone else changed the request first; reload and try again."""
 
-    status = 409
+    http_status = 409
 
 
 def version_key(request):

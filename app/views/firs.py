@@ -53,7 +53,7 @@ def confirm(fir_id):
     try:
         firs.confirm(fir, current_user, request.form.get("signed_name", "", type=str))
     except FirError as error:
-        return _page(fir, {k: str(v) for k, v in error.errors.items()}, error.status)
+        return _page(fir, {k: str(v) for k, v in error.errors.items()}, error.http_status)
     flash(_("Thank you. Your FIR is on record."), "success")
     return redirect(url_for("fir_portal.detail", fir_id=fir.id))
 

@@ -103,7 +103,7 @@ def appeal(number):
     try:
         filed = appeals.file(found, current_user, request.form.get("text", ""))
     except AppealError as error:
-        return _detail_page(found, error.errors, error.status)
+        return _detail_page(found, error.errors, error.http_status)
     flash(_("Your appeal %(number)s has been filed.", number=filed.number), "success")
     return redirect(url_for("tracking.detail", number=found.number))
 
@@ -117,7 +117,7 @@ def rate(number):
             found, current_user, request.form.get("score", ""), request.form.get("comment", "")
         )
     except AppealError as error:
-        return _detail_page(found, error.errors, error.status)
+        return _detail_page(found, error.errors, error.http_status)
     flash(_("Thank you for your rating."), "success")
     if opened is not None:
         flash(_("Your appeal %(number)s has been filed.", number=opened.number), "success")

@@ -34,11 +34,11 @@ def test_a_rejection_can_be_appealed_and_an_allowed_appeal_reopens_the_request(
     assert Notification.objects(recipient=user("acp.gurugram").id, event="appeal_filed").count()
     with pytest.raises(AppealError) as twice:
         appeals.file(request, user("citizen"), "Again.", now=filed_at)
-    assert twice.value.status == 409
+    assert twice.value.http_status == 409
 
     with pytest.raises(AppealError) as wrong:  # the SHO who rejected is not the authority
         appeals.decide(appeal, user("sho.sector29"), "allowed", "Reconsider.", now=filed_at)
-    assert wrong.value.status == 403
+    assert wrong.value.http_status == 403
     with pytest.raises(AppealError) as silent:
         appeals.decide(appeal, user("acp.gurugram"), "allowed", "  ", now=filed_at)
     assert silent.value.errors.keys() == {"remark"}
@@ -73,7 +73,7 @@ def test_an_appeal_lies_only_within_thirty_days(catalogue_seeded, ctx):
     assert appeals.eligibility(request, late) is None
     with pytest.raises(AppealError) as error:
         appeals.file(request, user("citizen"), "Late.", now=late)
-    assert error.value.status == 409
+    assert error.value.http_status == 409
 
 
 def test_a_missed_deadline_can_be_appealed_while_the_request_is_open(catalogue_seeded, ctx):
@@ -89,7 +89,7 @@ def test_only_the_applicant_may_appeal(catalogue_seeded, ctx):
     request = _rejected_tenant_request()
     with pytest.raises(AppealError) as error:
         appeals.file(request, user("hotel"), "Me too.", now=MONDAY + timedelta(days=1))
-    assert error.value.status == 404
+    assert error.value.http_status == 404
 
 
 def test_an_undecided_appeal_is_flagged_to_its_authority_once(catalogue_seeded, ctx):
@@ -115,7 +115,7 @@ def test_a_poor_rating_opens_an_appeal_and_a_request_is_rated_once(catalogue_see
     assert appeal.grounds == "poor_rating" and appeal.authority_role == "state_admin"
     with pytest.raises(AppealError) as again:
         appeals.rate(request, user("citizen"), "good", now=MONDAY)
-    assert again.value.status == 409
+    assert again.value.http_status == 409
     assert Appeal.objects(request=request.id).count() == 1
 
 
@@ -123,7 +123,7 @@ def test_an_open_request_cannot_be_rated(catalogue_seeded, ctx):
     request = submit_at("grievance", MONDAY)
     with pytest.raises(AppealError) as error:
         appeals.rate(request, user("citizen"), "good", now=MONDAY)
-    assert error.value.status == 409
+    assert error.value.http_status == 409
 
 
 def _registered_senior():
@@ -157,7 +157,7 @@ def test_a_visit_cannot_be_in_the_future_or_by_another_station(catalogue_seeded,
     assert future.value.errors.keys() == {"at"}
     with pytest.raises(seniors.VisitError) as other:
         seniors.record_visit(senior, user("officer.nitkotwali"), MONDAY, now=MONDAY)
-    assert other.value.status == 404
+    assert other.value.http_status == 404
 
 
 def test_a_missed_visit_is_escalated_to_the_sho_once(catalogue_seeded, ctx):
@@ -188,7 +188,7 @@ def test_the_sho_ends_a_registration_with_reasons_and_its_clock_stops(catalogue_
     assert not seniors.may_end(officer, senior) and seniors.may_end(sho, senior)
     with pytest.raises(seniors.VisitError) as not_theirs:
         seniors.end(senior, officer, "Moved to Pune.")
-    assert not_theirs.value.status == 403
+    assert not_theirs.value.http_status == 403
     with pytest.raises(seniors.VisitError) as no_reason:
         seniors.end(senior, sho, "  ")
     assert no_reason.value.errors.keys() == {"remark"}
@@ -197,7 +197,7 @@ def test_the_sho_ends_a_registration_with_reasons_and_its_clock_stops(catalogue_
     assert sweep.run(senior.next_visit_due + timedelta(days=1))["senior_citizen.enrolled"] == 0
     with pytest.raises(seniors.VisitError) as ended:
         seniors.record_visit(senior, officer, MONDAY + timedelta(days=1), now=MONDAY)
-    assert ended.value.status == 409
+    assert ended.value.http_status == 409
 
 
 def test_registrations_from_before_the_engine_are_brought_over(catalogue_seeded, ctx):

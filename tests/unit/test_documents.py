@@ -74,7 +74,7 @@ def test_revocation_needs_reasons_and_the_right_officer_and_shows_publicly(
         try:
             documents.revoke(document, user(who), reason)
         except documents.DocumentError as error:
-            assert error.status == status
+            assert error.http_status == status
         else:
             raise AssertionError(who)
     documents.revoke(document, user("sho.sector29"), "Tenant gave a false address.")

@@ -115,15 +115,15 @@ def test_a_step_checks_the_state_the_role_and_the_version(catalogue_seeded, ctx)
     assert fir.status == "registered" and fir.version == 2  # draft → registered
     with pytest.raises(FirError) as refused:  # not a step from "registered"
         firs.MACHINE.step(fir, "confirm", user("officer.sector29"))
-    assert refused.value.status == 409
+    assert refused.value.http_status == 409
     with pytest.raises(FirError) as refused:  # an officer of another station holds no role here
         firs.MACHINE.step(fir, "investigation", user("officer.nitkotwali"))
-    assert refused.value.status == 403
+    assert refused.value.http_status == 403
     stale = Fir.objects.get(id=fir.id)
     firs.MACHINE.step(fir, "investigation", user("officer.sector29"))
     with pytest.raises(FirError) as refused:  # written over the version it was read at: refused
         firs.MACHINE.step(stale, "final_report", user("sho.sector29"))
-    assert refused.value.status == 409
+    assert refused.value.http_status == 409
     fir.reload()
     assert (fir.status, fir.version) == ("under_investigation", 3)
     steps = [e.action for e in AuditEvent.objects(object_id=str(fir.id)).order_by("at")]

@@ -86,7 +86,7 @@ def test_bad_input_names_the_field_and_saves_nothing(catalogue_seeded, ctx):
 def test_an_officer_of_another_station_cannot_register_here(catalogue_seeded, ctx):
     with pytest.raises(FirError) as error:
         firs.register(user("sho.nitkotwali"), _station(), _form(), now=NOW)
-    assert error.value.status == 403
+    assert error.value.http_status == 403
     with pytest.raises(FirError):
         firs.register(user("citizen"), _station(), _form(), now=NOW)
 
@@ -102,7 +102,7 @@ def test_an_efir_is_on_record_only_once_the_informant_signs_it(catalogue_seeded,
     assert "signed_name" in wrong.value.errors
     with pytest.raises(FirError) as stranger:
         firs.confirm(fir, user("officer.sector29"), "Test value", now=NOW)
-    assert stranger.value.status == 404
+    assert stranger.value.http_status == 404
     fir = firs.confirm(fir, user("citizen"), "  test VALUE ", now=NOW + timedelta(days=2))
     assert fir.status == "registered" and fir.number == f"0001/{NOW.year}"
     complaint = ServiceRequest.objects.get(id=complaint.id)
@@ -123,7 +123,7 @@ def test_an_unconfirmed_efir_lapses_after_three_days_with_a_notice(catalogue_see
     assert _notices("citizen", "fir_lapsed").count() == 1
     with pytest.raises(FirError) as late:
         firs.confirm(fir, user("citizen"), "Test value", now=NOW + timedelta(days=4))
-    assert late.value.status == 409
+    assert late.value.http_status == 409
     # The complaint is still open: the station may draft again.
     assert ServiceRequest.objects.get(id=complaint.id).status == "under_enquiry"
     again = firs.register(user("sho.sector29"), _station(), _form(), complaint=complaint, now=NOW)
@@ -167,7 +167,7 @@ def test_a_zero_fir_is_transferred_and_re_registered_with_both_numbers_linked(
     assert _notices("sho.nitkotwali", "fir_transferred").count() == 1
     with pytest.raises(FirError) as wrong_station:
         firs.reregister(zero.reload(), user("sho.sector29"), now=NOW)
-    assert wrong_station.value.status == 403
+    assert wrong_station.value.http_status == 403
     local = firs.reregister(zero.reload(), user("sho.nitkotwali"), now=NOW)
     assert local.number == f"0001/{NOW.year}" and local.station.code == "HR-FBD-NITK"
     assert local.transferred_from.id == zero.id and zero.reload().transferred_to.id == local.id
@@ -254,7 +254,7 @@ def test_two_officers_recording_on_one_fir_at_once_one_gets_409(catalogue_seeded
                 firs.record_progress(copy, officer, "investigation", {"text": "Scene visited."})
                 outcomes.append(200)
             except FirError as error:
-                outcomes.append(error.status)
+                outcomes.append(error.http_status)
 
     threads = [
         threading.Thread(target=record, args=pair) for pair in zip(copies, officers, strict=True)
@@ -271,7 +271,7 @@ def test_two_officers_recording_on_one_fir_at_once_one_gets_409(catalogue_seeded
         firs.record_progress(
             stored, sho, "investigation", {"text": "Late.", "version": str(fir.version)}
         )
-    assert stale.value.status == 409
+    assert stale.value.http_status == 409
     with pytest.raises(FirError) as bad:
         firs.record_progress(stored, sho, "investigation", {"text": "Late.", "version": "v2"})
-    assert bad.value.status == 400 and "version" in bad.value.errors
+    assert bad.value.http_status == 400 and "version" in bad.value.errors

@@ -74,7 +74,7 @@ def test_an_entry_is_public_only_after_the_sho_publishes_it(catalogue_seeded, ct
     assert entry.status == "pending" and registers.search("stolen_vehicle") == []
     with pytest.raises(RegisterError) as not_sho:
         registers.publish(entry, officer)
-    assert not_sho.value.status == 403
+    assert not_sho.value.http_status == 403
     with pytest.raises(RegisterError):
         registers.publish(entry, user("sho.nitkotwali"))  # another station's SHO
     registers.publish(entry, sho)
@@ -118,7 +118,7 @@ def test_bad_input_names_the_fields_and_saves_nothing(catalogue_seeded, ctx):
     assert "age" in juvenile.value.errors
     with pytest.raises(RegisterError) as unknown:
         registers.record(user("officer.sector29"), _station(), "nonsense", {})
-    assert unknown.value.status == 404
+    assert unknown.value.http_status == 404
     assert RegisterEntry.objects.count() == 0
 
 

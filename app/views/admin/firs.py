@@ -111,7 +111,7 @@ class FirsView(SecuredView, BaseView):
                 try:
                     fir = firs.register(current_user, station, values, complaint=complaint)
                 except FirError as error:
-                    errors, code = field_errors(error), error.status
+                    errors, code = field_errors(error), error.http_status
                 else:
                     flash(self._registered_message(fir))
                     return redirect(url_for(".details", fir_id=fir.id))
@@ -181,7 +181,7 @@ class FirsView(SecuredView, BaseView):
         try:
             firs.record_progress(fir, current_user, request.form.get("kind", ""), request.form)
         except FirError as error:
-            return self.details(fir_id, field_errors(error), error.status)
+            return self.details(fir_id, field_errors(error), error.http_status)
         flash(_("Recorded. The complainant has been told."))
         return redirect(url_for(".details", fir_id=fir.id))
 
@@ -191,7 +191,7 @@ class FirsView(SecuredView, BaseView):
         try:
             firs.transfer(fir, current_user)
         except FirError as error:
-            return self.details(fir_id, field_errors(error), error.status)
+            return self.details(fir_id, field_errors(error), error.http_status)
         flash(_("Zero FIR transferred. The police station with jurisdiction has been told."))
         return redirect(url_for(".details", fir_id=fir.id))
 
@@ -201,7 +201,7 @@ class FirsView(SecuredView, BaseView):
         try:
             local = firs.reregister(fir, current_user)
         except FirError as error:
-            return self.details(fir_id, field_errors(error), error.status)
+            return self.details(fir_id, field_errors(error), error.http_status)
         flash(_("FIR %(number)s registered.", number=local.number))
         return redirect(url_for(".details", fir_id=local.id))
 
@@ -212,7 +212,7 @@ class FirsView(SecuredView, BaseView):
         try:
             firs.conclude_enquiry(fir, current_user, register_it, request.form.get("text", ""))
         except FirError as error:
-            return self.details(fir_id, field_errors(error), error.status)
+            return self.details(fir_id, field_errors(error), error.http_status)
         flash(_("Enquiry concluded."))
         return redirect(url_for(".details", fir_id=fir.id))
 

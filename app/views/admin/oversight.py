@@ -133,7 +133,7 @@ class AppealsView(SecuredView, BaseView):
                     request.form.get("remark", "", type=str),
                 )
             except appeals.AppealError as error:
-                errors, code = error.errors, error.status
+                errors, code = error.errors, error.http_status
             else:
                 flash(_("The decision on appeal %(number)s is recorded.", number=appeal.number))
                 return redirect(url_for(".details", key=key))
@@ -176,7 +176,7 @@ class SeniorsView(SecuredView, BaseView):
             try:
                 seniors.end(senior, current_user, request.form.get("remark", "", type=str))
             except seniors.VisitError as error:
-                errors, code = error.errors, error.status
+                errors, code = error.errors, error.http_status
             else:
                 flash(_("The registration has ended; no more visits fall due."))
                 return redirect(url_for(".details", senior_id=senior_id))
@@ -193,7 +193,7 @@ class SeniorsView(SecuredView, BaseView):
             except uploads.UploadError as error:
                 errors, code = {"photo": uploads.photo_refusal(error)}, 400
             except seniors.VisitError as error:
-                errors, code = error.errors, error.status
+                errors, code = error.errors, error.http_status
             else:
                 flash(_("Visit recorded."))
                 return redirect(url_for(".details", senior_id=senior_id))

@@ -72,7 +72,7 @@ class RegistersView(SecuredView, BaseView):
                 photo = self._photo()
                 entry = registers.record(current_user, station, kind, values, photo, fir or None)
             except RegisterError as error:
-                errors, code = field_errors(error), error.status
+                errors, code = field_errors(error), error.http_status
                 if "fir" in errors:  # the service's name for what this form calls linked_fir
                     errors["linked_fir"] = errors.pop("fir")
             except uploads.UploadError as error:
@@ -152,7 +152,7 @@ class RegistersView(SecuredView, BaseView):
             registers.publish(entry, current_user)
         except RegisterError as error:
             return self.details(
-                entry_id, {k: str(v) for k, v in error.errors.items()}, error.status
+                entry_id, {k: str(v) for k, v in error.errors.items()}, error.http_status
             )
         flash(_("Published."))
         return redirect(url_for(".details", entry_id=entry.id))
@@ -164,7 +164,7 @@ class RegistersView(SecuredView, BaseView):
             registers.withdraw(entry, current_user, request.form.get("reason", ""))
         except RegisterError as error:
             return self.details(
-                entry_id, {k: str(v) for k, v in error.errors.items()}, error.status
+                entry_id, {k: str(v) for k, v in error.errors.items()}, error.http_status
             )
         flash(_("Withdrawn from the public register."))
         return redirect(url_for(".details", entry_id=entry.id))

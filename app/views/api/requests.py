@@ -162,7 +162,7 @@ def create_request():
         message = _("A request with this key is being made. Retry shortly.")
         raise ApiError(409, message=message) from error
     except request_service.SubmissionError as error:  # a reused key with another body: 422
-        raise ApiError(error.status, error.errors) from error
+        raise ApiError(error.http_status, error.errors) from error
     except request_service.NotAllowed as error:
         raise ApiError(403, message=_("Your account may not apply for this service.")) from error
     except request_service.UnknownService as error:
@@ -230,7 +230,9 @@ def transition(number):
             409, message=_("Someone else changed this request first. Reload it.")
         ) from error
     except workflow.WorkflowError as error:
-        raise ApiError(error.status, {"action": _("This action is not allowed now.")}) from error
+        raise ApiError(
+            error.http_status, {"action": _("This action is not allowed now.")}
+        ) from error
     return jsonify(request_detail(updated, current_user, current_language()))
 
 
@@ -252,7 +254,7 @@ def file_appeal(number):
     try:
         filed = appeals.file(found, current_user, text)
     except appeals.AppealError as error:
-        raise ApiError(error.status, error.errors) from error
+        raise ApiError(error.http_status, error.errors) from error
     return jsonify(appeal_json(filed)), 201
 
 
@@ -269,7 +271,7 @@ def rate_request(number):
     try:
         rated, opened = appeals.rate(found, current_user, score, comment)
     except appeals.AppealError as error:
-        raise ApiError(error.status, error.errors) from error
+        raise ApiError(error.http_status, error.errors) from error
     return jsonify(
         {"rating": rated.rating.score, "appeal": appeal_json(opened) if opened else None}
     ), 201
