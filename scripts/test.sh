@@ -34,22 +34,27 @@ PROCESSES=${TEST_PROCESSES:-$(nproc)}
 scripts/servers.sh stop >/dev/null 2>&1 || true
 rm -rf "$VAR_DIR" "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
+# PostgreSQL, FerretDB (built once per checkout) and Redis start while the checks and the mongomock
+# tier run: none of those needs them, and the start is mostly waiting on downloads and disks.
+scripts/servers.sh start > "$ARTIFACTS/servers.log" 2>&1 &
+servers=$!
 
 echo; echo "=== layers: lint-imports (pyproject.toml [tool.importlinter]) ==="
 if .venv/bin/lint-imports; then results+=("layers: kept"); else failed=1; results+=("layers: BROKEN"); fi
 echo; echo "=== types: mypy (pyproject.toml [tool.mypy]) ==="
 if .venv/bin/mypy; then results+=("types: passed"); else failed=1; results+=("types: FAILED"); fi
 
-tier unit-mongomock tests/unit -q -p no:cacheprovider -n "$PROCESSES"
+tier unit-mongomock tests/unit -q -p no:cacheprovider -n "$PROCESSES" --durations=10
 
-if ! scripts/servers.sh start; then
+if ! wait "$servers"; then
+  cat "$ARTIFACTS/servers.log" >&2
   echo "make test: FerretDB or Redis could not start; the real-server tiers cannot run" >&2
   exit 1
 fi
 export TEST_MONGODB_URI="mongodb://127.0.0.1:$FERRETDB_PORT/police_portal_unit"
 export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1"
 # Only the tests marked `db` (tests/unit/conftest.py): the rest ran on mongomock above.
-tier unit-ferretdb-db-marked tests/unit -q -p no:cacheprovider --db=ferretdb -n "$PROCESSES"
+tier unit-ferretdb-db-marked tests/unit -q -p no:cacheprovider --db=ferretdb -n "$PROCESSES" --durations=10
 
 # One live stack for the integration and browser tiers, on its own database.
 export APP_CONFIG=development
@@ -71,9 +76,9 @@ if ! wait_healthy "$WEB_PORT" 90; then
   exit 1
 fi
 
-tier integration tests/integration -q -p no:cacheprovider --durations=8
+tier integration tests/integration -q -p no:cacheprovider --durations=10
 scripts/e2e-setup.sh || { echo "make test: the browser tier could not be set up" >&2; exit 1; }
-tier e2e tests/e2e -q -p no:cacheprovider --artifacts="$ARTIFACTS"
+tier e2e tests/e2e -q -p no:cacheprovider --artifacts="$ARTIFACTS" --durations=10
 
 echo; echo "=== make test summary ($((SECONDS / 60)) min $((SECONDS % 60)) s) ==="
 printf '  %s\n' "${results[@]}"
