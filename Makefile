@@ -20,8 +20,9 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	scripts/system-packages.sh
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -c constraints.txt -e '.[dev]'
+	# uv installs the same pinned set as pip would, in seconds rather than a minute.
+	$(VENV)/bin/pip install -q -c constraints.txt uv
+	$(VENV)/bin/uv pip install -q --python $(VENV)/bin/python -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 # Compile every .po catalogue (ours, and the Hindi ones for Flask-Security and Flask-Admin).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: every tier, each loud on failure; none may skip or collect nothing.
-#   1. unit on mongomock
-#   2. the unit tests marked `db` on a real FerretDB on PostgreSQL (its own ports and data, var/test)
+#   1. unit on mongomock, but for the tests marked `db`
+#   2. those tests (queries, indexes, concurrency, stored formats) on a real FerretDB on
+#      PostgreSQL (its own ports and data, var/test)
 #   3. integration against a live stack: gunicorn + Celery worker + beat on FerretDB and Redis
 #   4. e2e: Playwright in Debian's Chromium against that stack, with axe-core
 # A run never touches var/run, the data of `make run`.
@@ -44,7 +45,9 @@ if .venv/bin/lint-imports; then results+=("layers: kept"); else failed=1; result
 echo; echo "=== types: mypy (pyproject.toml [tool.mypy]) ==="
 if .venv/bin/mypy; then results+=("types: passed"); else failed=1; results+=("types: FAILED"); fi
 
-tier unit-mongomock tests/unit -q -p no:cacheprovider -n "$PROCESSES" --durations=10
+# The tests marked `db` run once, on FerretDB below (the more faithful server); a plain
+# `pytest tests/unit` runs them on mongomock as well.
+tier unit-mongomock tests/unit -q -p no:cacheprovider -n "$PROCESSES" -m "not db" --durations=10
 
 if ! wait "$servers"; then
   cat "$ARTIFACTS/servers.log" >&2
@@ -62,12 +65,13 @@ export MONGODB_URI="mongodb://127.0.0.1:$FERRETDB_PORT/police_portal_live"
 export FERRETDB_POSTGRESQL_URL="postgres://postgres@127.0.0.1:$POSTGRES_PORT/ferretdb"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export LIVE_BASE_URL="http://127.0.0.1:$WEB_PORT"
-# The live stack sweeps deadlines every 5 s, so the one-minute test service escalates on time
+# The live stack sweeps deadlines every 3 s, so the one-minute test service escalates on time
 # without the tier waiting for minute ticks (tests/integration/test_escalation_live.py).
-export SWEEP_INTERVAL_SECONDS=5
-# ... and a "minute" of a time limit lasts 15 s there: that service's three one-minute tiers
-# climb in under a minute. No seeded service has a limit in minutes.
-export SLA_MINUTE_SECONDS=15
+export SWEEP_INTERVAL_SECONDS=3
+# ... and a "minute" of a time limit lasts 8 s there (well over two sweeps, so each tier is
+# reached by a sweep of its own): that service's tiers climb in about 20 s. No seeded service has
+# a limit in minutes.
+export SLA_MINUTE_SECONDS=8
 .venv/bin/flask --app app seed || { echo "make test: seeding the live stack failed" >&2; exit 1; }
 start_stack "$VAR_DIR/log" "$WEB_PORT"
 if ! wait_healthy "$WEB_PORT" 90; then

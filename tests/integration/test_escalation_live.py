@@ -2,8 +2,9 @@
 
 The state administrator publishes a service whose every limit is one minute (through the API, as
 an administrator would); three requests are left untouched. The stack's beat and a second beat
-started here both sweep every SWEEP_INTERVAL_SECONDS (5 on the test stack): each request must climb designated → competent →
-appellate exactly once per tier, and each tier's officer and the applicant hear of it once.
+started here both sweep every SWEEP_INTERVAL_SECONDS (3 on the test stack, where a minute of a
+limit lasts SLA_MINUTE_SECONDS, 8): each request must climb designated → competent → appellate
+exactly once per tier, and each tier's officer and the applicant hear of it once.
 """
 
 import os

@@ -1,15 +1,16 @@
 """Unit tier: one fresh app and database per test, Celery eager.
 
-On mongomock by default; `--db=ferretdb` runs the tests marked `db` (modules whose subject is
-how the database behaves: queries, indexes, concurrency, stored formats) on the real FerretDB
-server named by TEST_MONGODB_URI (make test starts it). There each test process keeps one
-database with its collections and indexes (creating FerretDB's tables and GIN indexes took most of
-a test's second); before each test every collection is emptied and refilled from a snapshot of
-the freshly seeded data (with or without the catalogue, as the test asks), and the process's
-caches keyed by ids are cleared. On mongomock each test gets a new in-memory database, filled
-from the same kind of snapshot (seeding the catalogue took most of a test's setup). The others (pages, forms, validation, PDFs, translations) exercise no behaviour of
-the server that mongomock does not share; they are deselected there, and pytest's summary
-counts them.
+On mongomock by default; `--db=ferretdb` runs the tests marked `db` (those whose subject is how
+the database behaves: queries, indexes, concurrency, stored formats; a whole module when all of
+its tests are) on the real FerretDB server named by TEST_MONGODB_URI (make test starts it). There
+each test process keeps one database with its collections and indexes (creating FerretDB's tables
+and GIN indexes took most of a test's second); before each test every collection is emptied and
+refilled from a snapshot of the freshly seeded data (with or without the catalogue, as the test
+asks), and the process's caches keyed by ids are cleared. On mongomock each test gets a new
+in-memory database, filled from the same kind of snapshot (seeding the catalogue took most of a
+test's setup). The others (pages, permissions, forms, validation, PDFs, translations) exercise no
+behaviour of the server that mongomock does not share; they are deselected there, and pytest's
+summary counts them.
 """
 
 import copy
@@ -17,9 +18,31 @@ import os
 import uuid
 
 import pytest
+from werkzeug.routing.rules import Rule
 
 from app import create_app
 from app.services import seed
+
+
+def _memoised_builders():
+    """Each test creates its app, and werkzeug compiles two URL builders for each of the ~240
+    rules with ast and compile(): two thirds of create_app's time. A builder depends only on the
+    rule's parsed trace, its defaults and the flag (it reaches the rule through its first
+    argument), so the same function serves every app of the process. Tests only."""
+    compile_builder = Rule._compile_builder
+    built = {}
+
+    def cached(self, append_unknown=True):
+        defaults = tuple(sorted((k, repr(v)) for k, v in (self.defaults or {}).items()))
+        key = (tuple(self._trace), defaults, append_unknown)
+        if key not in built:
+            built[key] = compile_builder(self, append_unknown)
+        return built[key]
+
+    Rule._compile_builder = cached
+
+
+_memoised_builders()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -8,8 +8,8 @@ from app.models import AuditEvent, OutboxMessage, Posting, Role, State, User
 
 from conftest import DEMO
 
-# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
-pytestmark = pytest.mark.db
+# The tests marked `db` exercise queries, indexes, concurrency or stored formats: they run on
+# FerretDB too (tests/unit/conftest.py); the others only on mongomock.
 
 
 def register(client, auth, **overrides):
@@ -79,6 +79,7 @@ def test_registration_errors_name_the_field(client, auth, app):
         assert User.objects(email="not-an-email").count() == 0
 
 
+@pytest.mark.db
 def test_registering_an_existing_email_looks_like_success(client, auth, app):
     """No enumeration at registration: an existing address gets the same answer."""
     response = register(client, auth, email=DEMO["citizen"]["email"])
@@ -109,6 +110,7 @@ def test_organisation_needs_a_name(client, auth, app):
     assert 'id="organisation_name-error"' in response.get_data(as_text=True)
 
 
+@pytest.mark.db
 def test_state_admin_approves_an_organisation_of_their_state(client, auth, app):
     """The approve action gives the organisation role and records who decided."""
     with app.app_context():
@@ -128,6 +130,7 @@ def test_state_admin_approves_an_organisation_of_their_state(client, auth, app):
         assert AuditEvent.objects(action="organisation_approved").count() == 1
 
 
+@pytest.mark.db
 def test_admin_of_another_state_cannot_approve(client, auth, app):
     with app.app_context():
         agency = User.objects.get(email=DEMO["agency"]["email"])
@@ -280,6 +283,7 @@ def test_state_of_holiday_must_be_the_admins(client, auth, app):
     assert response.status_code == 200 and "Not a valid choice" in response.get_data(as_text=True)
 
 
+@pytest.mark.db
 def test_an_account_is_found_by_its_email_in_any_case_through_an_indexed_key(app, ctx):
     """Sign-in, the login lock and resets look accounts up by `email_key` (equality, indexed),
     not by a case-insensitive regex that would read every account."""

@@ -7,8 +7,8 @@ import pytest
 from app.models import ServiceRequest
 from tests.unit.test_requests import submit
 
-# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
-pytestmark = pytest.mark.db
+# The tests marked `db` exercise queries, indexes, concurrency or stored formats: they run on
+# FerretDB too (tests/unit/conftest.py); the others only on mongomock.
 
 
 def request_id(app, number):
@@ -50,6 +50,7 @@ def test_officer_and_sho_take_a_request_to_a_final_state_in_the_admin(
         assert ServiceRequest.objects.get(number=number).status == "verified"
 
 
+@pytest.mark.db
 def test_a_stale_admin_form_is_refused(catalogue_seeded, client, auth):
     app = catalogue_seeded
     number = submit(app, "tenant_verification").get_json()["number"]
@@ -153,6 +154,7 @@ def test_bulk_accept_goes_through_the_workflow(catalogue_seeded, client, auth):
         )  # no 'accept' there
 
 
+@pytest.mark.db
 def test_queue_lists_open_requests_by_due_date_and_the_list_filters(catalogue_seeded, client, auth):
     app = catalogue_seeded
     submit(app, "tenant_verification")
@@ -167,6 +169,7 @@ def test_queue_lists_open_requests_by_due_date_and_the_list_filters(catalogue_se
     assert client.get("/admin/requests/?search=HR-TEN").status_code == 200
 
 
+@pytest.mark.db
 def test_lists_show_open_work_first_and_history_on_request(catalogue_seeded, client, auth):
     """The first page reads a station's open work only; closed requests are one click (or a
     search, or view=all in the API) away."""

@@ -9,8 +9,8 @@ from app.services import appeals, digest, seniors, sweep
 from app.services.appeals import AppealError
 from tests.helpers.clock import MONDAY, act, submit_at, user
 
-# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
-pytestmark = pytest.mark.db
+# The tests marked `db` exercise queries, indexes, concurrency or stored formats: they run on
+# FerretDB too (tests/unit/conftest.py); the others only on mongomock.
 
 
 def _rejected_tenant_request():
@@ -92,6 +92,7 @@ def test_only_the_applicant_may_appeal(catalogue_seeded, ctx):
     assert error.value.http_status == 404
 
 
+@pytest.mark.db
 def test_an_undecided_appeal_is_flagged_to_its_authority_once(catalogue_seeded, ctx):
     request = _rejected_tenant_request()
     appeal = appeals.file(request, user("citizen"), "Unfair.", now=MONDAY + timedelta(days=1))
@@ -104,6 +105,7 @@ def test_an_undecided_appeal_is_flagged_to_its_authority_once(catalogue_seeded, 
     assert appeals.eligibility(request, after)[0] == 2  # undecided in time: a second appeal lies
 
 
+@pytest.mark.db
 def test_a_poor_rating_opens_an_appeal_and_a_request_is_rated_once(catalogue_seeded, ctx):
     request = submit_at("grievance", MONDAY)
     request = act(request, "take_up", "acp.gurugram", MONDAY)
@@ -160,6 +162,7 @@ def test_a_visit_cannot_be_in_the_future_or_by_another_station(catalogue_seeded,
     assert other.value.http_status == 404
 
 
+@pytest.mark.db
 def test_a_missed_visit_is_escalated_to_the_sho_once(catalogue_seeded, ctx):
     senior = _registered_senior()
     late = senior.next_visit_due + timedelta(hours=1)
@@ -169,6 +172,7 @@ def test_a_missed_visit_is_escalated_to_the_sho_once(catalogue_seeded, ctx):
     assert missed.count() == 1 and senior.number in missed.first().text
 
 
+@pytest.mark.db
 def test_each_missed_due_date_is_escalated_once_and_a_visit_clears_the_flag(catalogue_seeded, ctx):
     senior = _registered_senior()
     late = senior.next_visit_due + timedelta(hours=1)
@@ -182,6 +186,7 @@ def test_each_missed_due_date_is_escalated_once_and_a_visit_clears_the_flag(cata
     assert missed.count() == 2
 
 
+@pytest.mark.db
 def test_the_sho_ends_a_registration_with_reasons_and_its_clock_stops(catalogue_seeded, ctx):
     senior = _registered_senior()
     officer, sho = user("officer.sector29"), user("sho.sector29")
@@ -200,6 +205,7 @@ def test_the_sho_ends_a_registration_with_reasons_and_its_clock_stops(catalogue_
     assert ended.value.http_status == 409
 
 
+@pytest.mark.db
 def test_registrations_from_before_the_engine_are_brought_over(catalogue_seeded, ctx):
     senior = _registered_senior()
     collection = SeniorCitizen._get_collection()
@@ -216,6 +222,7 @@ def test_registrations_from_before_the_engine_are_brought_over(catalogue_seeded,
     assert "active" not in row and "missed_notified_for" not in row
 
 
+@pytest.mark.db
 def test_the_daily_digest_counts_open_due_today_and_overdue_per_service(catalogue_seeded, ctx):
     overdue = submit_at("tenant_verification", MONDAY)
     submit_at("tenant_verification", overdue.due_at - timedelta(days=8) + timedelta(hours=2))

@@ -12,14 +12,15 @@ from app.models import ExportJob
 from app.services import exports
 from tests.helpers.clock import submit_at, user
 
-# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
-pytestmark = pytest.mark.db
+# The tests marked `db` exercise queries, indexes, concurrency or stored formats: they run on
+# FerretDB too (tests/unit/conftest.py); the others only on mongomock.
 
 
 def _csv(content):
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
+@pytest.mark.db
 def test_an_export_writes_the_register_of_what_the_officer_may_see(catalogue_seeded, ctx):
     now = datetime.now(UTC)
     first = submit_at("tenant_verification", now - timedelta(days=2))
@@ -95,6 +96,7 @@ def test_the_admin_page_starts_an_export_shows_progress_and_serves_it_to_its_own
     assert auth.client.get("/admin/exports/").status_code in (302, 403)
 
 
+@pytest.mark.db
 def test_day_old_exports_are_removed_with_their_files(catalogue_seeded, ctx):
     job = exports.run(exports.start(user("sho.sector29"), "requests").id)
     path = exports.path_of(job)
@@ -106,6 +108,7 @@ def test_day_old_exports_are_removed_with_their_files(catalogue_seeded, ctx):
     assert not os.path.exists(path)
 
 
+@pytest.mark.db
 def test_progress_is_recorded_while_the_file_is_written(catalogue_seeded, ctx, monkeypatch):
     now = datetime.now(UTC)
     for hours in (3, 2, 1):

@@ -10,8 +10,8 @@ from app.services import documents, feeds, registers
 from tests.helpers.clock import user
 from tests.unit.test_registers import missing_person, stolen_vehicle
 
-# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
-pytestmark = pytest.mark.db
+# The tests marked `db` exercise queries, indexes, concurrency or stored formats: they run on
+# FerretDB too (tests/unit/conftest.py); the others only on mongomock.
 
 
 def _publish(kind, data):
@@ -63,6 +63,7 @@ def test_the_feed_carries_public_fields_only_and_is_signed(catalogue_seeded, app
     assert app.test_client().get("/api/v1/feed/registers?after=x").status_code == 400
 
 
+@pytest.mark.db
 def test_central_pulls_pages_idempotently_and_resumes(catalogue_seeded, app, feed_from_this_app):
     feed, calls = feed_from_this_app
     with app.app_context():
@@ -80,6 +81,7 @@ def test_central_pulls_pages_idempotently_and_resumes(catalogue_seeded, app, fee
         assert FeedCursor.objects.get(state="HR").last_error is None
 
 
+@pytest.mark.db
 def test_a_feed_that_fails_half_way_resumes_from_its_last_good_page(
     catalogue_seeded, app, feed_from_this_app, monkeypatch
 ):
@@ -105,6 +107,7 @@ def test_a_feed_that_fails_half_way_resumes_from_its_last_good_page(
         assert FeedCursor.objects.get(state="HR").last_error is None
 
 
+@pytest.mark.db
 def test_a_forged_or_foreign_page_is_refused_and_nothing_stored(
     catalogue_seeded, app, feed_from_this_app
 ):

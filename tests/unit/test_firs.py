@@ -10,8 +10,8 @@ from app.services import firs, sweep
 from app.services.firs import FirError
 from tests.helpers.clock import act, submit_at, user
 
-# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
-pytestmark = pytest.mark.db
+# The tests marked `db` exercise queries, indexes, concurrency or stored formats: they run on
+# FerretDB too (tests/unit/conftest.py); the others only on mongomock.
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -43,6 +43,7 @@ def _notices(who, event):
     return Notification.objects(recipient=user(who).id, event=event)
 
 
+@pytest.mark.db
 def test_a_desk_fir_is_numbered_per_station_and_year(catalogue_seeded, ctx):
     sho = user("sho.sector29")
     first = firs.register(sho, _station(), _form(), now=NOW)
@@ -112,6 +113,7 @@ def test_an_efir_is_on_record_only_once_the_informant_signs_it(catalogue_seeded,
         firs.confirm(fir, user("citizen"), "Test value", now=NOW)
 
 
+@pytest.mark.db
 def test_an_unconfirmed_efir_lapses_after_three_days_with_a_notice(catalogue_seeded, ctx):
     complaint = _complaint_under_enquiry()
     fir = firs.register(user("sho.sector29"), _station(), _form(), complaint=complaint, now=NOW)
@@ -130,6 +132,7 @@ def test_an_unconfirmed_efir_lapses_after_three_days_with_a_notice(catalogue_see
     assert again.status == "pending_confirmation"
 
 
+@pytest.mark.db
 def test_a_preliminary_enquiry_is_only_for_three_to_seven_years_and_is_watched(
     catalogue_seeded, ctx
 ):
@@ -220,6 +223,7 @@ def test_case_progress_reaches_the_complainant_up_to_the_courts_outcome(catalogu
         firs.record_progress(fir, sho, "investigation", {"text": "More."})
 
 
+@pytest.mark.db
 def test_the_public_status_hides_sensitive_firs_and_drafts_alike(catalogue_seeded, ctx):
     sho = user("sho.sector29")
     plain = firs.register(sho, _station(), _form(), now=NOW)
@@ -235,6 +239,7 @@ def test_the_public_status_hides_sensitive_firs_and_drafts_alike(catalogue_seede
     assert firs.public_status("HR", "HR-GGM-SEC29", "twenty", "x") is None
 
 
+@pytest.mark.db
 def test_two_officers_recording_on_one_fir_at_once_one_gets_409(catalogue_seeded, ctx, app):
     """The FIR's one door (claim on its version, compare-and-set): two officers who loaded the
     same version cannot both write; the second is told to reload (409) and nothing is lost."""

@@ -8,10 +8,11 @@ import pytest
 from app.models import OutboxMessage
 from app.services import mail
 
-# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
-pytestmark = pytest.mark.db
+# The tests marked `db` exercise queries, indexes, concurrency or stored formats: they run on
+# FerretDB too (tests/unit/conftest.py); the others only on mongomock.
 
 
+@pytest.mark.db
 def test_queued_email_is_delivered_once_by_the_eager_task(ctx):
     message = mail.queue_email(to="a@mail.co.in", subject="Hello", body_text="Body")
     message.reload()
@@ -60,6 +61,7 @@ def test_smtp_delivery_sends_through_the_configured_server(app, ctx, monkeypatch
     assert OutboxMessage.objects.get(id=message.id).status == "sent"
 
 
+@pytest.mark.db
 def test_a_claim_left_by_a_dead_worker_is_taken_over_after_the_lease(ctx):
     now = datetime.now(UTC)
     message = OutboxMessage(
@@ -80,6 +82,7 @@ def test_a_claim_left_by_a_dead_worker_is_taken_over_after_the_lease(ctx):
     assert mail.deliver(str(fresh.id), now=now) is None
 
 
+@pytest.mark.db
 def test_stuck_messages_are_found_for_requeue(ctx):
     old = OutboxMessage(
         to="a@mail.co.in",

@@ -6,8 +6,8 @@ from app.models import Notification, OutboxMessage, ServiceRequest, User
 from app.services import notify
 from tests.unit.test_requests import submit, token_client
 
-# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
-pytestmark = pytest.mark.db
+# The tests marked `db` exercise queries, indexes, concurrency or stored formats: they run on
+# FerretDB too (tests/unit/conftest.py); the others only on mongomock.
 
 
 def test_submission_and_each_step_notify_the_applicant_in_app_email_and_sms(catalogue_seeded):
@@ -41,6 +41,7 @@ def test_notifications_are_in_the_recipients_language(catalogue_seeded):
         assert "अनुरोध" in text and "प्राप्त" in text
 
 
+@pytest.mark.db
 def test_running_the_task_again_sends_nothing_twice(catalogue_seeded):
     app = catalogue_seeded
     number = submit(app, "tenant_verification").get_json()["number"]
@@ -51,6 +52,7 @@ def test_running_the_task_again_sends_nothing_twice(catalogue_seeded):
         assert (Notification.objects.count(), OutboxMessage.objects.count()) == before
 
 
+@pytest.mark.db
 def test_api_lists_the_callers_notifications_and_marks_them_read(catalogue_seeded):
     app = catalogue_seeded
     number = submit(app, "grievance").get_json()["number"]
@@ -73,6 +75,7 @@ def test_header_shows_the_unread_count(catalogue_seeded, client, auth):
     assert "Request HR-GRV-" in client.get("/notifications").get_data(as_text=True)
 
 
+@pytest.mark.db
 def test_a_late_notification_tells_the_step_it_is_about_not_the_latest(catalogue_seeded, ctx):
     """Events processed after the request moved on (a worker was down) still say their own step."""
     from datetime import timedelta

@@ -4,8 +4,8 @@ import pytest
 
 from app.services import numbering
 
-# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
-pytestmark = pytest.mark.db
+# The tests marked `db` exercise queries, indexes, concurrency or stored formats: they run on
+# FerretDB too (tests/unit/conftest.py); the others only on mongomock.
 
 SAMPLES = ["HR-TEN-2026-000123", "DL-CMP-2027-004567", "HR-PCC-2026-999999"]
 
@@ -45,6 +45,7 @@ def test_random_bodies_catch_all_neighbour_swaps():
                 assert numbering.check_character(swapped) != numbering.check_character(body)
 
 
+@pytest.mark.db
 def test_numbers_count_up_per_state_service_and_year(ctx):
     first = numbering.next_number("HR", "TEN", 2026)
     second = numbering.next_number("HR", "TEN", 2026)

@@ -10,8 +10,8 @@ from app.services import notify, registers
 from app.services.registers import RegisterError
 from tests.helpers.clock import user
 
-# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
-pytestmark = pytest.mark.db
+# The tests marked `db` exercise queries, indexes, concurrency or stored formats: they run on
+# FerretDB too (tests/unit/conftest.py); the others only on mongomock.
 
 TODAY = date.today()
 
@@ -68,6 +68,7 @@ def stolen_vehicle(**changes):
     return data
 
 
+@pytest.mark.db
 def test_an_entry_is_public_only_after_the_sho_publishes_it(catalogue_seeded, ctx):
     officer, sho = user("officer.sector29"), user("sho.sector29")
     entry = registers.record(officer, _station(), "stolen_vehicle", stolen_vehicle())
@@ -86,6 +87,7 @@ def test_an_entry_is_public_only_after_the_sho_publishes_it(catalogue_seeded, ct
     assert registers.search("stolen_vehicle") == []
 
 
+@pytest.mark.db
 def test_vehicles_are_found_by_any_number_typed_loosely(catalogue_seeded, ctx):
     entry = registers.record(
         user("officer.sector29"), _station(), "stolen_vehicle", stolen_vehicle()
@@ -143,6 +145,7 @@ def test_a_sensitive_fir_is_never_cited_in_a_public_register(catalogue_seeded, c
     assert "fir" in error.value.errors
 
 
+@pytest.mark.db
 def test_a_body_found_elsewhere_is_matched_to_a_missing_person_and_both_shos_told(
     catalogue_seeded, ctx
 ):
@@ -174,6 +177,7 @@ def test_a_body_found_elsewhere_is_matched_to_a_missing_person_and_both_shos_tol
     assert notify.notify_register_match(body.id, event.detail) == 0  # run twice: nothing new
 
 
+@pytest.mark.db
 def test_a_missing_person_published_later_is_matched_to_earlier_found_persons(
     catalogue_seeded, ctx
 ):

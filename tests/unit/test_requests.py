@@ -11,8 +11,8 @@ from tests.helpers.service_data import PDF, PNG, api_uploader, applicant_for, va
 
 from conftest import DEMO
 
-# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
-pytestmark = pytest.mark.db
+# The tests marked `db` exercise queries, indexes, concurrency or stored formats: they run on
+# FerretDB too (tests/unit/conftest.py); the others only on mongomock.
 
 CODES = sorted(f[:-5] for f in os.listdir(service_types.SERVICE_TYPES_DIR))
 ROLE_ACTORS = {
@@ -51,6 +51,7 @@ def submit(app, code, who=None, **changes):
 
 
 @pytest.mark.parametrize("code", CODES)
+@pytest.mark.db
 def test_every_service_can_be_submitted_through_the_api(catalogue_seeded, code):
     response = submit(catalogue_seeded, code)
     body = response.get_json()
@@ -186,6 +187,7 @@ def test_self_approval_is_forbidden(catalogue_seeded):
         )
 
 
+@pytest.mark.db
 def test_two_officers_acting_at_once_one_wins_the_other_gets_409(catalogue_seeded):
     app = catalogue_seeded
     number = submit(app, "tenant_verification").get_json()["number"]
@@ -198,6 +200,7 @@ def test_two_officers_acting_at_once_one_wins_the_other_gets_409(catalogue_seede
         assert ServiceRequest.objects.get(number=number).version == 2
 
 
+@pytest.mark.db
 def test_a_stale_version_from_the_client_is_409(catalogue_seeded):
     app = catalogue_seeded
     number = submit(app, "tenant_verification").get_json()["number"]
@@ -242,6 +245,7 @@ def test_the_right_jurisdictions_see_the_request(catalogue_seeded, who):
     assert [r["number"] for r in listed] == [number]
 
 
+@pytest.mark.db
 def test_idempotency_key(catalogue_seeded):
     app = catalogue_seeded
     client, headers = token_client(app, "citizen")
@@ -289,6 +293,7 @@ def test_lost_article_is_final_at_once(catalogue_seeded):
     assert body["status"] == "reported" and body["due_at"] is None
 
 
+@pytest.mark.db
 def test_bad_input_is_400_naming_the_field_and_saves_nothing(catalogue_seeded):
     app = catalogue_seeded
     response = submit(
@@ -345,6 +350,7 @@ def test_upload_of_the_wrong_kind_or_owner_is_a_field_error(catalogue_seeded):
     assert set(response.get_json()["errors"]) == {"tenant_photo", "tenant_id_proof"}
 
 
+@pytest.mark.db
 def test_public_status_shows_no_personal_data(catalogue_seeded):
     app = catalogue_seeded
     number = submit(app, "tenant_verification").get_json()["number"]
@@ -364,6 +370,7 @@ def test_public_status_shows_no_personal_data(catalogue_seeded):
     assert hindi["status_text"] == "पुलिस थाने में प्राप्त"
 
 
+@pytest.mark.db
 def test_applicant_edits_while_submitted_and_each_version_is_kept(catalogue_seeded):
     app = catalogue_seeded
     number = submit(app, "grievance").get_json()["number"]
@@ -402,6 +409,7 @@ def test_withdraw_by_the_applicant(catalogue_seeded):
     assert response.status_code == 200 and response.get_json()["status"] == "withdrawn"
 
 
+@pytest.mark.db
 def test_list_pages_with_a_cursor(catalogue_seeded):
     numbers = [submit(catalogue_seeded, "grievance").get_json()["number"] for _ in range(3)]
     client, headers = token_client(catalogue_seeded, "citizen")
@@ -421,6 +429,7 @@ def test_api_requires_authentication(catalogue_seeded):
     assert client.get("/api/v1/services").status_code == 200
 
 
+@pytest.mark.db
 def test_a_refused_submission_frees_its_idempotency_key(catalogue_seeded):
     app = catalogue_seeded
     client, headers = token_client(app, "citizen")
@@ -432,6 +441,7 @@ def test_a_refused_submission_frees_its_idempotency_key(catalogue_seeded):
     assert client.post("/api/v1/requests", headers=keyed, json=good).status_code == 201
 
 
+@pytest.mark.db
 def test_simultaneous_calls_with_one_new_key_make_one_request(catalogue_seeded):
     from app.services import claims
     from app.services.requests import idempotency_key_of

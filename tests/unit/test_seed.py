@@ -5,8 +5,8 @@ import pytest
 from app.models import District, Holiday, PoliceStation, Posting, Role, State, User
 from app.services import seed
 
-# Queries, indexes, concurrency or stored formats: run on FerretDB too (tests/unit/conftest.py).
-pytestmark = pytest.mark.db
+# The tests marked `db` exercise queries, indexes, concurrency or stored formats: they run on
+# FerretDB too (tests/unit/conftest.py); the others only on mongomock.
 
 ALL_ROLES = {
     "citizen",
@@ -30,6 +30,7 @@ def test_every_seed_file_loads(ctx):
     assert User.objects.count() == len(seed.demo_accounts())
 
 
+@pytest.mark.db
 def test_seeding_twice_creates_nothing_new(ctx):
     """A second seed run inserts nothing and keeps administrators' edits."""
     station = PoliceStation.objects.get(code="HR-GGM-SEC29")
@@ -107,6 +108,7 @@ def test_staff_roles_come_from_postings(ctx):
     assert Posting.objects(user=sho).count() == 1
 
 
+@pytest.mark.db
 def test_every_collection_is_listed_for_ensure_indexes():
     """`flask ensure-indexes` (run at deploy) creates the unique indexes the code relies on, such
     as FIR keys and request numbers: a document class left out of ALL_DOCUMENTS would have none
