@@ -98,7 +98,7 @@ def scope_of(user):
     cached = getattr(user, "_scope_cache", None)
     if cached is not None:
         return cached
-    places = {LEVEL_STATE: set(), LEVEL_DISTRICT: set(), LEVEL_STATION: set()}
+    places: dict[str, set] = {LEVEL_STATE: set(), LEVEL_DISTRICT: set(), LEVEL_STATION: set()}
     for authority in authorities_of(user):
         places[authority.level].add(authority.place)
     owner = user.id if user.account_type in (ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION) else None
@@ -171,7 +171,7 @@ def _condition(scope_fields, scope):
 def scoped(queryset, user):
     """Narrow a queryset (or a document class) to what `user` may see."""
     if isinstance(queryset, type):
-        queryset = queryset.objects
+        queryset = queryset.objects  # type: ignore[attr-defined]  # a mongoengine Document
     scope_fields = getattr(queryset._document, "__scope__", None)
     if not scope_fields:
         raise TypeError(f"{queryset._document.__name__} declares no __scope__")

@@ -9,7 +9,9 @@ import contextvars
 
 from app.models import AuditEvent
 
-_client = contextvars.ContextVar("audit_client", default=(None, None))
+_client: contextvars.ContextVar[tuple[str | None, str | None]] = contextvars.ContextVar(
+    "audit_client", default=(None, None)
+)
 
 
 def set_client(ip, user_agent):

@@ -251,7 +251,7 @@ def _unknown_keys(c, mapping, known, path, what):
 
 
 def _check_fields(c, fields, known=FIELD_KEYS):
-    found = {}
+    found: dict = {}
     if not c.listing(fields, "fields"):
         return found
     if not fields:

@@ -51,7 +51,9 @@ def disposal(user, now):
     """{service: {closed, average_days, within_limit}} over this month and the two before, for
     requests that had a charter deadline (kept at write time: services.stats)."""
     months = [month.strftime("%Y-%m") for month in month_starts(now, DISPOSAL_MONTHS)]
-    totals = defaultdict(lambda: {"closed": 0, "seconds": 0.0, "within_limit": 0})
+    totals: defaultdict[str, dict[str, float]] = defaultdict(
+        lambda: {"closed": 0, "seconds": 0.0, "within_limit": 0}
+    )
     for (_month, service), figures in stats.figures(user, months).items():
         tally = totals[service]
         tally["closed"] += figures["timed_closed"]
@@ -75,7 +77,9 @@ def open_by_service(user, now):
         .only("service", "due_at", "paused_at")
         .as_pymongo()
     )
-    counts = defaultdict(lambda: {"on_time": 0, "overdue": 0, "paused": 0})
+    counts: defaultdict[str, dict[str, int]] = defaultdict(
+        lambda: {"on_time": 0, "overdue": 0, "paused": 0}
+    )
     for row in rows:
         due = as_utc(row.get("due_at"))
         if row.get("paused_at"):

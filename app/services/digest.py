@@ -28,7 +28,7 @@ def counts(place_filter, now):
     end_of_day = datetime.combine(
         now.astimezone(IST).date() + timedelta(days=1), datetime.min.time(), tzinfo=IST
     )
-    result = {}
+    result: dict = {}
     rows = (
         ServiceRequest.objects(is_open=True, **place_filter)
         .only("service", "due_at", "paused_at")
@@ -61,7 +61,7 @@ def compose(user, place_name, tallies, names, now, language):
     """(subject, text) of one officer's digest, in `language`."""
     with force_locale(language):
         day = format_date(now.astimezone(IST).date(), "d MMM yyyy")
-        total = sum(tallies.values(), Counter())
+        total: Counter = sum(tallies.values(), Counter())
         subject = _("Daily summary for %(place)s, %(date)s", place=place_name, date=day)
         lines = [
             _(
@@ -99,7 +99,8 @@ def send_daily(now=None):
     now = now or datetime.now(UTC)
     day = now.astimezone(IST).date().isoformat()
     postings, roles = _postings()
-    sent, names_by_state = 0, {}
+    sent = 0
+    names_by_state: dict = {}
     for posting in postings:
         user = posting.user
         if not user.active:

@@ -40,7 +40,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from . import audit, catalogue, claims
@@ -172,13 +171,12 @@ class Machine:
     def state(self, code):
         return self.spec["states"][code] or {}
 
-    def public_text(self, code, language=None):
-        """The wording of state `code` in `language` (the current locale by default)."""
-        language = language or str(get_locale() or "en")
+    def public_text(self, code, language):
+        """The wording of state `code` in `language` (English where it has none)."""
         public = self.state(code).get("public") or {}
         return public.get(language) or public.get("en") or code
 
-    def statuses(self, language=None):
+    def statuses(self, language):
         """{code: wording} of every state, in the spec's order."""
         return {code: self.public_text(code, language) for code in self.spec["states"]}
 

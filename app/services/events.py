@@ -65,7 +65,8 @@ def record(subject, event, seq, now=None, detail=None, part=None):
         ).save(force_insert=True)
     except (NotUniqueError, DuplicateKeyError):
         pass  # recorded before; queue it again all the same, processing is idempotent
-    signals.request_event.send(current_app._get_current_object(), key=key)
+    sender = current_app._get_current_object()  # type: ignore[attr-defined]  # the app behind the proxy
+    signals.request_event.send(sender, key=key)
     return key
 
 

@@ -45,7 +45,8 @@ def start(user, kind, service=None):
         raise FieldErrors({"service": _l("Choose a service of your state.")})
     job = ExportJob(owner=user, kind=kind, service=service or None).save()
     # A task subscribes (tasks/exports.py): the view that asked never imports a task.
-    signals.export_requested.send(current_app._get_current_object(), job_id=str(job.id))
+    sender = current_app._get_current_object()  # type: ignore[attr-defined]  # the app behind the proxy
+    signals.export_requested.send(sender, job_id=str(job.id))
     return job
 
 
@@ -76,7 +77,7 @@ def run(job_id, now=None):
     total = query.count()
     engine.write_status(job, "running", set__started_at=now, set__total=total, set__written=0)
     stations = {s.id: s.code for s in PoliceStation.objects.only("code")}
-    public = {}
+    public: dict = {}
     written = 0
     try:
         with open(path_of(job), "w", newline="", encoding="utf-8-sig") as handle:

@@ -190,7 +190,7 @@ def register(officer, station, form, complaint=None, now=None):
     accused_known, accused, zero + jurisdiction_station (code), preliminary_enquiry."""
     now = now or datetime.now(UTC)
     _require(officer, station)
-    errors = {}
+    errors: dict = {}
     informant = _text(form.get("informant_name"), "informant_name", errors, 120)
     category = str(form.get("category") or "")
     if category not in CATEGORIES:
@@ -464,7 +464,7 @@ def update_line(update):
         line = _(
             "%(court)s decided the case: %(outcome)s.",
             court=detail.get("court", ""),
-            outcome=OUTCOMES.get(detail.get("outcome"), detail.get("outcome", "")),
+            outcome=OUTCOMES.get(detail.get("outcome", ""), detail.get("outcome", "")),
         )
     elif update.kind == "transfer":
         line = _("Transferred to the police station with jurisdiction.")
@@ -495,7 +495,7 @@ def record_progress(fir, officer, kind, form, now=None):
         raise FirError({"kind": _l("Unknown step.")})
     if MACHINE.transition(fir.status, kind) is None:
         raise FirError({"fir": _l("This FIR is not under investigation or trial.")}, status=409)
-    errors = {}
+    errors: dict = {}
     text = _text(form.get("text"), "text", errors, 2000, required=kind in TEXT_REQUIRED)
     detail = {}
     if kind == "arrest":
@@ -567,27 +567,27 @@ def public_status(state_code, station_code, year, number):
     return fir
 
 
-def page_context(fir):
+def page_context(fir, language):
     """What a page about one FIR shows besides the FIR: its sections with their titles, its
-    status and the wording of its steps (the complainant's page and the admin's)."""
+    status in `language` and the wording of its steps (the complainant's page and the admin's)."""
     titles = {s.code: s for s in LawSection.objects(code__in=fir.sections)}
     return {
         "sections": [(code, titles.get(code)) for code in fir.sections],
-        "status_text": status_text(fir),
+        "status_text": status_text(fir, language),
         "update_line": update_line,
         "outcomes": OUTCOMES,
         "categories": CATEGORIES,
     }
 
 
-def status_text(fir):
-    """The FIR's status as the reader's language words it (seed/workflows/fir.yaml)."""
-    return MACHINE.public_text(fir.status)
+def status_text(fir, language):
+    """The FIR's status in `language` (seed/workflows/fir.yaml)."""
+    return MACHINE.public_text(fir.status, language)
 
 
-def statuses():
-    """{status: wording} of every FIR status, for the officers' filter."""
-    return MACHINE.statuses()
+def statuses(language):
+    """{status: wording} of every FIR status in `language`, for the officers' filter."""
+    return MACHINE.statuses(language)
 
 
 def _local(moment):

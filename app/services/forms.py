@@ -8,7 +8,6 @@ services.field_types (where Aadhaar numbers become "XXXX XXXX 1234" and a keyed 
 
 from datetime import date, datetime, timedelta
 
-from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.constants import IST
@@ -28,8 +27,9 @@ def _empty(value):
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
-def clean(definition, raw, now=None):
-    """(data, errors) for the raw input of a service form; errors map field names to messages."""
+def clean(definition, raw, now=None, language="en"):
+    """(data, errors) for the raw input of a service form; errors map field names to messages
+    (a definition's own messages, such as eligibility rules, in `language`)."""
     now = (now or datetime.now(IST)).astimezone(IST)
     today = now.date()
     fields = catalogue.field_map(definition)
@@ -52,7 +52,7 @@ def clean(definition, raw, now=None):
         except FieldError as error:
             errors[name] = error.args[0]
     if not errors:
-        errors.update(check_eligibility(definition, data, today))
+        errors.update(check_eligibility(definition, data, today, language))
     return data, errors
 
 
@@ -60,19 +60,8 @@ def _age(born, today):
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def _in_readers_language(message):
-    """A definition's bilingual message, worded when shown, in the language of whoever reads
-    it (as `_l` strings are): the service does not ask which request it serves."""
-
-    def word():
-        locale = get_locale()
-        return message.get(locale.language if locale else "en") or message["en"]
-
-    return LazyString(word)
-
-
-def check_eligibility(definition, data, today):
-    """Errors for the declarative eligibility rules that `data` breaks."""
+def check_eligibility(definition, data, today, language="en"):
+    """Errors for the declarative eligibility rules that `data` breaks, worded in `language`."""
     errors = {}
     for rule in definition.get("eligibility", []):
         name, op, expected = rule["field"], rule["op"], rule["value"]
@@ -90,7 +79,7 @@ def check_eligibility(definition, data, today):
         else:
             ok = _compare(op, value, expected)
         if not ok:
-            errors[name] = _in_readers_language(rule["message"])
+            errors[name] = rule["message"].get(language) or rule["message"]["en"]
     return errors
 
 

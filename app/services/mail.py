@@ -35,7 +35,8 @@ def queue_email(*, to, subject, body_text, body_html=None, template=None, key=No
         template=template,
         key=key,
     ).save()
-    signals.email_queued.send(current_app._get_current_object(), message_id=str(message.id))
+    sender = current_app._get_current_object()  # type: ignore[attr-defined]  # the app behind the proxy
+    signals.email_queued.send(sender, message_id=str(message.id))
     return message
 
 
@@ -44,7 +45,8 @@ def queue_sms(*, to, body_text, key=None):
     message = OutboxMessage(
         channel="sms", to=to, subject="SMS", body_text=body_text, template="sms", key=key
     ).save()
-    signals.email_queued.send(current_app._get_current_object(), message_id=str(message.id))
+    sender = current_app._get_current_object()  # type: ignore[attr-defined]  # the app behind the proxy
+    signals.email_queued.send(sender, message_id=str(message.id))
     return message
 
 

@@ -36,15 +36,16 @@ def check_character(text):
 
 def is_valid(number):
     match = NUMBER_RE.match(number or "")
-    return bool(match) and check_character(number[:-2]) == match.group(5)
+    return match is not None and check_character(number[:-2]) == match.group(5)
 
 
 def parse(number):
     """(state, prefix, year, sequence) of a well-formed number, else MalformedNumber."""
     number = (number or "").strip().upper()
-    if not is_valid(number):
+    match = NUMBER_RE.match(number)
+    if match is None or check_character(number[:-2]) != match.group(5):
         raise MalformedNumber(number)
-    state, prefix, year, sequence, _ = NUMBER_RE.match(number).groups()
+    state, prefix, year, sequence, _ = match.groups()
     return state, prefix, int(year), int(sequence)
 
 

@@ -87,7 +87,7 @@ def _register_dataset(kind):
 def _requests_by_month():
     def rows():
         districts = _districts()
-        counts = defaultdict(int)
+        counts: defaultdict[tuple, int] = defaultdict(int)
         query = ServiceRequest.objects.only("district", "service", "status", "submitted_at")
         for row in query.as_pymongo():
             key = (row["district"], row["service"], row["status"], _month(row["submitted_at"]))

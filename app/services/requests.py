@@ -141,14 +141,14 @@ class KeyBusy(SubmissionError):
     http_status = 409
 
 
-def submit_once(user, service_code, data, station_code=None, key=None, now=None):
+def submit_once(user, service_code, data, station_code=None, key=None, now=None, language="en"):
     """submit() under the caller's Idempotency-Key: (request, created). A key seen before with
     the same body gives that request again (created False); with another body, KeyReused. The
     key is claimed before submitting, so two simultaneous calls with a new key make one request
     (the other gets KeyBusy); a refused submission frees it, so a corrected retry may use it."""
     key = (key or "").strip()[:200] or None
     if key is None:
-        return submit(user, service_code, data, station_code, now=now), True
+        return submit(user, service_code, data, station_code, now=now, language=language), True
     digest = body_hash(service_code, station_code, data)
     earlier, earlier_digest = earlier_submission(user, key)
     if earlier is not None:
@@ -160,14 +160,20 @@ def submit_once(user, service_code, data, station_code=None, key=None, now=None)
             {"Idempotency-Key": _l("A request with this key is being made. Retry shortly.")}
         )
     try:
-        return submit(user, service_code, data, station_code, idempotency_key=key, now=now), True
+        return (
+            submit(user, service_code, data, station_code, key, now=now, language=language),
+            True,
+        )
     except (SubmissionError, NotAllowed, UnknownService):
         Claim.objects(key=idempotency_key_of(user, key)).delete()
         raise
 
 
-def submit(user, service_code, data, station_code=None, idempotency_key=None, now=None):
-    """Check and save a new request. Raises SubmissionError, NotAllowed or UnknownService."""
+def submit(
+    user, service_code, data, station_code=None, idempotency_key=None, now=None, language="en"
+):
+    """Check and save a new request. Raises SubmissionError, NotAllowed or UnknownService; the
+    definition's own messages (eligibility) are worded in `language`."""
     now = now or datetime.now(UTC)
     if not isinstance(service_code, str) or not catalogue.CODE.match(service_code):
         raise SubmissionError({"service": _l("Unknown service.")})
@@ -179,7 +185,7 @@ def submit(user, service_code, data, station_code=None, idempotency_key=None, no
     if not isinstance(data, dict):
         raise SubmissionError({"data": _l("Must be an object of field values.")})
 
-    clean, errors = forms.clean(guess.definition, data, now)
+    clean, errors = forms.clean(guess.definition, data, now, language)
     station = None
     try:
         station = _route(guess.definition, clean, station_code)
@@ -187,12 +193,14 @@ def submit(user, service_code, data, station_code=None, idempotency_key=None, no
         errors.update(error.errors)
     if errors:
         raise SubmissionError(errors)
+    # Found or an error: catalogue.validate() makes the PIN code a request is routed by required.
+    assert station is not None
     live = guess
     if stored_id(station, "state") != guess.state:
         live = service_types.current(stored_id(station, "state"), service_code)
         if live is None:
             raise SubmissionError({"station": _l("This service is not offered in that state.")})
-        clean, errors = forms.clean(live.definition, data, now)
+        clean, errors = forms.clean(live.definition, data, now, language)
         if errors:
             raise SubmissionError(errors)
     definition = live.definition
@@ -257,7 +265,7 @@ def submit(user, service_code, data, station_code=None, idempotency_key=None, no
     return request
 
 
-def edit(request, user, data, now=None):
+def edit(request, user, data, now=None, language="en"):
     """The applicant changes the data while the request is in an editable state; the earlier
     data is kept in previous_data so the officer sees what changed."""
     now = now or datetime.now(UTC)
@@ -266,7 +274,7 @@ def edit(request, user, data, now=None):
     definition = service_types.definition_of(request)
     if not catalogue.state_info(definition, request.status).get("editable_by_applicant"):
         raise NotAllowed("not editable now")
-    clean, errors = forms.clean(definition, data, now)
+    clean, errors = forms.clean(definition, data, now, language)
     for spec in definition["fields"]:
         # Only the mask of an Aadhaar number is stored, so a form cannot show it again; left
         # empty in an edit, it keeps the stored value.

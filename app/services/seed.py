@@ -291,8 +291,9 @@ def demo_accounts(seed_dir=SEED_DIR):
         station = next((p["station"] for p in postings if p.get("station")), None)
         district = next((p["district"] for p in postings if p.get("district")), None)
         state = entry.get("state") or next((p["state"] for p in postings if p.get("state")), None)
-        if not state and (station or district):
-            state = (station or district).replace("/", "-").split("-")[0]
+        place = station or district
+        if not state and place:
+            state = place.replace("/", "-").split("-")[0]
         row = {
             "email": entry["email"],
             "password": entry["password"],

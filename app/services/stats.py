@@ -239,7 +239,7 @@ def _places(user, months):
 
 def figures(user, months):
     """{(month, service): {figure: value}} over the places `user` oversees."""
-    result = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
+    result: defaultdict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
     places = _places(user, months)
     if not places:
         return {}

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_security import auth_required
 
+from app.i18n import current_language
 from app.models import PoliceStation
 from app.services import documents, firs
 from app.services.documents import DocumentError
@@ -33,9 +34,8 @@ def _mine(fir_id):
 
 
 def _page(fir, errors=None, code=200):
-    return render_template(
-        "tracking/fir.html", fir=fir, errors=errors or {}, **firs.page_context(fir)
-    ), code
+    context = firs.page_context(fir, current_language())
+    return render_template("tracking/fir.html", fir=fir, errors=errors or {}, **context), code
 
 
 @bp.get("/my/firs/<fir_id>")
@@ -89,15 +89,15 @@ def stations_for_search():
     return list(PoliceStation.objects.only("code", "name_en", "name_hi", "state").order_by("code"))
 
 
-def public_fir(fir):
-    """The minimal public view of an FIR: nothing about the people in it."""
+def public_fir(fir, language):
+    """The minimal public view of an FIR in `language`: nothing about the people in it."""
     return {
         "number": fir.number,
         "station": fir.station.code,
         "year": fir.year,
         "registered_on": fir.registered_at.date().isoformat() if fir.registered_at else None,
         "status": fir.status,
-        "status_text": firs.status_text(fir),
+        "status_text": firs.status_text(fir, language),
     }
 
 

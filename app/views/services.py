@@ -11,8 +11,8 @@ from flask_security import auth_required
 
 from app.i18n import current_language
 from app.models import District, PoliceStation, Posting, Role, State
+from app.services import forms, service_types, uploads
 from app.services import requests as request_service
-from app.services import service_types, uploads
 from app.services.field_types import TYPES
 
 bp = Blueprint("services", __name__)
@@ -90,15 +90,15 @@ def apply(code):
         station = request.form.get("station", "", type=str) or None
         if request.form.get("confirm") == "1" and not errors:
             try:
-                created = request_service.submit(current_user, code, values, station)
+                created = request_service.submit(
+                    current_user, code, values, station, language=current_language()
+                )
             except request_service.SubmissionError as error:
                 errors = error.errors
             else:
                 return redirect(url_for("tracking.detail", number=created.number, submitted=1))
         elif not errors:
-            from app.services import forms
-
-            _clean, errors = forms.clean(definition, values)
+            _clean, errors = forms.clean(definition, values, language=current_language())
             if not errors and definition["routing"]["by"] == "applicant_choice" and not station:
                 errors = {"station": _("Choose the police station.")}
             if not errors:

@@ -193,7 +193,7 @@ def edit(number):
         store_files(definition, values, errors)
         if not errors:
             try:
-                request_service.edit(found, current_user, values)
+                request_service.edit(found, current_user, values, language=current_language())
             except request_service.SubmissionError as error:
                 errors = error.errors
             except (request_service.NotAllowed, workflow.StaleState):
@@ -265,7 +265,7 @@ def track():
             if found_fir is None:
                 fir_errors, code = {"number": _("No FIR open to the public has this number.")}, 404
             else:
-                fir = public_fir(found_fir)
+                fir = public_fir(found_fir, current_language())
     return render_template(
         "tracking/track.html",
         number=number,

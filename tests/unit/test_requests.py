@@ -461,3 +461,22 @@ def test_simultaneous_calls_with_one_new_key_make_one_request(catalogue_seeded):
     assert response.status_code == 409
     with app.app_context():
         assert ServiceRequest.objects.count() == 0
+
+
+def test_an_eligibility_refusal_through_the_api_is_worded_in_the_callers_language(
+    catalogue_seeded,
+):
+    """The view passes the language to the service, which words the definition's own message."""
+    app = catalogue_seeded
+    client, headers = token_client(app, applicant_for(definition(app, "arms_licence")))
+    data = valid_data(definition(app, "arms_licence"), api_uploader(client, headers))
+    data["dob"] = "2012-01-01"
+    body = {"service": "arms_licence", "data": data}
+    who = applicant_for(definition(app, "arms_licence"))
+    for language, opening in (("hi", "शस्त्र लाइसेंस"), ("en", "An arms licence needs")):
+        with app.app_context():  # the account's saved language is the one its answers use
+            User.objects(email=DEMO[who]["email"]).update(set__language=language)
+        response = client.post("/api/v1/requests", headers=headers, json=body)
+        assert response.status_code == 400
+        errors = response.get_json()["errors"]
+        assert set(errors) == {"dob"} and errors["dob"].startswith(opening), errors

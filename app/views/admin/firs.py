@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.constants import IST
+from app.i18n import current_language
 from app.models import Fir, LawSection, PoliceStation, ServiceRequest
 from app.models.base import as_utc
 from app.services import access, firs
@@ -88,7 +89,7 @@ class FirsView(SecuredView, BaseView):
             rows=list(query.order_by("-created_at").limit(200)),
             incoming=incoming,
             status=status,
-            statuses=firs.statuses(),
+            statuses=firs.statuses(current_language()),
             categories=firs.CATEGORIES,
             may_register=bool(stations) and has_permission("requests.process"),
         )
@@ -172,7 +173,7 @@ class FirsView(SecuredView, BaseView):
             kinds=PROGRESS_KINDS,
             errors=errors or {},
             at_station=fir.station.id in {s.id for s in self._my_stations()},
-            **firs.page_context(fir),
+            **firs.page_context(fir, current_language()),
         ), code
 
     @expose("/<fir_id>/progress", methods=["POST"])

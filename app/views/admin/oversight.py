@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.constants import IST
+from app.i18n import current_language
 from app.models import Appeal, SeniorCitizen, Upload
 from app.services import (
     access,
@@ -204,7 +205,7 @@ class SeniorsView(SecuredView, BaseView):
             errors=errors,
             may_record=seniors.can_record(current_user, senior),
             may_end=seniors.may_end(current_user, senior),
-            status_text=seniors.MACHINE.public_text(senior.status),
+            status_text=seniors.MACHINE.public_text(senior.status, current_language()),
             today=datetime.now(IST).date().isoformat(),
         ), code
 

@@ -42,7 +42,7 @@ def fir_status():
     found = fir_service.public_status(state, station, year, number)
     if found is None:
         abort(404)
-    return jsonify(public_fir(found))
+    return jsonify(public_fir(found, current_language()))
 
 
 @bp.get("/registers/<kind>")

@@ -156,7 +156,12 @@ def create_request():
         raise ApiError(400, {"station": _("Must be a station code.")})
     try:
         created, _new = request_service.submit_once(
-            current_user, service_code, data, station, request.headers.get("Idempotency-Key")
+            current_user,
+            service_code,
+            data,
+            station,
+            request.headers.get("Idempotency-Key"),
+            language=current_language(),
         )
     except request_service.KeyBusy as error:
         message = _("A request with this key is being made. Retry shortly.")
@@ -283,7 +288,9 @@ def edit_request(number):
     found = visible_request(number)
     body = json_body()
     try:
-        updated = request_service.edit(found, current_user, body.get("data"))
+        updated = request_service.edit(
+            found, current_user, body.get("data"), language=current_language()
+        )
     except request_service.SubmissionError as error:
         raise ApiError(400, error.errors) from error
     except request_service.NotAllowed as error:
