@@ -135,7 +135,7 @@ class Config:
     # which Flask-Security and Flask-WTF honour); form posts always need the token.
     SECURITY_CSRF_IGNORE_UNAUTH_ENDPOINTS = False
     SECURITY_CSRF_PROTECT_MECHANISMS = ["session", "basic"]
-    SECURITY_POST_LOGIN_VIEW = "portal.dashboard"
+    SECURITY_POST_LOGIN_VIEW = "portal.start"  # staff land on their queue, citizens on theirs
     SECURITY_POST_LOGOUT_VIEW = "portal.index"
     SECURITY_POST_REGISTER_VIEW = "portal.registered"
     SECURITY_LOGOUT_METHODS = ["POST"]  # logout by GET is a CSRF target

@@ -24,6 +24,7 @@ __all__ = [
     "IdempotencyRecord",
     "Escalation",
     "Rating",
+    "TransferProposal",
 ]
 
 
@@ -82,6 +83,17 @@ class Rating(me.EmbeddedDocument):
     comment = me.StringField(max_length=1000)
 
 
+class TransferProposal(me.EmbeddedDocument):
+    """A transfer to another station waiting for the SHO: proposed by an officer of the request's
+    station, or asked for by the applicant (services.transfers)."""
+
+    at = me.DateTimeField(default=utcnow, required=True)
+    to_station = me.ReferenceField("PoliceStation", required=True)
+    reason = me.StringField(required=True, max_length=500)
+    by = me.ReferenceField("User", required=True)
+    by_role = me.StringField(required=True, max_length=40)
+
+
 class ServiceRequest(BaseDocument):
     number = me.StringField(required=True, unique=True, max_length=40)
     service = me.StringField(required=True, max_length=40)
@@ -91,6 +103,11 @@ class ServiceRequest(BaseDocument):
     station = me.ReferenceField("PoliceStation", required=True)
     applicant = me.ReferenceField("User", required=True)
     applicant_name = me.StringField(max_length=120)
+    # The person the request is about (the tenant, the employee), for officers' lists, and the
+    # keys an officer finds it by (services.request_search: name words, mobiles, Aadhaar's
+    # last four as a keyed hash).
+    subject_name = me.StringField(max_length=120)
+    search_keys = me.ListField(me.StringField(max_length=80))
     data = me.DictField()
     attachments = me.EmbeddedDocumentListField(Attachment)
     previous_data = me.EmbeddedDocumentListField(DataVersion)
@@ -113,6 +130,7 @@ class ServiceRequest(BaseDocument):
     paused_at = me.DateTimeField()
     escalations = me.EmbeddedDocumentListField(Escalation)
     rating = me.EmbeddedDocumentField(Rating)
+    transfer_proposal = me.EmbeddedDocumentField(TransferProposal)  # waiting for the SHO
     late = me.BooleanField(default=False)  # e.g. a C-Form filed after the filer's deadline
     # True until the request reaches a final state (kept by submit, apply_transition and an
     # appeal's reopening, the only writers of closed_at): a station's open work is top-level
@@ -136,6 +154,7 @@ class ServiceRequest(BaseDocument):
             ("assigned_to", "status"),
             ("service", "station", "-submitted_at"),
             ("status", "due_at"),
+            "search_keys",
             "escalate_hour",
             "warn_hour",
             ("state", "closed_at", "submitted_at"),

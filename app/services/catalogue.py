@@ -177,7 +177,9 @@ def validate(definition):
         "document_conditions",
         "document_photo",
         "public_status",
+        "transfer",
     }
+    _check_transfer(c, definition.get("transfer"))
     if definition.get("public_status", "full") not in PUBLIC_STATUS_LEVELS:
         c.error("public_status", f"must be one of {', '.join(PUBLIC_STATUS_LEVELS)}")
     for key in definition:
@@ -189,6 +191,21 @@ def validate(definition):
         c.error("document_subject", "must name a text field (the person a document is about)")
     _check_document_extras(c, definition, fields)
     return c.errors
+
+
+def _check_transfer(c, transfer):
+    """`transfer: {clock: continue | restart}`: what moving to another station does to the
+    clock (services.transfers; continue when absent)."""
+    if transfer is None:
+        return
+    if not isinstance(transfer, dict):
+        c.error("transfer", "must be a mapping such as {clock: continue}")
+        return
+    for key in transfer:
+        if key != "clock":
+            c.error(f"transfer.{key}", "is not a known part of a transfer rule")
+    if transfer.get("clock", "continue") not in ("continue", "restart"):
+        c.error("transfer.clock", "must be 'continue' or 'restart'")
 
 
 def _check_document_extras(c, definition, fields):

@@ -33,6 +33,8 @@ EVENTS = (
     "fir_transferred",
     "fir_progress",
     "register_match",
+    "transferred",
+    "transfer_proposed",
 )
 
 

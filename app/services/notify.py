@@ -21,6 +21,7 @@ from app.models import (
     Appeal,
     Fir,
     Notification,
+    PoliceStation,
     RegisterEntry,
     RequestEvent,
     SeniorCitizen,
@@ -37,6 +38,9 @@ DEFAULT_RULES = {
     "appeal_decided": {"to": ["applicant"], "channels": ["in_app", "email", "sms"]},
     "appeal_overdue": {"to": ["appeal_authority"], "channels": ["in_app", "email"]},
     "senior_visit_missed": {"to": ["sho"], "channels": ["in_app", "email"]},
+    # services.transfers: the receiving station's SHO and the applicant; a proposal, its SHO.
+    "transferred": {"to": ["applicant", "sho"], "channels": ["in_app", "email"]},
+    "transfer_proposed": {"to": ["sho"], "channels": ["in_app", "email"]},
 }
 STAFF = "staff"
 APPLICANT = "applicant"
@@ -146,7 +150,45 @@ def _text(ctx, audience, language):
             name=senior.name if senior else request.applicant_name,
             due=format_date(date.fromordinal(ctx.seq), "d MMM yyyy"),
         )
+    if event in ("transferred", "transfer_proposed"):
+        return _transfer_text(ctx, audience, args, language)
     return _appeal_text(ctx, audience, args)
+
+
+def _transfer_text(ctx, audience, args, language):
+    codes = [ctx.detail.get("to_station"), ctx.detail.get("from_station")]
+    stations = {s.code: s for s in PoliceStation.objects(code__in=[c for c in codes if c])}
+
+    def name(code):
+        station = stations.get(code)
+        if station is None:
+            return code or "-"
+        return station.name_hi if language == "hi" and station.name_hi else station.name_en
+
+    reason = ctx.detail.get("reason") or "-"
+    if ctx.event == "transfer_proposed":
+        return _(
+            "A transfer of request %(number)s (%(service)s) to %(station)s waits for your "
+            "decision. Reason: %(reason)s",
+            station=name(codes[0]),
+            reason=reason,
+            **args,
+        )
+    if audience == APPLICANT:
+        return _(
+            "Request %(number)s (%(service)s) was transferred to %(station)s, which will now "
+            "deal with it. Reason: %(reason)s",
+            station=name(codes[0]),
+            reason=reason,
+            **args,
+        )
+    return _(
+        "Request %(number)s (%(service)s) was transferred to your station from %(old)s. "
+        "Reason: %(reason)s",
+        old=name(codes[1]),
+        reason=reason,
+        **args,
+    )
 
 
 def _appeal_text(ctx, audience, args):

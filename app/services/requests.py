@@ -27,6 +27,7 @@ from . import (
     events,
     forms,
     numbering,
+    request_search,
     service_types,
     sla,
     stats,
@@ -225,6 +226,8 @@ def submit(
         station=station,
         applicant=user,
         applicant_name=(user.full_name or "")[:120],
+        subject_name=request_search.subject_name(definition, clean),
+        search_keys=request_search.keys(definition, clean, user.full_name, user.mobile),
         data=clean,
         attachments=attachments,
         status=initial,
@@ -299,6 +302,10 @@ def edit(request, user, data, now=None, language="en"):
     updated = write_over_version(
         request,
         set__data=clean,
+        set__subject_name=request_search.subject_name(definition, clean),
+        set__search_keys=request_search.keys(
+            definition, clean, request.applicant_name, getattr(user, "mobile", None)
+        ),
         set__attachments=attachments,
         push__previous_data=DataVersion(at=now, data=request.data),
         set__updated_at=now,

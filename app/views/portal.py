@@ -93,6 +93,18 @@ def set_language():
     return redirect(_safe_next(request.form.get("next", "", type=str)))
 
 
+@bp.get("/start")
+@auth_required("session")
+def start():
+    """Where a login lands: staff who work requests on their queue, other staff on the admin's
+    front page, citizens and organisations on their dashboard."""
+    if current_user.has_permission("requests.view"):
+        return redirect(url_for("queue.index"))
+    if current_user.has_permission("admin.access"):
+        return redirect(url_for("admin.index"))
+    return redirect(url_for("portal.dashboard"))
+
+
 @bp.get("/dashboard")
 @auth_required("session", "token")
 def dashboard():

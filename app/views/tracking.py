@@ -18,7 +18,16 @@ from flask_security import auth_required
 
 from app.i18n import current_language
 from app.models import Fir, IssuedDocument, ServiceRequest
-from app.services import appeals, catalogue, deadlines, forms, numbering, service_types, workflow
+from app.services import (
+    appeals,
+    catalogue,
+    deadlines,
+    forms,
+    numbering,
+    service_types,
+    transfers,
+    workflow,
+)
 from app.services import firs as fir_service
 from app.services import requests as request_service
 from app.services.appeals import AppealError
@@ -84,6 +93,9 @@ def _detail_page(found, errors=None, code=200):
         fir_status=fir_service.status_text,
         appeal_open=appeals.eligibility(found),
         can_rate=appeals.can_rate(found),
+        transfer_stations=transfers.stations_to(found)
+        if transfers.may_ask(current_user, found)
+        else [],
         errors=errors or {},
     ), code
 
@@ -105,6 +117,29 @@ def appeal(number):
     except AppealError as error:
         return _detail_page(found, error.errors, error.http_status)
     flash(_("Your appeal %(number)s has been filed.", number=filed.number), "success")
+    return redirect(url_for("tracking.detail", number=found.number))
+
+
+@bp.post("/my/requests/<number>/transfer")
+@auth_required("session")
+def ask_transfer(number):
+    """The applicant asks for the request to go to another station; the SHO decides."""
+    found = _mine(number)
+    try:
+        transfers.propose(
+            found,
+            current_user,
+            request.form.get("station", "", type=str),
+            request.form.get("reason", "", type=str),
+        )
+    except transfers.TransferError as error:
+        return _detail_page(found, error.errors, 400)
+    except workflow.StaleState:
+        flash(_("This request changed meanwhile. Look at it again."), "error")
+    except workflow.WorkflowError:
+        flash(_("A transfer cannot be asked for now."), "error")
+    else:
+        flash(_("Your request for a transfer has been sent to the police station."), "success")
     return redirect(url_for("tracking.detail", number=found.number))
 
 

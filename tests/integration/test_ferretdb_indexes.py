@@ -18,7 +18,7 @@ from app.gin_indexes import tables
 DATABASE = os.environ.get("MONGODB_URI", "/police_portal_live").rsplit("/", 1)[-1].split("?")[0]
 # (collection, field): the lookups every hot page makes (one document by id, status by number,
 # a station's queue, an officer's assignments, the sweep's due hours, sign-in by email,
-# sessions, tokens, documents, FIRs, notifications, postings).
+# sessions, tokens, documents, FIRs, notifications, postings, officers' searches).
 HOT = [
     ("service_requests", "_id"),
     ("claims", "_id"),
@@ -29,6 +29,7 @@ HOT = [
     ("service_requests", "applicant"),
     ("service_requests", "escalate_hour"),
     ("service_requests", "warn_hour"),
+    ("service_requests", "search_keys"),  # an officer's search (services.request_search)
     ("users", "email_key"),
     ("user_sessions", "sid"),
     ("api_tokens", "tid"),

@@ -10,10 +10,13 @@ from flask_admin.actions import action
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
+from app.constants import IST
 from app.i18n import current_language
 from app.models import Fir, IssuedDocument, Posting, Role, ServiceRequest, User
+from app.models.base import as_utc
 from app.services import (
     access,
     audit,
@@ -21,7 +24,9 @@ from app.services import (
     documents,
     firs,
     forms,
+    request_search,
     service_types,
+    transfers,
     uploads,
     workflow,
 )
@@ -73,9 +78,22 @@ def _when(view, context, model, name):
     from app.views.filters import local_date
 
     value = getattr(model, name)
-    overdue = name == "due_at" and value and not model.closed_at and value < datetime.now(UTC)
     text = local_date(value) if value else ""
-    return f"{text} ({_('overdue')})" if overdue else text
+    if name != "due_at" or not value or model.closed_at:
+        return text
+    now = datetime.now(UTC)
+    if as_utc(value) < now:
+        return f"{text} ({_('overdue')})"
+    left = days_left(value, now)
+    return f"{text} ({ngettext('%(num)d day left', '%(num)d days left', left)})"
+
+
+def days_left(due_at, now):
+    """Whole days (IST calendar days) until `due_at`; None without a deadline."""
+    if due_at is None:
+        return None
+    due = as_utc(due_at).astimezone(IST).date()
+    return max(0, (due - now.astimezone(IST).date()).days)
 
 
 class RequestView(ReadOnlyModelView):
@@ -86,6 +104,8 @@ class RequestView(ReadOnlyModelView):
     column_list = (
         "number",
         "service",
+        "applicant_name",
+        "subject_name",
         "station",
         "status",
         "submitted_at",
@@ -101,6 +121,7 @@ class RequestView(ReadOnlyModelView):
         "due_at": _l("Due by"),
         "assigned_to": _l("Enquiry officer"),
         "applicant_name": _l("Applicant"),
+        "subject_name": _l("About"),
     }
     column_formatters = {
         "status": _status_text,
@@ -109,7 +130,15 @@ class RequestView(ReadOnlyModelView):
         "submitted_at": _when,
         "due_at": _when,
     }
-    column_searchable_list = ("number", "applicant_name")
+    # The search box: services.request_search (number, name words, mobile, Aadhaar's last four).
+    column_searchable_list = ("number",)
+
+    def search_placeholder(self):
+        return str(_("Number, name, mobile or Aadhaar last 4"))
+
+    def _search(self, query, search_term):
+        return request_search.narrow(query, search_term)
+
     column_default_sort = ("due_at", False)
 
     @property
@@ -191,7 +220,71 @@ class RequestView(ReadOnlyModelView):
             "actions": workflow.available_actions(model, current_user),
             "officers": officers,
             "language": language,
+            **self._transfer_context(model),
         }
+
+    @staticmethod
+    def _transfer_context(model):
+        may_transfer = transfers.may_decide(current_user, model)
+        may_propose = transfers.may_propose(current_user, model)
+        return {
+            "may_transfer": may_transfer,
+            "may_propose_transfer": may_propose,
+            "transfer_stations": transfers.stations_to(model)
+            if may_transfer or may_propose
+            else [],
+        }
+
+    @expose("/transfer/<request_id>", methods=["POST"])
+    def transfer(self, request_id):
+        """The SHO transfers at once; an officer of the station proposes it to the SHO."""
+        model = self.get_one(request_id)
+        station = request.form.get("station", "", type=str)
+        reason = request.form.get("reason", "", type=str)
+        try:
+            if transfers.may_decide(current_user, model):
+                moved = transfers.transfer(model, current_user, station, reason)
+                return self._after_transfer(moved)
+            if not transfers.may_propose(current_user, model):
+                raise workflow.TransitionNotAllowed("transfer")
+            transfers.propose(model, current_user, station, reason)
+        except workflow.WorkflowError as error:
+            self._flash_refusal(error)
+        else:
+            flash(_("Transfer proposed. The SHO will decide."), "success")
+        return redirect(url_for(".details_view", id=request_id))
+
+    @expose("/transfer-decision/<request_id>", methods=["POST"])
+    def transfer_decision(self, request_id):
+        model = self.get_one(request_id)
+        approve = request.form.get("decision") == "approve"
+        try:
+            decided = transfers.decide(
+                model, current_user, approve, request.form.get("remark", "", type=str)
+            )
+        except workflow.WorkflowError as error:
+            self._flash_refusal(error)
+        else:
+            if approve:
+                return self._after_transfer(decided)
+            flash(_("Transfer refused. The request stays at this station."), "success")
+        return redirect(url_for(".details_view", id=request_id))
+
+    @staticmethod
+    def _flash_refusal(error):
+        if isinstance(error, transfers.TransferError):
+            flash(" ".join(str(m) for m in error.errors.values()), "error")
+        elif isinstance(error, workflow.StaleState):
+            flash(_("Someone else changed this request first. Reload it."), "error")
+        else:
+            flash(_("This action is not allowed now."), "error")
+
+    def _after_transfer(self, moved):
+        name = moved.station.name_hi if current_language() == "hi" else moved.station.name_en
+        flash(_("Transferred to %(station)s.", station=name), "success")
+        if access.can_see(current_user, moved):  # a supervisor over both stations
+            return redirect(url_for(".details_view", id=str(moved.id)))
+        return redirect(url_for(".index_view"))
 
     @expose("/transition/<request_id>", methods=["POST"])
     def transition(self, request_id):
@@ -316,6 +409,7 @@ class QueueView(SecuredView, BaseView):
                     "service": definition["name"].get(language) or definition["name"]["en"],
                     "status": info["public"].get(language) or info["public"]["en"],
                     "overdue": bool(model.due_at and model.due_at < now),
+                    "days_left": days_left(model.due_at, now),
                     "actionable": bool(workflow.available_actions(model, current_user)),
                 }
             )

@@ -109,6 +109,17 @@ def request_detail(req, user, language):
         )
         body["can_rate"] = appeals.can_rate(req)
     body["rating"] = req.rating.score if req.rating else None
+    proposal = req.transfer_proposal
+    body["transfer_proposal"] = (
+        {
+            "to_station": proposal.to_station.code,
+            "reason": proposal.reason,
+            "by": proposal.by_role,
+            "at": _iso(proposal.at),
+        }
+        if proposal is not None
+        else None
+    )
     if is_staff:
         body["applicant_name"] = req.applicant_name
         body["assigned_to"] = req.assigned_to.email if req.assigned_to else None
