@@ -61,11 +61,15 @@ def test_tenant_verification_in_hindi_approved_by_officers_in_the_admin(tab_fact
         queue = tab.open("/admin/queue/")
         queue.click(f"text={number}")
         queue.wait_for_load_state()
-        form = queue.locator(f"form:has(input[name=action][value={action}])")
+        # One action panel: one remark box, a button per step; a closing step asks to confirm.
         if remark:
-            form.locator("textarea").fill(remark)
-        form.locator("button[type=submit]").click()
+            queue.fill("#remark", remark)
+        dialogs = []
+        queue.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+        queue.click(f"button[name=action][value={action}]")
         queue.wait_for_load_state()
+        closes = action == "approve"
+        assert bool(dialogs) == closes, dialogs
         return tab
 
     officer = act("officer.sector29", "accept")

@@ -173,6 +173,8 @@ class FirsView(SecuredView, BaseView):
             kinds=PROGRESS_KINDS,
             errors=errors or {},
             at_station=fir.station.id in {s.id for s in self._my_stations()},
+            # Steps offered only to whom the FIR's workflow gives them (seed/workflows/fir.yaml).
+            may=lambda action: firs.MACHINE.may(fir, action, current_user),
             **firs.page_context(fir, current_language()),
         ), code
 
