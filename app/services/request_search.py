@@ -21,6 +21,7 @@ from app.models import ServiceRequest
 from . import access, numbering, service_types
 
 MAX_RESULTS = 100
+MAX_CANDIDATES = 1000  # requests read to check a several-word name search
 MAX_NAME_KEYS = 24
 # Letters and digits of any script, with the combining marks Devanagari needs (matras, halant).
 WORD = re.compile(r"[\w\u0900-\u097F]+", re.UNICODE)
@@ -110,8 +111,15 @@ def narrow(query, text):
         return query.filter(number=number)
     if not wanted:
         return query.filter(number="-")  # nothing typed that can match
-    # The longest word is the rarest in practice ("sharma" over "ram").
-    return query.filter(search_keys=max(wanted, key=len)).filter(search_keys__all=wanted)
+    # One top-level equality on the longest word (the rarest in practice: "sharma" over "ram"),
+    # which FerretDB answers from its GIN index; a `$all` or `$and` beside it would not be pushed
+    # down. The other words are checked on the bounded candidates, which come back as ids.
+    first = max(wanted, key=len)
+    if len(wanted) == 1:
+        return query.filter(search_keys=first)
+    candidates = query.filter(search_keys=first).only("id", "search_keys").limit(MAX_CANDIDATES)
+    ids = [c.id for c in candidates if set(wanted) <= set(c.search_keys or ())]
+    return query.filter(id__in=ids)
 
 
 def search(user, text):
