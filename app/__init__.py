@@ -58,6 +58,7 @@ def _register_blueprints(app):
         dev,
         errors,
         filters,
+        fir_listing,
         firs,
         health,
         open_data,
@@ -74,6 +75,7 @@ def _register_blueprints(app):
     app.register_blueprint(services.bp)
     app.register_blueprint(tracking.bp)
     app.register_blueprint(firs.bp)
+    app.register_blueprint(fir_listing.bp)
     app.register_blueprint(registers.bp)
     app.register_blueprint(open_data.bp)
     app.register_blueprint(verify.bp)

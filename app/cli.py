@@ -27,7 +27,7 @@ def init_cli(app):
             raise click.ClickException("Demo users with public passwords are refused here.")
         ensure_indexes()
         from app.services import accounts as account_service
-        from app.services import engine, request_search
+        from app.services import engine, fir_listing, request_search
         from app.services import requests as request_service
         from app.services import stats as stat_service
         from app.services import sweep as _machines  # noqa: F401 - loading it registers them
@@ -40,6 +40,7 @@ def init_cli(app):
         request_service.backfill_open_flag()
         request_service.backfill_clock_hours()
         request_search.backfill()
+        fir_listing.backfill()
         if stat_service.needs_rebuild():
             click.echo(f"statistics: {stat_service.rebuild()} facts from existing requests")
         try:

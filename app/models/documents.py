@@ -24,7 +24,7 @@ class IssuedDocument(me.Document):
     state = me.ReferenceField("State", required=True)
     district = me.ReferenceField("District")  # None for a state's own document (vehicle NOC)
     station = me.ReferenceField("PoliceStation")
-    applicant = me.ReferenceField("User", required=True)
+    applicant = me.ReferenceField("User")  # none for a public copy (a redacted FIR): nobody owns it
     issued_at = me.DateTimeField(default=utcnow, required=True)
     statements = me.DictField(required=True)
     key_id = me.StringField(required=True, max_length=16)

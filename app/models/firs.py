@@ -5,7 +5,9 @@ record only once the informant confirms it within three days), from an informant
 as a Zero FIR for a place under another station, which re-registers it (both numbers stay linked).
 Offences punishable with three to seven years may first get a preliminary enquiry of up to 14
 days. The complainant follows the investigation, arrests, charge-sheet or final report and the
-court case. A FIR whose category or sections are sensitive is never shown publicly.
+court case. Non-sensitive FIRs are listed publicly, redacted, from registration (the Supreme
+Court's 24 hours); one whose category or sections are sensitive, or that its SHO withholds with a
+reason, is never shown publicly.
 
 `LawSection` is the curated list of sections an officer picks from (editable in the admin).
 """
@@ -14,7 +16,16 @@ import mongoengine as me
 
 from .base import BaseDocument, utcnow
 
-__all__ = ["Fir", "LawSection", "CaseUpdate", "Arrest", "CourtCase", "Hearing", "FIR_STATUSES"]
+__all__ = [
+    "Fir",
+    "LawSection",
+    "CaseUpdate",
+    "Arrest",
+    "CourtCase",
+    "Hearing",
+    "FIR_STATUSES",
+    "FIR_ON_RECORD",
+]
 
 # The steps between them are seed/workflows/fir.yaml (services.engine checks the two agree).
 FIR_STATUSES = (
@@ -30,6 +41,19 @@ FIR_STATUSES = (
     "final_report_filed",
     "in_court",
     "decided",
+)
+
+# On record: numbered in the station's register (what the complainant and the public may see).
+FIR_ON_RECORD = frozenset(
+    {
+        "registered",
+        "transferred",
+        "under_investigation",
+        "charge_sheet_filed",
+        "final_report_filed",
+        "in_court",
+        "decided",
+    }
 )
 
 
@@ -93,6 +117,10 @@ class Fir(BaseDocument):
     complaint = me.ReferenceField("ServiceRequest")
     complainant = me.ReferenceField("User")  # the informant's account, when there is one
     informant_name = me.StringField(required=True, max_length=120)
+    # Given at the desk, so the informant can be told of the case by SMS (officers only).
+    informant_mobile = me.StringField(max_length=10)
+    informant_address = me.StringField(max_length=500)
+    informant_language = me.StringField(max_length=2, default="hi")  # of the SMS to that mobile
     electronic = me.BooleanField(default=False)  # given online: an e-FIR
     confirm_by = me.DateTimeField()
     confirmed_at = me.DateTimeField()
@@ -101,6 +129,14 @@ class Fir(BaseDocument):
     sections = me.ListField(me.StringField(max_length=40))
     category = me.StringField(required=True, max_length=40)
     sensitive = me.BooleanField(default=False, required=True)
+    # An SHO may keep an FIR off the public listing with a reason (officers only), besides the
+    # categories and sections that are sensitive by law.
+    withheld_reason = me.StringField(max_length=1000)
+    withheld_by = me.ReferenceField("User")
+    withheld_at = me.DateTimeField()
+    # The public listing's day buckets ("HR:2026-12-02", "HR-GGM-SEC29:2026-12-02", registration
+    # day in IST), empty for an FIR that is not public: the listing reads one bucket by equality.
+    public_keys = me.ListField(me.StringField(max_length=60))
     occurred_from = me.DateTimeField(required=True)
     occurred_to = me.DateTimeField()
     place = me.StringField(required=True, max_length=500)
@@ -134,6 +170,7 @@ class Fir(BaseDocument):
             ("status", "enquiry_due"),
             "complaint",
             "complainant",
+            "public_keys",
         ],
         "ordering": ["-created_at"],
     }

@@ -10,9 +10,10 @@ import base64
 import io
 from datetime import UTC, datetime, timedelta
 
+from app.constants import IST
 from app.models import Fir, PoliceStation, RegisterEntry, ServiceRequest, User
 
-from . import firs, registers, requests, uploads, workflow
+from . import fir_listing, firs, registers, requests, uploads, workflow
 
 DEMO_DOMAIN = "@demo.police.example"
 # A 1×1 PNG and a one-page PDF, valid enough for the content sniffing of services.uploads.
@@ -69,18 +70,37 @@ def seed_cases(cases, now):
     )
     made = 0
     for entry in cases.get("firs") or []:
-        complaint = complaints[entry["complaint"]]
         at = now - timedelta(days=entry["days_ago"])
-        form = {
-            "informant_name": complaint.data["complainant_name"],
-            "category": entry["category"],
-            "sections": entry["sections"],
-            "occurred_from": complaint.data["incident_at"],
-            "place": complaint.data["incident_place"],
-            "brief": complaint.data["description"],
-        }
-        station = complaint.station
+        if "complaint" in entry:
+            complaint = complaints[entry["complaint"]]
+            form = {
+                "informant_name": complaint.data["complainant_name"],
+                "category": entry["category"],
+                "sections": entry["sections"],
+                "occurred_from": complaint.data["incident_at"],
+                "place": complaint.data["incident_place"],
+                "brief": complaint.data["description"],
+            }
+            station = complaint.station
+        else:  # an informant at the desk
+            complaint, informant = None, entry["informant"]
+            occurred = (at - timedelta(hours=entry["occurred_hours_ago"])).astimezone(IST)
+            form = {
+                "informant_name": informant["name"],
+                "informant_mobile": informant["mobile"],
+                "informant_address": informant["address"],
+                "informant_language": informant["language"],
+                "category": entry["category"],
+                "sections": entry["sections"],
+                "occurred_from": occurred.strftime("%Y-%m-%dT%H:%M"),
+                "place": entry["place"],
+                "brief": entry["brief"],
+            }
+            station = PoliceStation.objects.get(code=entry["station"])
         fir = firs.register(_user(entry["by"]), station, form, complaint=complaint, now=at)
+        if "withhold" in entry:
+            withheld = entry["withhold"]
+            fir = fir_listing.withhold(fir, _user(withheld["by"]), withheld["reason"], now=at)
         if "confirm_after_hours" in entry:
             signed = at + timedelta(hours=entry["confirm_after_hours"])
             fir = firs.confirm(fir, citizen, form["informant_name"], now=signed)

@@ -29,6 +29,11 @@ KINDS = {
     "fir_copy": DocumentKind(
         {"en": "Copy of the FIR (free)", "hi": "एफ़आईआर की प्रति (निःशुल्क)"}, from_service=False
     ),
+    # The redacted copy anyone may download from the public listing (services.fir_listing).
+    "fir_public_copy": DocumentKind(
+        {"en": "Public copy of the FIR (redacted)", "hi": "एफ़आईआर की सार्वजनिक प्रति (संपादित)"},
+        from_service=False,
+    ),
     "vehicle_noc": DocumentKind(
         {
             "en": "Vehicle NOC: no theft on record",

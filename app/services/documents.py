@@ -25,7 +25,7 @@ from mongoengine.errors import NotUniqueError
 from pymongo.errors import DuplicateKeyError
 
 from app.constants import IST
-from app.models import IssuedDocument
+from app.models import IssuedDocument, LawSection
 from app.models.base import as_utc
 
 from . import (
@@ -219,6 +219,59 @@ def issue_fir_copy(fir, now=None):
     return _issue_once(f"fir:{fir.id}:fir_copy", "fir_copy", fir, statements, now, fir=fir)
 
 
+PUBLIC_COPY_NOTE = (
+    "Public copy: the names, addresses and phone numbers of everyone concerned and the "
+    "informant's account are left out (Youth Bar Association of India v. Union of India, 2016). "
+    "The informant gets the full copy free of charge. / सार्वजनिक प्रति: संबंधित सभी व्यक्तियों के "
+    "नाम, पते और फ़ोन नंबर तथा सूचनादाता का विवरण इसमें नहीं है। सूचनादाता को पूरी प्रति निःशुल्क मिलती है।"
+)
+
+
+def issue_fir_public_copy(fir, key, category, now=None):
+    """The redacted copy of a public FIR, issued (and signed) once under `key`: the register's
+    facts only, no person and no free text (services.fir_listing decides who may have it).
+    `category` is the offence category's wording, {"en": …, "hi": …}."""
+
+    def statements():
+        station, titles = (
+            fir.station,
+            {s.code: s for s in LawSection.objects(code__in=fir.sections)},
+        )
+        sections = {
+            language: "; ".join(
+                f"{code} — {getattr(titles[code], 'title_' + language)}" if code in titles else code
+                for code in fir.sections
+            )
+            for language in ("en", "hi")
+        }
+        facts = [
+            _fact("FIR number", "एफ़आईआर संख्या", fir.number),
+            _fact("District", "ज़िला", fir.district.name_en),
+            _fact("Registered on", "दर्ज करने की तिथि", _ist(fir.registered_at)),
+            {"label": {"en": "Offence", "hi": "अपराध"}, "value": category},
+            {"label": {"en": "Sections of law", "hi": "विधि की धाराएँ"}, "value": sections},
+            _fact("Occurred", "घटना का समय", _ist(fir.occurred_from)),
+        ]
+        if fir.transferred_from is not None:
+            facts.append(_fact("Zero FIR", "ज़ीरो एफ़आईआर", fir.transferred_from.number))
+        return {
+            "title": document_kinds.title("fir_public_copy"),
+            "service": {"en": "First Information Report", "hi": "प्रथम सूचना रिपोर्ट"},
+            "outcome": {"en": "Registered", "hi": "दर्ज"},
+            "holder": "Public / जनसाधारण",
+            "subject": "",
+            "station": {"en": station.name_en, "hi": station.name_hi},
+            "remark": PUBLIC_COPY_NOTE,
+            "facts": facts,
+            "conditions": [],
+            "photo_sha256": "",
+        }
+
+    # No applicant: the copy belongs to no account (the complainant's own copy is fir_copy).
+    place = SimpleNamespace(state=fir.state, district=fir.district, station=fir.station)
+    return _issue_once(key, "fir_public_copy", place, statements, now, number=fir.number)
+
+
 def issue_vehicle_noc(user, state, numbers, now=None):
     """A signed statement that no theft of the vehicle with these numbers is on the state's
     stolen-vehicle register today (the transport office's NOC). The caller has searched the
@@ -269,7 +322,9 @@ def _ist(moment):
     return as_utc(moment).astimezone(IST).strftime("%d-%m-%Y %H:%M IST") if moment else ""
 
 
-def _issue_once(key, kind, source, make_statements, now, request=None, fir=None, applicant=None):
+def _issue_once(
+    key, kind, source, make_statements, now, request=None, fir=None, applicant=None, number=None
+):
     """Sign and save the document `key` names, once; a second caller gets the first's."""
     existing = IssuedDocument.objects(request_kind=key).first()
     if existing is not None:
@@ -280,7 +335,7 @@ def _issue_once(key, kind, source, make_statements, now, request=None, fir=None,
         number, applicant = fir.number, fir.complainant
     elif request is not None:
         number, applicant = request.number, request.applicant
-    else:
+    elif number is None:
         number = f"NOC-{now.astimezone(UTC).strftime('%Y%m%d')}"
     code = new_code()
     fields = _signed_fields(code, kind, number, now, statements)

@@ -12,11 +12,16 @@ and the case progress the complainant follows.
 - A Zero FIR is registered for a place under another station and transferred; that station
   re-registers it under its own number, and each FIR points at the other.
 - A FIR is sensitive when its category or any section is (sexual offences, offences against
-  children, terrorism, juveniles, kidnapping for ransom, protected victims): it is never found by
-  the public search, the API or open data.
+  children, terrorism, juveniles, kidnapping for ransom, protected victims), or when its SHO
+  withholds it with a reason: it is never found by the public search, the listing, the API or
+  open data. Every other FIR on record is listed publicly, redacted, from the moment it is
+  registered (services.fir_listing; the Supreme Court requires it within 24 hours).
+- An informant at the desk gives a mobile (optional: not everyone has one) and an address; the
+  complainant's notices go to that mobile by SMS when there is no account.
 """
 
 import logging
+import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -26,7 +31,7 @@ from flask_babel import lazy_gettext as _l
 from app.constants import IST
 from app.models import Fir, LawSection, PoliceStation, State
 from app.models.base import as_utc, stored_id
-from app.models.firs import Arrest, CaseUpdate, CourtCase, Hearing
+from app.models.firs import FIR_ON_RECORD, Arrest, CaseUpdate, CourtCase, Hearing
 
 from . import (
     access,
@@ -78,19 +83,41 @@ OUTCOMES = {
     "discharged": _l("Discharged"),
     "compounded": _l("Compounded (settled)"),
 }
-ON_RECORD = {
-    "registered",
-    "transferred",
-    "under_investigation",
-    "charge_sheet_filed",
-    "final_report_filed",
-    "in_court",
-    "decided",
-}
+ON_RECORD = FIR_ON_RECORD
+
+
+MOBILE = re.compile(r"^[6-9]\d{9}$")
+LANGUAGES = ("hi", "en")
 
 
 class FirError(FieldErrors):
     pass
+
+
+def is_public(fir):
+    """Whether the public may see this FIR (listing, status search, redacted copy)."""
+    return fir.status in ON_RECORD and not fir.sensitive and not fir.withheld_reason
+
+
+def public_keys(fir, registered_at):
+    """The listing's day buckets of an FIR registered at `registered_at`: its state's and its
+    station's registration day in IST (see models.firs); none for an FIR the public may not see."""
+    if fir.sensitive or fir.withheld_reason:
+        return []
+    day = as_utc(registered_at).astimezone(IST).date().isoformat()
+    return [f"{fir.state.code}:{day}", f"{fir.station.code}:{day}"]
+
+
+def _mobile(value, errors):
+    """An optional Indian mobile number, typed with spaces, dashes or +91 as people do."""
+    text = re.sub(r"[\s()-]", "", str(value or ""))
+    if text.startswith("+91"):
+        text = text[3:]
+    elif len(text) == 11 and text.startswith("0"):
+        text = text[1:]
+    if text and not MOBILE.match(text):
+        errors["informant_mobile"] = _l("Enter a 10-digit mobile number, or leave it empty.")
+    return text
 
 
 def _roles_of(fir, actor):
@@ -186,12 +213,19 @@ def _text(value, field, errors, limit, required=True):
 
 def register(officer, station, form, complaint=None, now=None):
     """Register (or, for an e-FIR, draft) an FIR at `station` from the officer's `form`:
-    informant_name, category, sections (codes), occurred_from, occurred_to, place, brief,
-    accused_known, accused, zero + jurisdiction_station (code), preliminary_enquiry."""
+    informant_name, informant_mobile, informant_address and informant_language (at the desk),
+    category, sections (codes), occurred_from, occurred_to, place, brief, accused_known, accused,
+    zero + jurisdiction_station (code), preliminary_enquiry."""
     now = now or datetime.now(UTC)
     _require(officer, station)
     errors: dict = {}
     informant = _text(form.get("informant_name"), "informant_name", errors, 120)
+    at_desk = complaint is None
+    mobile = _mobile(form.get("informant_mobile"), errors) if at_desk else ""
+    address = _text(form.get("informant_address"), "informant_address", errors, 500, at_desk)
+    language = str(form.get("informant_language") or "hi")
+    if language not in LANGUAGES:
+        errors["informant_language"] = _l("Choose Hindi or English.")
     category = str(form.get("category") or "")
     if category not in CATEGORIES:
         errors["category"] = _l("Choose a category.")
@@ -238,6 +272,9 @@ def register(officer, station, form, complaint=None, now=None):
         complaint=complaint,
         complainant=complaint.applicant if complaint else None,
         informant_name=informant,
+        informant_mobile=mobile or None,
+        informant_address=address or None,
+        informant_language=language,
         electronic=complaint is not None,
         sections=[s.code for s in sections],
         category=category,
@@ -312,6 +349,7 @@ def _take_on_record(fir, action, actor, now, updates=None, remark=""):
             "set__number": f"{'Z-' if fir.zero else ''}{seq:04d}/{year}",
             "set__year": year,
             "set__registered_at": now,
+            "set__public_keys": public_keys(fir, now),
         }
 
     MACHINE.step(fir, action, actor, now=now, remark=remark, updates=numbered)
@@ -414,10 +452,14 @@ def reregister(zero_fir, officer, now=None):
         complaint=zero_fir.complaint,
         complainant=zero_fir.complainant,
         informant_name=zero_fir.informant_name,
+        informant_mobile=zero_fir.informant_mobile,
+        informant_address=zero_fir.informant_address,
+        informant_language=zero_fir.informant_language,
         electronic=False,
         sections=list(zero_fir.sections),
         category=zero_fir.category,
         sensitive=zero_fir.sensitive,
+        withheld_reason=zero_fir.withheld_reason,
         occurred_from=zero_fir.occurred_from,
         occurred_to=zero_fir.occurred_to,
         place=zero_fir.place,
@@ -562,7 +604,7 @@ def public_status(state_code, station_code, year, number):
         return None
     zero = str(number).upper().startswith("Z-")
     fir = Fir.objects(key=f"{station.code}/{'Z' if zero else ''}{year}/{seq}").first()
-    if fir is None or fir.sensitive or fir.status not in ON_RECORD:
+    if fir is None or not is_public(fir):
         return None
     return fir
 
@@ -609,10 +651,19 @@ NOTICE_AUDIENCE = {
 }
 
 
-def notice_text(fir, event, detail):
-    """The words of an FIR notice, in the current locale (the recipient's)."""
+def notice_text(fir, event, detail, desk_language=None):
+    """The words of an FIR notice, in the current locale (the recipient's). `desk_language`: to
+    an informant without an account, by SMS to the mobile given at the desk, in that language."""
     detail = detail or {}
     complaint = fir.complaint.number if fir.complaint else ""
+    if desk_language and event == "fir_registered":
+        station = fir.station
+        return _(
+            "FIR %(number)s has been registered at %(station)s on your information. Keep this "
+            "number; the station gives you a free copy and you will be told of the case here.",
+            number=fir.number,
+            station=(station.name_hi if desk_language == "hi" else "") or station.name_en,
+        )
     if event == "fir_confirm":
         return _(
             "An FIR has been drafted from your complaint %(complaint)s. It is taken on record "

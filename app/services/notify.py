@@ -397,4 +397,19 @@ def notify_fir_event(fir_id, event, seq, detail=None):
         if user.mobile and claims.take(f"notify:{base}:sms"):
             mail.queue_sms(to=user.mobile, body_text=body[:320], key=f"{base}:sms")
             created += 1
+    if audience == "complainant" and fir.complainant is None and fir.informant_mobile:
+        created += _sms_informant(fir, event, seq, detail)
     return created
+
+
+def _sms_informant(fir, event, seq, detail):
+    """An informant who gave the desk a mobile and has no account is told by SMS, in the
+    language they chose there."""
+    language = fir.informant_language or "hi"
+    with force_locale(language):
+        body = str(firs.notice_text(fir, event, detail, desk_language=language))
+    key = f"fir:{fir.id}:{event}:v{seq}:informant:sms"
+    if not body or not claims.take(f"notify:{key}"):
+        return 0
+    mail.queue_sms(to=fir.informant_mobile, body_text=body[:320], key=key)
+    return 1

@@ -13,8 +13,9 @@ from datetime import UTC, datetime
 from flask_babel import lazy_gettext as _l
 
 from app.constants import IST
-from app.models import Claim, IdempotencyRecord, PoliceStation, ServiceRequest, State, Upload
+from app.models import Claim, Fir, IdempotencyRecord, PoliceStation, ServiceRequest, State, Upload
 from app.models.base import stored_id
+from app.models.firs import FIR_ON_RECORD
 from app.models.requests import Attachment, DataVersion, HistoryEntry
 
 from . import (
@@ -391,7 +392,7 @@ def public_status(request, language="en", viewer=None):
             "final": bool(info.get("final")),
         }
     name_en, name_hi, phone = _station_card(stored_id(request, "station"))
-    return {
+    found = {
         "number": request.number,
         "service": request.service,
         "service_name": definition["name"].get(language) or definition["name"]["en"],
@@ -403,3 +404,18 @@ def public_status(request, language="en", viewer=None):
         "station": name_hi if language == "hi" and name_hi else name_en,
         "station_phone": phone,
     }
+    if is_applicant:
+        found.update(_fir_of(request))
+    return found
+
+
+def _fir_of(request):
+    """The FIR on record from the applicant's complaint, told to the applicant only."""
+    fir = (
+        Fir.objects(complaint=request.id, status__in=sorted(FIR_ON_RECORD))
+        .only("number", "station")
+        .first()
+    )
+    if fir is None:
+        return {}
+    return {"fir": {"id": str(fir.id), "number": fir.number, "station": fir.station.code}}

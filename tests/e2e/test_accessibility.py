@@ -36,6 +36,7 @@ CITIZEN_PAGES_PUBLIC = [
     "/registers",
     "/registers/missing_person",
     "/registers/stolen_vehicle?registration=HR26AB0001",
+    "/firs?state=HR",
     "/open-data",
 ]
 CITIZEN_PAGES_SIGNED_IN = [
@@ -101,6 +102,7 @@ def _check_admin(tab, prefix):
             "table a[href*='/details/']",
             "table a[href*='/edit/']",
             "table a[href^='/admin/queue/'], table a[href*='/admin/appeals/']",
+            "a[href$='/admin/firs/new'], table a[href^='/admin/firs/']",
         ):
             for link in _same_site_links(tab.page, tab.base_url, selector)[:1]:
                 if link not in listings and link not in records and "export" not in link:

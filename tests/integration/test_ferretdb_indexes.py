@@ -36,6 +36,7 @@ HOT = [
     ("issued_documents", "request"),
     ("firs", "station"),
     ("firs", "complaint"),
+    ("firs", "public_keys"),  # the public FIR listing (services.fir_listing)
     ("notifications", "recipient"),
     ("postings", "user"),
 ]

@@ -214,6 +214,7 @@ def test_two_officers_racing_an_fir_step_one_is_refused_with_409(base_url, reset
         {
             "station": "HR-GGM-SEC29",
             "informant_name": "Race Test Informant",
+            "informant_address": "House 7, Sector 29, Gurugram",
             "category": "theft",
             "sections": "BNS 303(2)",
             "occurred_from": "2026-11-20T10:00",

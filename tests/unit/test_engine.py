@@ -101,6 +101,7 @@ def _desk_fir():
         station,
         {
             "informant_name": "Engine Test",
+            "informant_address": "House 7, Sector 29, Gurugram",
             "category": "theft",
             "sections": ["BNS 303(2)"],
             "occurred_from": (NOW - timedelta(days=1)).isoformat(),

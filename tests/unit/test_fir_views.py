@@ -26,6 +26,7 @@ def _fir_form(**changes):
     form = {
         "station": "HR-GGM-SEC29",
         "informant_name": "Test value",
+        "informant_address": "House 7, Sector 29, Gurugram",
         "category": "theft",
         "sections": ["BNS 303(2)"],
         "occurred_from": (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),

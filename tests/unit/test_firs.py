@@ -23,6 +23,7 @@ def _station(code="HR-GGM-SEC29"):
 def _form(**changes):
     form = {
         "informant_name": "Test value",
+        "informant_address": "House 7, Sector 29, Gurugram",
         "category": "theft",
         "sections": ["BNS 303(2)"],
         "occurred_from": (NOW - timedelta(days=1)).isoformat(),

@@ -116,7 +116,7 @@ def test_open_data_files_have_metadata_and_correct_figures(catalogue_seeded, cli
         firs.register(
             user("sho.sector29"),
             PoliceStation.objects.get(code="HR-GGM-SEC29"),
-            {"informant_name": "Secret Informant", "category": "sexual_offence",
+            {"informant_name": "Secret Informant", "informant_address": "Sector 29", "category": "sexual_offence",
              "sections": ["BNS 75"], "occurred_from": now - timedelta(days=1), "place": "P",
              "brief": "B"},
         )  # fmt: skip

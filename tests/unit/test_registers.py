@@ -130,7 +130,7 @@ def test_a_sensitive_fir_is_never_cited_in_a_public_register(catalogue_seeded, c
     fir = firs.register(
         user("sho.sector29"),
         _station(),
-        {"informant_name": "A", "category": "sexual_offence", "sections": ["BNS 75"],
+        {"informant_name": "A", "informant_address": "Sector 29", "category": "sexual_offence", "sections": ["BNS 75"],
          "occurred_from": datetime.now(UTC) - timedelta(days=1), "place": "P", "brief": "B"},
     )  # fmt: skip
     with pytest.raises(RegisterError) as error:

@@ -19,7 +19,7 @@ from app.constants import IST
 from app.i18n import current_language
 from app.models import Fir, LawSection, PoliceStation, ServiceRequest
 from app.models.base import as_utc
-from app.services import access, firs
+from app.services import access, fir_listing, firs
 from app.services.firs import FirError
 
 from .base import ScopedModelView, SecuredView, field_errors, has_permission
@@ -175,6 +175,7 @@ class FirsView(SecuredView, BaseView):
             at_station=fir.station.id in {s.id for s in self._my_stations()},
             # Steps offered only to whom the FIR's workflow gives them (seed/workflows/fir.yaml).
             may=lambda action: firs.MACHINE.may(fir, action, current_user),
+            may_withhold="sho" in access.roles_over(current_user, fir.station),
             **firs.page_context(fir, current_language()),
         ), code
 
@@ -196,6 +197,16 @@ class FirsView(SecuredView, BaseView):
         except FirError as error:
             return self.details(fir_id, field_errors(error), error.http_status)
         flash(_("Zero FIR transferred. The police station with jurisdiction has been told."))
+        return redirect(url_for(".details", fir_id=fir.id))
+
+    @expose("/<fir_id>/withhold", methods=["POST"])
+    def withhold(self, fir_id):
+        fir = self._get(fir_id)
+        try:
+            fir_listing.withhold(fir, current_user, request.form.get("withheld_reason", ""))
+        except FirError as error:
+            return self.details(fir_id, field_errors(error), error.http_status)
+        flash(_("The FIR is withheld from the public listing."))
         return redirect(url_for(".details", fir_id=fir.id))
 
     @expose("/<fir_id>/reregister", methods=["POST"])

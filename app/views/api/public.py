@@ -45,6 +45,38 @@ def fir_status():
     return jsonify(public_fir(found, current_language()))
 
 
+@bp.get("/firs")
+def fir_listing_api():
+    """FIRs online: ?state=HR (required), &station=, &year= (this year), &cursor=, &limit= →
+    {"items": [...], "next_cursor": … or null}. Non-sensitive FIRs on record only, newest
+    first, without any person's name, address or phone. A page may hold fewer items than
+    `limit` while `next_cursor` goes on (quiet days); the listing ends at a null cursor."""
+    from app.services import fir_listing
+
+    from ..fir_listing import listed_rows, listing_args
+
+    state_code, station_code, year, cursor, errors = listing_args(request.args)
+    if not state_code:
+        errors["state"] = _("Give the state code, such as HR.")
+    limit = request.args.get("limit", 20, type=int)
+    if limit is None or not 1 <= limit <= fir_listing.MAX_LIMIT:
+        errors["limit"] = _("From 1 to %(most)d.", most=fir_listing.MAX_LIMIT)
+    if not errors:
+        state, station, place_errors = fir_listing.place(state_code, station_code)
+        errors.update(place_errors)
+    if errors:
+        raise ApiError(400, errors)
+    rows, next_cursor = fir_listing.listing(
+        station.code if station else state.code, year, cursor, limit
+    )
+    return jsonify(
+        {
+            "items": listed_rows(rows, current_language()),
+            "next_cursor": str(next_cursor) if next_cursor else None,
+        }
+    )
+
+
 @bp.get("/registers/<kind>")
 def register_search(kind):
     """Public register search: published entries, public fields only, with photo addresses."""
