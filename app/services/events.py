@@ -35,6 +35,7 @@ EVENTS = (
     "register_match",
     "transferred",
     "transfer_proposed",
+    "transfer_refused",
 )
 
 

@@ -26,6 +26,7 @@ from app.models import (
     RequestEvent,
     SeniorCitizen,
     ServiceRequest,
+    User,
 )
 from app.models.base import stored_id
 
@@ -41,6 +42,7 @@ DEFAULT_RULES = {
     # services.transfers: the receiving station's SHO and the applicant; a proposal, its SHO.
     "transferred": {"to": ["applicant", "sho"], "channels": ["in_app", "email"]},
     "transfer_proposed": {"to": ["sho"], "channels": ["in_app", "email"]},
+    "transfer_refused": {"to": ["proposer"], "channels": ["in_app", "email"]},
 }
 STAFF = "staff"
 APPLICANT = "applicant"
@@ -84,6 +86,12 @@ class Context:
             return [(u, STAFF) for u in holders]
         if who == "sho":
             return [(u, STAFF) for u in authorities.holders("sho", request.station)]
+        if who == "proposer" and self.detail.get("proposer"):
+            proposer = User.objects(id=self.detail["proposer"]).first()
+            if proposer is None:
+                return []
+            applicant = proposer.id == stored_id(request, "applicant")
+            return [(proposer, APPLICANT if applicant else STAFF)]
         return []
 
     def escalated_role(self):
@@ -150,7 +158,7 @@ def _text(ctx, audience, language):
             name=senior.name if senior else request.applicant_name,
             due=format_date(date.fromordinal(ctx.seq), "d MMM yyyy"),
         )
-    if event in ("transferred", "transfer_proposed"):
+    if event in ("transferred", "transfer_proposed", "transfer_refused"):
         return _transfer_text(ctx, audience, args, language)
     return _appeal_text(ctx, audience, args)
 
@@ -166,6 +174,14 @@ def _transfer_text(ctx, audience, args, language):
         return station.name_hi if language == "hi" and station.name_hi else station.name_en
 
     reason = ctx.detail.get("reason") or "-"
+    if ctx.event == "transfer_refused":
+        return _(
+            "The transfer of request %(number)s (%(service)s) to %(station)s was refused. "
+            "It stays where it is. Reason: %(reason)s",
+            station=name(codes[0]),
+            reason=reason,
+            **args,
+        )
     if ctx.event == "transfer_proposed":
         return _(
             "A transfer of request %(number)s (%(service)s) to %(station)s waits for your "

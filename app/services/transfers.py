@@ -249,4 +249,12 @@ def decide(request, user, approve, remark="", now=None):
         state=updated.state,
         version=updated.version,
     )
+    # Whoever proposed or asked is told why: the officer's proposal does not just vanish.
+    to_station = PoliceStation.objects(id=stored_id(proposal, "to_station")).only("code").first()
+    detail = {
+        "to_station": to_station.code if to_station else "",
+        "reason": remark,
+        "proposer": str(stored_id(proposal, "by")),
+    }
+    events.record(updated, "transfer_refused", updated.version, now=now, detail=detail)
     return updated

@@ -132,6 +132,10 @@ def test_two_decisions_at_once_one_is_refused(catalogue_seeded):
         with pytest.raises(workflow.StaleState):
             transfers.decide(seen_by_both, sho, True)
         assert ServiceRequest.objects.get(number=number).station.code == FROM
+        # The officer who proposed it is told why, not left to find the proposal gone.
+        officer = User.objects.get(email=DEMO["officer.sector29"]["email"])
+        [told] = Notification.objects(recipient=officer.id, event="transfer_refused")
+        assert "was refused" in told.text and "Sector 29 serves that address." in told.text
 
 
 def test_the_applicant_asks_for_a_transfer_and_reads_the_refusal(catalogue_seeded, auth):
@@ -167,6 +171,10 @@ def test_the_applicant_asks_for_a_transfer_and_reads_the_refusal(catalogue_seede
     assert decided.status_code == 200 and decided.get_json()["station"] == FROM
     history = [(h["action"], h["remark"]) for h in decided.get_json()["history"]]
     assert ("ask_transfer", REASON) in history and ("refuse_transfer", refusal) in history
+    with app.app_context():
+        citizen = User.objects.get(email=DEMO["citizen"]["email"])
+        [told] = Notification.objects(recipient=citizen.id, event="transfer_refused")
+        assert refusal in told.text and f"/my/requests/{number}" not in told.text  # in-app
 
 
 def test_a_definition_names_its_transfer_rule_precisely():
