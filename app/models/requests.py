@@ -101,8 +101,16 @@ class ServiceRequest(BaseDocument):
     state = me.ReferenceField("State", required=True)
     district = me.ReferenceField("District", required=True)
     station = me.ReferenceField("PoliceStation", required=True)
-    applicant = me.ReferenceField("User", required=True)
+    # None for a request filed at the desk for a walk-in citizen until they claim it
+    # (services.assisted): they are reached at walk_in_mobile meanwhile.
+    applicant = me.ReferenceField("User")
     applicant_name = me.StringField(max_length=120)
+    filed_by = me.ReferenceField("User")  # the desk officer or CSC operator who filed it
+    walk_in_mobile = me.StringField(max_length=10)
+    walk_in_email = me.StringField(max_length=255)
+    walk_in_language = me.StringField(max_length=2)
+    claim_hash = me.StringField(max_length=64)  # keyed hash of the code sent to that mobile
+    claim_failures = me.IntField(default=0)
     # The person the request is about (the tenant, the employee), for officers' lists, and the
     # keys an officer finds it by (services.request_search: name words, mobiles, Aadhaar's
     # last four as a keyed hash).

@@ -16,7 +16,7 @@ from mongoengine.errors import NotUniqueError
 from pymongo.errors import DuplicateKeyError
 
 from app.models import Appeal, ServiceRequest
-from app.models.base import as_utc
+from app.models.base import as_utc, stored_id
 from app.models.requests import Rating
 
 from . import access, audit, claims, deadlines, engine, events, service_types, workflow
@@ -91,7 +91,7 @@ def eligibility(request, now=None):
 def file(request, applicant, text, now=None, grounds=None):
     """File the appeal the applicant may file now; returns the Appeal."""
     now = now or datetime.now(UTC)
-    if applicant.id != request.applicant.id:
+    if applicant.id != stored_id(request, "applicant"):
         raise AppealError({"request": _l("Only the applicant may appeal.")}, status=404)
     text = (text or "").strip()
     if not text:
@@ -210,7 +210,7 @@ def can_rate(request):
 def rate(request, applicant, score, comment="", now=None):
     """The applicant rates a closed request once; "poor" opens a first appeal if one lies."""
     now = now or datetime.now(UTC)
-    if applicant.id != request.applicant.id:
+    if applicant.id != stored_id(request, "applicant"):
         raise AppealError({"request": _l("Only the applicant may rate.")}, status=404)
     if score not in RATINGS:
         raise AppealError({"score": _l("Choose good, average or poor.")})

@@ -10,6 +10,7 @@ queueing, so a re-run sends nothing twice.
 
 import time
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 from flask import current_app, url_for
 from flask_babel import force_locale, format_date, format_datetime
@@ -46,6 +47,17 @@ DEFAULT_RULES = {
 }
 STAFF = "staff"
 APPLICANT = "applicant"
+WALK_IN = "walk_in"  # an applicant without an account (services.assisted): SMS and email only
+
+
+def _walk_in(request):
+    """The walk-in citizen as a recipient: reached at the mobile and email given at the desk."""
+    return SimpleNamespace(
+        id="walk_in",
+        email=request.walk_in_email,
+        mobile=request.walk_in_mobile,
+        language=request.walk_in_language or "hi",
+    )
 
 
 def _rules(definition, event):
@@ -72,6 +84,8 @@ class Context:
         """[(user, audience)] for one name of a rule's `to`."""
         request = self.request
         if who == "applicant":
+            if stored_id(request, "applicant") is None:  # filed at the desk, not yet claimed
+                return [(_walk_in(request), WALK_IN)] if request.walk_in_mobile else []
             return [(request.applicant, APPLICANT)]
         if who == "escalation_target":
             role = self.escalated_role()
@@ -261,13 +275,20 @@ def notify_request_event(request_id, event, seq, detail=None):
         wanted = rule.get("to", [])
         for who in wanted if isinstance(wanted, list) else [wanted]:
             for user, audience in ctx.recipients(who):
+                channels = rule.get("channels", [])
+                if audience == WALK_IN:
+                    if event == "submitted":
+                        continue  # the desk's acknowledgement (with the claim code) said it
+                    # No account to read in-app notices: every notice goes by SMS too.
+                    channels = ["sms"] + [c for c in channels if c == "email" and user.email]
+                    audience = APPLICANT
                 language = user.language or "en"
                 with force_locale(language):
                     text, subject = _text(ctx, audience, language), _subject(ctx)
                     link = _link(request, audience)
                 if not text:
                     continue
-                for channel in rule.get("channels", []):
+                for channel in channels:
                     key = f"{request.id}:{event}:v{seq}:{user.id}:{channel}"
                     body = f"{text}\n\n{link}" if channel == "email" else text
                     messages.append((channel, key, user, body, subject))
@@ -285,7 +306,9 @@ def notify_request_event(request_id, event, seq, detail=None):
 
 def _link(request, audience):
     """Where the recipient opens the request, on the public address (never a request's Host)."""
-    if audience == APPLICANT:
+    if audience == APPLICANT and stored_id(request, "applicant") is None:
+        url = url_for("tracking.track", number=request.number, _external=True)
+    elif audience == APPLICANT:
         url = url_for("tracking.detail", number=request.number, _external=True)
     else:
         url = url_for("requests.details_view", id=str(request.id), _external=True)

@@ -55,6 +55,26 @@ def applicable_roles(definition, user):
     return [role for role in definition["applicants"] if user.has_role(role)]
 
 
+def _roles_applying(definition, user, walk_in):
+    """The applicant roles the filer applies under: a walk-in is a citizen."""
+    if walk_in is not None:
+        return ["citizen"] if "citizen" in definition["applicants"] else []
+    return applicable_roles(definition, user)
+
+
+def _applicant_fields(user, walk_in):
+    if walk_in is None:
+        return {"applicant": user, "applicant_name": (user.full_name or "")[:120]}
+    return {
+        "applicant": None,
+        "applicant_name": walk_in.name[:120],
+        "filed_by": user,
+        "walk_in_mobile": walk_in.mobile,
+        "walk_in_email": walk_in.email or None,
+        "walk_in_language": walk_in.language,
+    }
+
+
 def _guess_state(user):
     """The id of the state whose catalogue to read the form by (no query when the user has one)."""
     state = stored_id(user, "state")
@@ -172,17 +192,26 @@ def submit_once(user, service_code, data, station_code=None, key=None, now=None,
 
 
 def submit(
-    user, service_code, data, station_code=None, idempotency_key=None, now=None, language="en"
+    user,
+    service_code,
+    data,
+    station_code=None,
+    idempotency_key=None,
+    now=None,
+    language="en",
+    walk_in=None,
 ):
     """Check and save a new request. Raises SubmissionError, NotAllowed or UnknownService; the
-    definition's own messages (eligibility) are worded in `language`."""
+    definition's own messages (eligibility) are worded in `language`. With `walk_in` (see
+    services.assisted) `user` files at the desk for a citizen without an account here: the
+    request has no applicant until they claim it, and is a citizen's request in every rule."""
     now = now or datetime.now(UTC)
     if not isinstance(service_code, str) or not catalogue.CODE.match(service_code):
         raise SubmissionError({"service": _l("Unknown service.")})
     guess = service_types.current(_guess_state(user), service_code)
     if guess is None:
         raise UnknownService(service_code)
-    if not applicable_roles(guess.definition, user):
+    if not _roles_applying(guess.definition, user, walk_in):
         raise NotAllowed(service_code)
     if not isinstance(data, dict):
         raise SubmissionError({"data": _l("Must be an object of field values.")})
@@ -217,7 +246,7 @@ def submit(
     filer_due, _hours = sla.filer_deadline(definition, clean)
     if filer_due is not None:
         late = now > filer_due
-    role = applicable_roles(definition, user)[0]
+    role = "desk" if walk_in else _roles_applying(definition, user, walk_in)[0]
     request = ServiceRequest(
         number=numbering.next_number(station.state.code, definition["number_prefix"], year),
         service=service_code,
@@ -225,10 +254,14 @@ def submit(
         state=station.state,
         district=station.district,
         station=station,
-        applicant=user,
-        applicant_name=(user.full_name or "")[:120],
+        **_applicant_fields(user, walk_in),
         subject_name=request_search.subject_name(definition, clean),
-        search_keys=request_search.keys(definition, clean, user.full_name, user.mobile),
+        search_keys=request_search.keys(
+            definition,
+            clean,
+            walk_in.name if walk_in else user.full_name,
+            walk_in.mobile if walk_in else user.mobile,
+        ),
         data=clean,
         attachments=attachments,
         status=initial,
@@ -273,7 +306,7 @@ def edit(request, user, data, now=None, language="en"):
     """The applicant changes the data while the request is in an editable state; the earlier
     data is kept in previous_data so the officer sees what changed."""
     now = now or datetime.now(UTC)
-    if request.applicant.id != user.id:
+    if stored_id(request, "applicant") != user.id:
         raise NotAllowed(request.number)
     definition = service_types.definition_of(request)
     if not catalogue.state_info(definition, request.status).get("editable_by_applicant"):

@@ -41,7 +41,7 @@ def enrol(request, now=None):
         name=str(
             request.data.get("full_name")
             or request.applicant_name
-            or request.applicant.display_name
+            or (request.applicant.display_name if request.applicant else "")
         )[:120],
         state=request.state,
         district=request.district,

@@ -110,6 +110,15 @@ def _actor_role(request, actor, transition, held):
         if role in APPLICANT_ROLES:
             if _is_applicant(request, actor) and actor.has_role(role):
                 return role
+            # Filed at the desk and not yet claimed: the citizen comes back to the desk, which
+            # takes their steps for them (bring documents, withdraw).
+            if (
+                role == "citizen"
+                and stored_id(request, "applicant") is None
+                and stored_id(request, "filed_by") is not None
+                and access.may(actor, "requests.file_assisted", request)
+            ):
+                return "desk"
         elif role in held:
             return role
     return None

@@ -62,10 +62,17 @@ def appeal_role(request, level):
     return appeals.authority_role(service_types.definition_of(request), level)
 
 
+def mask_mobile(value):
+    """Only the last four digits of a phone number, where the whole need not be shown."""
+    value = value or ""
+    return "XXXXXX" + value[-4:] if len(value) >= 4 else ""
+
+
 def init_filters(app):
     from app.services.authorities import title_of
 
     app.add_template_filter(limit_text)
+    app.add_template_filter(mask_mobile)
     app.add_template_filter(local_date)
     app.add_template_filter(local_datetime)
     app.add_template_global(title_of, "authority_title")

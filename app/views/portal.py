@@ -100,6 +100,8 @@ def start():
     front page, citizens and organisations on their dashboard."""
     if current_user.has_permission("requests.view"):
         return redirect(url_for("queue.index"))
+    if current_user.has_permission("requests.file_assisted"):  # a Common Service Centre
+        return redirect(url_for("desk.index"))
     if current_user.has_permission("admin.access"):
         return redirect(url_for("admin.index"))
     return redirect(url_for("portal.dashboard"))

@@ -16,6 +16,7 @@ ALL_ROLES = {
     "district_supervisor",
     "state_admin",
     "auditor",
+    "csc_operator",
 }
 
 

@@ -18,6 +18,7 @@ from app.models.accounts import ACCOUNT_ORGANISATION, ACCOUNT_STAFF, APPROVAL_PE
 from app.security.forms import ORGANISATION_KIND_LABELS
 from app.services import access, accounts
 
+from ..filters import mask_mobile
 from .base import (
     ReadOnlyModelView,
     ScopedModelView,
@@ -39,12 +40,6 @@ USER_LABELS = {
     "last_login_at": _l("Last login"),
     "organisation": _l("Organisation"),
 }
-
-
-def mask_mobile(value):
-    """Only the last four digits of a phone number are shown in lists."""
-    value = value or ""
-    return "XXXXXX" + value[-4:] if len(value) >= 4 else ""
 
 
 class UserView(ScopedModelView):

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.i18n import current_language
 from app.models import ServiceRequest
+from app.models.base import stored_id
 from app.services import (
     access,
     appeals,
@@ -52,7 +53,7 @@ def request_summary(req, language):
 def request_detail(req, user, language):
     definition = service_types.definition_of(req)
     fields = catalogue.field_map(definition)
-    is_staff = not (user.id == req.applicant.id)
+    is_staff = user.id != stored_id(req, "applicant")
     body = request_summary(req, language)
     body["version"] = req.version
     body["data"] = {
@@ -255,7 +256,7 @@ def transition(number):
 def _own_request(number):
     """The caller's own request (appeals and ratings are the applicant's), else 404."""
     found = visible_request(number)
-    if found.applicant.id != current_user.id:
+    if stored_id(found, "applicant") != current_user.id:
         abort(404)
     return found
 

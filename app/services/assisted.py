@@ -1,0 +1,177 @@
+"""Assisted filing: an officer at the station desk, or a Common Service Centre operator, files
+any citizen service for a walk-in citizen, who may claim it later in their own account.
+
+- Who may: the permission `requests.file_assisted` (seed/roles.yaml gives it to station officers,
+  SHOs and the `csc_operator` role; a state changes that in its roles, not in code).
+- The citizen is identified by their mobile (required) and name, optionally an email. The request
+  has no applicant account: its notices go to that mobile by SMS (and to the email), in the
+  language the citizen chose at the desk (services.notify).
+- The acknowledgement SMS carries a claim code; only its keyed hash is kept, and the desk never
+  sees it, so the code proves the mobile. Signed in with that mobile on their account, the citizen
+  claims the request with its number and the code (five wrong codes lock the claim: the station
+  can file again); from then on it is theirs like any other request.
+"""
+
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.models import ServiceRequest
+from app.models.base import stored_id
+
+from . import audit, claims, mail, request_search
+from . import requests as request_service
+from .errors import FieldErrors
+
+PERMISSION = "requests.file_assisted"
+MOBILE = re.compile(r"^[6-9]\d{9}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LANGUAGES = ("hi", "en")
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY3479"  # no look-alikes (0/O, 1/I/L, 5/S, 2/Z, 8/B, 6/G)
+CODE_LENGTH = 6
+MAX_CLAIM_FAILURES = 5
+
+
+class ClaimError(FieldErrors):
+    pass
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    name: str
+    mobile: str
+    email: str
+    language: str
+
+
+def may_file(user):
+    return bool(getattr(user, "is_authenticated", False)) and user.has_permission(PERMISSION)
+
+
+def normalise_mobile(value):
+    """A mobile as people type it (spaces, dashes, +91 or a leading 0) → ten digits, or ""."""
+    text = re.sub(r"[\s()-]", "", str(value or ""))
+    if text.startswith("+91"):
+        text = text[3:]
+    elif len(text) == 11 and text.startswith("0"):
+        text = text[1:]
+    return text if MOBILE.match(text) else ""
+
+
+def walk_in_from(form):
+    """(WalkIn, errors) from the desk form's walk_in_* fields."""
+    errors = {}
+    name = " ".join(str(form.get("walk_in_name") or "").split())
+    if not name:
+        errors["walk_in_name"] = _l("Enter the citizen's name.")
+    elif len(name) > 120:
+        errors["walk_in_name"] = _l("At most %(count)d characters.", count=120)
+    mobile = normalise_mobile(form.get("walk_in_mobile"))
+    if not mobile:
+        errors["walk_in_mobile"] = _l("Enter the citizen's 10-digit mobile number.")
+    email = str(form.get("walk_in_email") or "").strip()
+    if email and (len(email) > 255 or not EMAIL.match(email)):
+        errors["walk_in_email"] = _l("Enter a valid email address, or leave it empty.")
+    language = str(form.get("walk_in_language") or "hi")
+    if language not in LANGUAGES:
+        errors["walk_in_language"] = _l("Choose Hindi or English.")
+    return WalkIn(name, mobile, email, language), errors
+
+
+def _hash(number, code):
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"claim:{number}:{code}".encode(), "sha256").hexdigest()
+
+
+def _new_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def file(operator, service_code, data, walk_in, station_code=None, language="en", now=None):
+    """File `service_code` for `walk_in`; returns the request. Raises NotAllowed for a filer
+    without the permission, SubmissionError (400 naming the field) for bad answers."""
+    now = now or datetime.now(UTC)
+    if not may_file(operator):
+        raise request_service.NotAllowed(service_code)
+    code = _new_code()
+    # The number is not known before submit; the hash binds the code to it just after.
+    created = request_service.submit(
+        operator, service_code, data, station_code, now=now, language=language, walk_in=walk_in
+    )
+    created.claim_hash = _hash(created.number, code)
+    ServiceRequest.objects(id=created.id).update_one(set__claim_hash=created.claim_hash)
+    audit.record("request.file_assisted", actor=operator, target=created, state=created.state)
+    _acknowledge(created, walk_in, code)
+    return created
+
+
+def _acknowledge(created, walk_in, code):
+    with force_locale(walk_in.language):
+        text = _(
+            "Your request %(number)s has been received at %(station)s. Track it with this "
+            "number. To see it in your own account, sign in with this mobile and claim it with "
+            "code %(code)s.",
+            number=created.number,
+            station=_station_name(created, walk_in.language),
+            code=code,
+        )
+    key = f"{created.id}:assisted_ack"
+    mail.queue_sms(to=walk_in.mobile, body_text=text[:320], key=f"{key}:sms")
+    if walk_in.email:
+        mail.queue_email(
+            to=walk_in.email,
+            subject=_("Request %(number)s received", number=created.number),
+            body_text=text,
+            key=f"{key}:email",
+        )
+
+
+def _station_name(request, language):
+    station = request.station
+    return (station.name_hi if language == "hi" else "") or station.name_en
+
+
+def claim(user, number, code, now=None):
+    """The signed-in `user` claims the walk-in request `number` with the code sent to its
+    mobile; returns the request, now theirs. Every failure that could tell whether the request
+    exists answers alike."""
+    now = now or datetime.now(UTC)
+    nothing = ClaimError({"code": _l("No request waiting to be claimed has this number and code.")})
+    number = request_search.canonical_number(number)
+    code = re.sub(r"[\s-]", "", str(code or "")).upper()
+    if not number or not code:
+        raise nothing
+    found = ServiceRequest.objects(number=number).first()
+    if found is None or stored_id(found, "applicant") is not None or not found.claim_hash:
+        raise nothing
+    if (found.claim_failures or 0) >= MAX_CLAIM_FAILURES:
+        raise ClaimError(
+            {"code": _l("Too many wrong codes. Ask the police station to help you.")}, status=429
+        )
+    if not hmac.compare_digest(found.claim_hash, _hash(found.number, code)):
+        ServiceRequest.objects(id=found.id).update_one(inc__claim_failures=1)
+        raise nothing
+    if normalise_mobile(user.mobile) != found.walk_in_mobile:
+        raise ClaimError(
+            {
+                "mobile": _l(
+                    "This request was filed for another mobile number. Put that mobile on your "
+                    "account first."
+                )
+            }
+        )
+    # Two claims at once: one wins (a filtered update alone is not atomic on FerretDB 1.24).
+    if not claims.take(f"request:{found.id}:claimed"):
+        raise nothing
+    ServiceRequest.objects(id=found.id).update_one(
+        set__applicant=user, unset__claim_hash=True, set__updated_at=now
+    )
+    audit.record("request.claim", actor=user, target=found, state=found.state)
+    return ServiceRequest.objects(id=found.id).first()
