@@ -38,6 +38,9 @@ class HistoryEntry(me.EmbeddedDocument):
     remark = me.StringField(max_length=2000)  # public: the applicant sees it
     public_en = me.StringField(max_length=200)
     public_hi = me.StringField(max_length=200)
+    # A step's structured report (a verification's findings, visit date...): officers only;
+    # its photos are the request's attachments named report_<field>.
+    report = me.DictField()
 
 
 class InternalNote(me.EmbeddedDocument):

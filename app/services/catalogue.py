@@ -257,8 +257,9 @@ STATE_KEYS = frozenset(
     {"public", "final", "editable_by_applicant", "pauses_clock", "rejection", "enrols", "issues"}
 )
 TRANSITION_KEYS = frozenset(
-    {"action", "from", "to", "roles", "label", "remark", "self_approval", "via"}
+    {"action", "from", "to", "roles", "label", "remark", "self_approval", "via", "report"}
 )
+MAX_REPORT_FIELDS = 12
 
 
 def _unknown_keys(c, mapping, known, path, what):
@@ -314,6 +315,24 @@ def _check_fields(c, fields, known=FIELD_KEYS):
                         c.error(f"{path}.accept", f"'{mime}' is not an accepted type")
             c.positive_number(spec.get("max_kb"), f"{path}.max_kb")
     return found
+
+
+def _check_report(c, report, path):
+    """A step's structured report (a verification's findings, visit date, photos): fields like
+    the form's, checked the same way, their paths under the transition."""
+    inner = _Checker()
+    _check_fields(inner, report)
+    if isinstance(report, list) and len(report) > MAX_REPORT_FIELDS:
+        inner.error("fields", f"at most {MAX_REPORT_FIELDS}")
+    for error in inner.errors:
+        c.errors.append(
+            f"{path}.{error.removeprefix('fields')}".replace("..", ".").replace(".[", "[")
+        )
+
+
+def report_of(transition):
+    """The report `transition` asks for, as a definition-like mapping forms.clean reads."""
+    return {"fields": transition.get("report") or []}
 
 
 def _check_choices(c, choices, path):
@@ -435,6 +454,8 @@ def _check_workflow(c, workflow):
         if transition.get("via") not in (None, *TRANSITION_MODULES):
             c.error(f"{path}.via", f"must be one of {', '.join(TRANSITION_MODULES)}")
         c.bilingual(transition.get("label"), f"{path}.label")
+        if "report" in transition:
+            _check_report(c, transition["report"], f"{path}.report")
     reachable = {workflow.get("initial")}
     changed = True
     while changed:

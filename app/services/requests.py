@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from flask_babel import lazy_gettext as _l
 
 from app.constants import IST
-from app.models import Claim, Fir, IdempotencyRecord, PoliceStation, ServiceRequest, State, Upload
+from app.models import Claim, Fir, IdempotencyRecord, PoliceStation, ServiceRequest, State
 from app.models.base import stored_id
 from app.models.firs import FIR_ON_RECORD
-from app.models.requests import Attachment, DataVersion, HistoryEntry
+from app.models.requests import DataVersion, HistoryEntry
 
 from . import (
     audit,
@@ -32,6 +32,7 @@ from . import (
     service_types,
     sla,
     stats,
+    uploads,
 )
 from .errors import FieldErrors
 from .workflow import write_over_version
@@ -104,29 +105,7 @@ def _route(definition, data, station_code):
 
 def _attachments(definition, data, applicant):
     """Attachment records for the file fields, or errors naming the fields."""
-    errors, attachments = {}, []
-    for name, spec in catalogue.field_map(definition).items():
-        if spec["type"] != "file" or name not in data:
-            continue
-        upload = Upload.objects(file_id=data[name], owner=applicant.id).first()
-        if upload is None:
-            errors[name] = _l("Upload the file first.")
-        elif upload.mime not in spec["accept"]:
-            errors[name] = _l("This kind of file is not accepted here.")
-        elif upload.size > spec["max_kb"] * 1024:
-            errors[name] = _l("The file is larger than %(kb)d KB.", kb=spec["max_kb"])
-        else:
-            attachments.append(
-                Attachment(
-                    field=name,
-                    file_id=upload.file_id,
-                    filename=upload.filename,
-                    mime=upload.mime,
-                    size=upload.size,
-                    sha256=upload.sha256,
-                )
-            )
-    return attachments, errors
+    return uploads.attachments_for(catalogue.field_map(definition), data, applicant)
 
 
 def body_hash(service, station, data):
@@ -288,9 +267,7 @@ def submit(
     if idempotency_key:
         remember_key(user, idempotency_key, body_hash(service_code, station_code, data), request)
     if attachments:
-        Upload.objects(file_id__in=[a.file_id for a in attachments]).update(
-            set__attached_to=request, set__pending=False
-        )
+        uploads.mark_attached([a.file_id for a in attachments], request)
     audit.record("request.submit", actor=user, target=request, state=request.state)
     stats.received(request)
     if info.get("final"):

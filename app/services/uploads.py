@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app.models.requests import Attachment
 from app.models.uploads import Upload
 
 # The first bytes of each accepted type; the browser's Content-Type is never trusted.
@@ -178,3 +179,37 @@ def purge_orphans(now=None):
             pass
         gone += Upload.objects(id=upload.id, pending=True).delete()
     return gone
+
+
+def attachments_for(fields, data, owner, prefix=""):
+    """(attachments, errors) for the file fields of `fields` ({name: spec}) in cleaned `data`:
+    each upload must be `owner`'s, of an accepted type and size. Attachments are named
+    `prefix + name`; errors name the field."""
+    errors, attachments = {}, []
+    for name, spec in fields.items():
+        if spec["type"] != "file" or name not in data:
+            continue
+        upload = Upload.objects(file_id=data[name], owner=owner.id).first()
+        if upload is None:
+            errors[name] = _l("Upload the file first.")
+        elif upload.mime not in spec["accept"]:
+            errors[name] = _l("This kind of file is not accepted here.")
+        elif upload.size > spec["max_kb"] * 1024:
+            errors[name] = _l("The file is larger than %(kb)d KB.", kb=spec["max_kb"])
+        else:
+            attachments.append(
+                Attachment(
+                    field=prefix + name,
+                    file_id=upload.file_id,
+                    filename=upload.filename,
+                    mime=upload.mime,
+                    size=upload.size,
+                    sha256=upload.sha256,
+                )
+            )
+    return attachments, errors
+
+
+def mark_attached(file_ids, request):
+    """The uploads now belong to `request`: kept, no longer pending."""
+    Upload.objects(file_id__in=list(file_ids)).update(set__attached_to=request, set__pending=False)

@@ -23,9 +23,11 @@ from . import (
     due_hours,
     engine,
     events,
+    forms,
     seniors,
     service_types,
     stats,
+    uploads,
 )
 from .catalogue import APPLICANT_ROLES
 
@@ -43,6 +45,9 @@ __all__ = [
     "add_note",
     "may_note",
 ]
+
+
+REPORT_PREFIX = "report_"
 
 
 class WorkflowError(Exception):
@@ -69,6 +74,17 @@ class RemarkRequired(WorkflowError):
 
 class SelfApprovalForbidden(WorkflowError):
     http_status = 403
+
+
+class ReportInvalid(WorkflowError):
+    """The step's structured report is incomplete or wrong: `errors` maps report_<field> to a
+    message (views answer 400 naming the field)."""
+
+    http_status = 400
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
 
 
 class StaleState(WorkflowError):
@@ -149,7 +165,32 @@ def _self_approval_blocked(request, actor, transition):
     return bool(last and stored_id(last, "actor") == actor.id)
 
 
-def apply_transition(request, action, actor, remark="", now=None, expected_version=None, via=None):
+def _report(transition, report, actor, now):
+    """(data, attachments) of the step's structured report, or ReportInvalid naming fields."""
+    spec = catalogue.report_of(transition)
+    if not spec["fields"]:
+        return None, []
+    data, errors = forms.clean(spec, report if isinstance(report, dict) else {}, now)
+    attachments: list = []
+    if not errors:
+        attachments, errors = uploads.attachments_for(
+            catalogue.field_map(spec), data, actor, prefix=REPORT_PREFIX
+        )
+    if errors:
+        raise ReportInvalid({REPORT_PREFIX + str(name): error for name, error in errors.items()})
+    return data, attachments
+
+
+def apply_transition(
+    request,
+    action,
+    actor,
+    remark="",
+    now=None,
+    expected_version=None,
+    via=None,
+    report=None,
+):
     """Take `action` on `request` as `actor`; returns the updated request.
 
     `expected_version` is the version the actor's screen showed; if the request has moved on
@@ -181,6 +222,7 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
         raise RemarkRequired(action)
     if _self_approval_blocked(request, actor, transition):
         raise SelfApprovalForbidden(action)
+    report_data, attachments = _report(transition, report, actor, now)
 
     target = transition["to"]
     info = catalogue.state_info(definition, target)
@@ -194,11 +236,14 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
         remark=remark or None,
         public_en=info["public"]["en"],
         public_hi=info["public"]["hi"],
+        report=report_data,
     )
     updates = {
         "push__history": entry,
         "set__updated_at": now,
     }
+    if attachments:
+        updates["push_all__attachments"] = attachments
     if info.get("final"):
         updates["set__closed_at"] = now
         updates["set__is_open"] = False
@@ -207,6 +252,8 @@ def apply_transition(request, action, actor, remark="", now=None, expected_versi
         updates["set__assigned_to"] = actor
     updated = write_over_version(request, target, **updates)
     due_hours.reach_back(updates)
+    if attachments:
+        uploads.mark_attached([a.file_id for a in attachments], updated)
     audit.record(
         "request.transition",
         actor=actor,

@@ -3,20 +3,65 @@ it went. The JSON API maps the same errors to status codes instead."""
 
 from flask import flash
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
-from app.services import workflow
+from app.i18n import current_language
+from app.services import catalogue, service_types, uploads, workflow
+from app.services.field_types import TYPES
 
 
-def apply_posted_transition(model, actor, form):
-    """Apply the form's action, remark and version to `model`; flash the outcome."""
+def posted_report(model, action, form, files, actor):
+    """The structured report a step asks for, read from the form's report_<field> inputs (the
+    photos stored as the officer's uploads), or None when the step asks for none; and the
+    errors of files that could not be stored."""
+    definition = service_types.definition_of(model)
+    transition = next(
+        (t for t in catalogue.transitions_from(definition, model.status) if t["action"] == action),
+        None,
+    )
+    if transition is None or not transition.get("report"):
+        return None, {}
+    prefix, report, errors = workflow.REPORT_PREFIX, {}, {}
+    for spec in transition["report"]:
+        name = spec["name"]
+        if spec["type"] == "file":
+            file = files.get(prefix + name)
+            if file is not None and file.filename:
+                try:
+                    report[name] = uploads.store(file.stream, file.filename, actor).file_id
+                except uploads.UploadError as error:
+                    errors[prefix + name] = uploads.refusal(error)
+            continue
+        fields = MultiDict(
+            [(k.removeprefix(prefix), v) for k, v in form.items(multi=True) if k.startswith(prefix)]
+        )
+        value = TYPES[spec["type"]].from_form(fields, name)
+        if value not in (None, "", []):
+            report[name] = value
+    return report, errors
+
+
+def apply_posted_transition(model, actor, form, files=None):
+    """Apply the form's action, remark, version and report to `model`; flash the outcome."""
+    action = form.get("action", "", type=str)[:40]
+    report, file_errors = posted_report(model, action, form, files or {}, actor)
+    if file_errors:
+        for message in file_errors.values():
+            flash(str(message), "error")
+        return
     try:
         workflow.apply_transition(
             model,
-            form.get("action", "", type=str)[:40],
+            action,
             actor,
             form.get("remark", "", type=str),
             expected_version=form.get("version", type=int),
+            report=report,
         )
+    except workflow.ReportInvalid as error:
+        labels = _report_labels(model, action)
+        for name, message in error.errors.items():
+            flash(f"{labels.get(name, name)}: {message}", "error")
     except workflow.StaleState:
         flash(_("Someone else changed this request first. Reload it."), "error")
     except workflow.RemarkRequired:
@@ -25,3 +70,16 @@ def apply_posted_transition(model, actor, form):
         flash(_("This action is not allowed now."), "error")
     else:
         flash(_("Done."), "success")
+
+
+def _report_labels(model, action):
+    """{report_<field>: its label in the current language} of the step's report."""
+    language = current_language()
+    for transition in catalogue.transitions_from(service_types.definition_of(model), model.status):
+        if transition["action"] == action:
+            return {
+                workflow.REPORT_PREFIX + spec["name"]: spec["label"].get(language)
+                or spec["label"]["en"]
+                for spec in transition.get("report") or []
+            }
+    return {}

@@ -1,6 +1,7 @@
 """A request's whole life in the browser: applied for in Hindi, approved in the admin."""
 
 import re
+from datetime import datetime
 from pathlib import Path
 
 from app.services.seed import demo_accounts
@@ -53,7 +54,7 @@ def test_tenant_verification_in_hindi_approved_by_officers_in_the_admin(tab_fact
 
     sessions = {}
 
-    def act(who, action, remark=""):
+    def act(who, action, remark="", report=None):
         tab = sessions.get(who)
         if tab is None:
             tab = sessions[who] = tab_factory()
@@ -64,6 +65,14 @@ def test_tenant_verification_in_hindi_approved_by_officers_in_the_admin(tab_fact
         # One action panel: one remark box, a button per step; a closing step asks to confirm.
         if remark:
             queue.fill("#remark", remark)
+        for name, value in (report or {}).items():  # the step's structured report
+            field = queue.locator(f"#report_{name}")
+            if name == "visit_photo":
+                field.set_input_files(value)
+            elif field.evaluate("e => e.tagName") == "SELECT":
+                field.select_option(value)
+            else:
+                field.fill(value)
         dialogs = []
         queue.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
         queue.click(f"button[name=action][value={action}]")
@@ -74,7 +83,14 @@ def test_tenant_verification_in_hindi_approved_by_officers_in_the_admin(tab_fact
 
     officer = act("officer.sector29", "accept")
     officer.check("43-admin-request-accepted")
-    act("officer.sector29", "submit_report", "पते और संदर्भों का सत्यापन किया गया।")
+    report = {
+        "visited_on": datetime.now().strftime("%Y-%m-%d"),
+        "finding": "verified",
+        "neighbours": "Mr. Sharma, H.No. 14",
+        "visit_photo": {"name": "visit.png", "mimeType": "image/png", "buffer": PNG},
+    }
+    reporter = act("officer.sector29", "submit_report", "पते और संदर्भों का सत्यापन किया गया।", report)
+    assert "Lives at the address; nothing adverse on record" in reporter.page.inner_text("main")
     sho = act("sho.sector29", "approve")
     sho.check("44-admin-request-approved")
     assert "Verified" in sho.page.inner_text("main")

@@ -30,5 +30,17 @@ def submit_at(code, now, who="citizen"):
     return requests.submit(applicant, code, data, station_code=station, now=now)
 
 
+def report_for(request, action, now):
+    """A complete structured report when the step asks for one (a verification's findings)."""
+    definition = service_types.definition_of(request)
+    for transition in catalogue.transitions_from(definition, request.status):
+        if transition["action"] == action and transition.get("report"):
+            return {"visited_on": now.astimezone(IST).date().isoformat(), "finding": "verified"}
+    return None
+
+
 def act(request, action, who, now, remark="As checked."):
-    return workflow.apply_transition(request, action, user(who), remark=remark, now=now)
+    report = report_for(request, action, now)
+    return workflow.apply_transition(
+        request, action, user(who), remark=remark, now=now, report=report
+    )

@@ -1,10 +1,12 @@
 """Officers work requests in the admin: scoped lists, detail, transitions, notes, files, queue."""
 
+import io
 import re
 
 import pytest
 
 from app.models import ServiceRequest
+from tests.unit.test_portal_services import PNG
 from tests.unit.test_requests import submit
 
 # The tests marked `db` exercise queries, indexes, concurrency or stored formats: they run on
@@ -16,14 +18,15 @@ def request_id(app, number):
         return str(ServiceRequest.objects.get(number=number).id)
 
 
-def post_transition(client, auth, rid, action, remark="", version=None):
+def post_transition(client, auth, rid, action, remark="", version=None, report=None):
     page = client.get(f"/admin/requests/details/?id={rid}").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     if version is None:
         version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    data = {"action": action, "remark": remark, "version": version, "csrf_token": token}
+    data.update({f"report_{name}": value for name, value in (report or {}).items()})
     return client.post(
-        f"/admin/requests/transition/{rid}",
-        data={"action": action, "remark": remark, "version": version, "csrf_token": token},
+        f"/admin/requests/transition/{rid}", data=data, content_type="multipart/form-data"
     )
 
 
@@ -35,16 +38,24 @@ def test_officer_and_sho_take_a_request_to_a_final_state_in_the_admin(
     rid = request_id(app, number)
     auth.login("officer.sector29")
     assert post_transition(client, auth, rid, "accept").status_code == 302
-    assert (
-        post_transition(
-            client, auth, rid, "submit_report", "Address and references verified."
-        ).status_code
-        == 302
-    )
+    page = client.get(f"/admin/requests/details/?id={rid}").get_data(as_text=True)
+    assert 'id="report_visited_on"' in page and 'capture="environment"' in page
+    # The report is not written: the step is refused, naming the missing findings.
+    post_transition(client, auth, rid, "submit_report", "Address and references verified.")
+    page = client.get(f"/admin/requests/details/?id={rid}").get_data(as_text=True)
+    assert "Date of the visit: This field is required." in page
+    photo = (io.BytesIO(PNG), "visit.png")
+    report = {"visited_on": "2026-11-30", "finding": "verified", "visit_photo": photo}
+    sent = post_transition(client, auth, rid, "submit_report", "Verified.", report=report)
+    assert sent.status_code == 302
     auth.logout()
     auth.login("sho.sector29")
     page = client.get(f"/admin/requests/details/?id={rid}").get_data(as_text=True)
-    assert "Approve (verified)" in page and "Address and references verified." in page
+    assert "Approve (verified)" in page and "Verified." in page
+    assert "Lives at the address; nothing adverse on record" in page  # the report, in words
+    with app.app_context():
+        stored = ServiceRequest.objects.get(number=number)
+        assert [a.field for a in stored.attachments][-1] == "report_visit_photo"
     post_transition(client, auth, rid, "approve")
     with app.app_context():
         assert ServiceRequest.objects.get(number=number).status == "verified"

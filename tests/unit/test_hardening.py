@@ -84,7 +84,13 @@ def _report_submitted(app):
         officer = User.objects.get(email=DEMO["officer.sector29"]["email"])
         request = ServiceRequest.objects.get(number=number)
         request = workflow.apply_transition(request, "accept", officer)
-        workflow.apply_transition(request, "submit_report", officer, "Verified at the address.")
+        workflow.apply_transition(
+            request,
+            "submit_report",
+            officer,
+            "Verified at the address.",
+            report={"visited_on": "2026-11-30", "finding": "verified"},
+        )
     return number
 
 

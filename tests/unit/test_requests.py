@@ -2,11 +2,13 @@
 
 import io
 import os
+from datetime import UTC, datetime
 
 import pytest
 
 from app.models import PoliceStation, Posting, Role, ServiceRequest, User
 from app.services import catalogue, numbering, service_types, workflow
+from tests.helpers.clock import report_for
 from tests.helpers.service_data import PDF, PNG, api_uploader, applicant_for, valid_data
 
 from conftest import DEMO
@@ -65,6 +67,9 @@ def test_every_service_can_be_submitted_through_the_api(catalogue_seeded, code):
         assert stored.is_open is (not service.get("instant"))
 
 
+REPORT = {"visited_on": "2026-11-30", "finding": "verified", "records_checked": True}
+
+
 def _actors_for(transition):
     names = set()
     for role in transition["roles"]:
@@ -120,7 +125,11 @@ def test_every_transition_on_the_way_is_refused_to_the_wrong_roles(catalogue_see
                 else ROLE_ACTORS[[r for r in step["roles"] if r in ROLE_ACTORS][0]]
             )
             workflow.apply_transition(
-                request, step["action"], _load(app, actor), "Done as required"
+                request,
+                step["action"],
+                _load(app, actor),
+                "Done as required",
+                report=report_for(request, step["action"], datetime.now(UTC)),
             )
         request = ServiceRequest.objects.get(number=number)
         assert request.closed_at is not None and request.is_open is False
@@ -136,17 +145,23 @@ def test_officer_and_sho_take_a_tenant_verification_to_verified(catalogue_seeded
     steps = [
         (officer, officer_headers, "accept", "", 200),
         (officer, officer_headers, "submit_report", "", 400),  # remark required
+        # The report's own fields are required too, and named when missing or wrong.
+        (officer, officer_headers, "submit_report", "Verified at the address.", 400),
         (officer, officer_headers, "submit_report", "Verified at the address.", 200),
         (officer, officer_headers, "approve", "", 403),  # only the SHO approves
         (sho, sho_headers, "approve", "", 200),
     ]
-    for client, headers, action, remark, status in steps:
-        response = client.post(
-            f"/api/v1/requests/{number}/transitions",
-            headers=headers,
-            json={"action": action, "remark": remark},
-        )
+    reports = {2: {"finding": "maybe", "visited_on": "2999-01-01"}, 3: REPORT}
+    for index, (client, headers, action, remark, status) in enumerate(steps):
+        body = {"action": action, "remark": remark}
+        if index in reports:
+            body["report"] = reports[index]
+        response = client.post(f"/api/v1/requests/{number}/transitions", headers=headers, json=body)
         assert response.status_code == status, (action, response.get_json())
+        if index == 2:
+            assert set(response.get_json()["errors"]) == {"report_finding", "report_visited_on"}
+    officer_view = officer.get(f"/api/v1/requests/{number}", headers=officer_headers).get_json()
+    assert officer_view["history"][2]["report"]["finding"] == "verified"
     citizen, headers = token_client(app, "citizen")
     detail = citizen.get(f"/api/v1/requests/{number}", headers=headers).get_json()
     assert detail["status"] == "verified" and detail["actions"] == []
@@ -157,7 +172,7 @@ def test_officer_and_sho_take_a_tenant_verification_to_verified(catalogue_seeded
         "verified",
     ]
     assert detail["history"][2]["remark"] == "Verified at the address."
-    assert "notes" not in detail
+    assert "notes" not in detail and "report" not in detail["history"][2]  # officers' only
 
 
 def test_self_approval_is_forbidden(catalogue_seeded):
@@ -177,7 +192,7 @@ def test_self_approval_is_forbidden(catalogue_seeded):
         both = _load(app, "officer.sector29")
         request = ServiceRequest.objects.get(number=number)
         request = workflow.apply_transition(request, "accept", both)
-        request = workflow.apply_transition(request, "submit_report", both, "Report")
+        request = workflow.apply_transition(request, "submit_report", both, "Report", report=REPORT)
         with pytest.raises(workflow.SelfApprovalForbidden):
             workflow.apply_transition(request, "approve", both)
         assert "approve" not in [t["action"] for t, _ in workflow.available_actions(request, both)]

@@ -38,6 +38,24 @@ from .fields import object_ids
 QUEUE_SIZE = 200
 
 
+def _report_lines(definition, entry, language):
+    """[(label, value as shown)] of a history entry's structured report, in `language`."""
+    if not entry.report:
+        return []
+    specs = {}
+    for transition in definition["workflow"]["transitions"]:
+        if transition["action"] == entry.action:
+            specs.update({spec["name"]: spec for spec in transition.get("report") or []})
+    lines = []
+    for name, value in entry.report.items():
+        spec = specs.get(name)
+        if spec is None or spec["type"] == "file":
+            continue  # a photo is among the attachments (report_<name>)
+        label = spec["label"].get(language) or spec["label"]["en"]
+        lines.append((label, forms.display(spec, value, language)))
+    return lines
+
+
 class OverdueFilter(BaseMongoEngineFilter):
     def apply(self, query, value):
         now = datetime.now(UTC)
@@ -220,6 +238,7 @@ class RequestView(ReadOnlyModelView):
             "actions": workflow.available_actions(model, current_user),
             "officers": officers,
             "language": language,
+            "report_lines": lambda entry: _report_lines(definition, entry, language),
             **self._transfer_context(model),
         }
 
@@ -289,7 +308,7 @@ class RequestView(ReadOnlyModelView):
     @expose("/transition/<request_id>", methods=["POST"])
     def transition(self, request_id):
         model = self.get_one(request_id)
-        apply_posted_transition(model, current_user, request.form)
+        apply_posted_transition(model, current_user, request.form, request.files)
         return redirect(url_for(".details_view", id=request_id))
 
     @expose("/note/<request_id>", methods=["POST"])

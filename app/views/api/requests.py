@@ -60,9 +60,11 @@ def request_detail(req, user, language):
         name: (value.get("masked") if fields.get(name, {}).get("type") == "aadhaar" else value)
         for name, value in req.data.items()
     }
+    # A step's structured report and its photos are the officers' (the remark is the public word).
     body["attachments"] = [
         {"field": a.field, "mime": a.mime, "size": a.size, "filename": a.filename}
         for a in req.attachments
+        if is_staff or not a.field.startswith(workflow.REPORT_PREFIX)
     ]
     body["history"] = [
         {
@@ -73,6 +75,7 @@ def request_detail(req, user, language):
             "remark": h.remark,
             "status_text": h.public_hi if language == "hi" and h.public_hi else h.public_en,
             "by": h.actor_role,
+            **({"report": h.report} if is_staff and h.report else {}),
         }
         for h in req.history
     ]
@@ -234,12 +237,17 @@ def transition(number):
         raise ApiError(400, {"remark": _("Must be text.")})
     if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
         raise ApiError(400, {"version": _("Must be a number.")})
+    report = body.get("report")
+    if report is not None and not isinstance(report, dict):
+        raise ApiError(400, {"report": _("Must be an object of field values.")})
     try:
         updated = workflow.apply_transition(
-            found, action[:40], current_user, remark, expected_version=version
+            found, action[:40], current_user, remark, expected_version=version, report=report
         )
     except workflow.NotVisible:
         abort(404)
+    except workflow.ReportInvalid as error:
+        raise ApiError(400, {k: str(v) for k, v in error.errors.items()}) from error
     except workflow.RemarkRequired as error:
         raise ApiError(400, {"remark": _("A remark is required for this action.")}) from error
     except workflow.StaleState as error:
