@@ -134,3 +134,32 @@ def test_the_beat_officer_records_a_senior_citizens_visit(catalogue_seeded, auth
     auth.logout()
     auth.login("officer.nitkotwali")
     assert auth.client.get(path).status_code == 404
+
+
+def test_today_lists_the_officers_visits_each_one_tap_from_its_record(catalogue_seeded, auth):
+    app = catalogue_seeded
+    with app.app_context():
+        tenant = submit_at("tenant_verification", _now())
+        tenant = act(tenant, "accept", "officer.sector29", _now())  # assigned to them
+        reported = submit_at("tenant_verification", _now())
+        reported = act(reported, "accept", "officer.sector29", _now())
+        act(reported, "submit_report", "officer.sector29", _now(), "Done.")  # no visit left
+        senior = submit_at("senior_citizen_registration", _now())
+        senior = act(senior, "accept", "officer.sector29", _now())
+        senior = act(senior, "submit_report", "officer.sector29", _now(), "Lives alone.")
+        act(senior, "approve", "sho.sector29", _now())
+        enrolled = SeniorCitizen.objects.get(request=senior.id)
+        SeniorCitizen.objects(id=enrolled.id).update_one(
+            set__next_visit_due=datetime.now(UTC) - timedelta(days=1)
+        )
+    auth.login("officer.sector29")
+    page = auth.client.get("/admin/today/").get_data(as_text=True)
+    assert tenant.number in page and reported.number not in page
+    assert f"/admin/requests/details/?id={tenant.id}#report-submit_report" in page
+    assert 'href="tel:+91' in page  # the owner's mobile, one tap to call
+    assert enrolled.number in page and f"/admin/seniors/{enrolled.id}#visit" in page
+    assert "overdue" in page
+    auth.logout()
+    auth.login("officer.nitkotwali")  # another station's officer: none of these
+    other = auth.client.get("/admin/today/").get_data(as_text=True)
+    assert tenant.number not in other and enrolled.number not in other

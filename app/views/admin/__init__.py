@@ -33,6 +33,7 @@ from .oversight import AppealsView, SeniorsView, SupervisionView
 from .registers import RegistersView
 from .requests import QueueView, RequestView
 from .staff import AuditEventView, OrganisationView, PostingView, RoleView, UserView
+from .today import TodayView
 
 
 class DashboardView(SecuredView, AdminIndexView):
@@ -59,6 +60,7 @@ def init_admin(app):
     )
     requests_menu = _l("Requests")
     admin.add_view(QueueView(name=_l("My queue"), category=requests_menu, endpoint="queue"))
+    admin.add_view(TodayView(name=_l("Today's visits"), category=requests_menu, endpoint="today"))
     admin.add_view(
         RequestView(
             ServiceRequest, name=_l("All requests"), category=requests_menu, endpoint="requests"
