@@ -12,7 +12,8 @@ flushes the GIN indexes' pending lists and refreshes statistics, then measures:
 - through HTTP, the portal under gunicorn (gunicorn.conf.py, 2 processes) and the baseline
   (benchmarks/baseline.py, the same gunicorn settings): the median latency, taking turns, of the
   public status (baseline: find_one by number), the officer's My queue, the admin Requests list,
-  the API list and a transition (each on a different open request);
+  the API list and a transition (each on a different open request); an officer's search by a
+  name word that one request in SHARED_NAME shares and by a mobile, and the public FIR listing;
 - throughput over CONCURRENCY connections for SECONDS, taking turns: public status and
   submission (a grievance through the JSON API; baseline: insert_one of a request-shaped
   document), as requests per second and the portal's share of the baseline's;
@@ -46,6 +47,7 @@ BATCH = 2000
 CONCURRENCY = 8
 SECONDS = 4
 ESCALATE = 100
+SHARED_NAME = 5000  # requests share a name word once in this many
 APP_PORT = int(os.environ.get("BENCH_APP_PORT", "8751"))
 BASE_PORT = APP_PORT + 1
 OFFICER = ("officer.sector29@demo.police.example", "Officer#Demo2026")
@@ -78,13 +80,14 @@ def _number(index):
 
 def _fill(target, now):
     from app.models import PoliceStation, ServiceRequest, User
-    from app.services import due_hours, service_types
+    from app.services import due_hours, request_search, service_types
 
     collection = ServiceRequest._get_collection()
     have = collection.count_documents({"service": "tenant_verification"})
     stations = [s for s in PoliceStation.objects if s.code.startswith("HR-")]
     citizen = User.objects.get(email=CITIZEN[0])
     live = service_types.live(stations[0].state, "tenant_verification")
+    definition = live.definition
     open_now = {
         s.id: ServiceRequest.objects(station=s, is_open=True, service="tenant_verification").count()
         for s in stations
@@ -97,6 +100,9 @@ def _fill(target, now):
         submitted = now - timedelta(minutes=index % (60 * 24 * 365))
         # Open work falls due over the next ten days: the sweep has nothing to do at `now`.
         escalate = now + timedelta(minutes=1 + index % (60 * 24 * 10)) if is_open else None
+        # A name shared by one request in SHARED_NAME, a mobile of its own: searches return a
+        # set that grows with the history, as a common name does.
+        name, mobile = f"Benchname{index % SHARED_NAME} Kumar", f"98{index:08d}"
         rows.append(
             ServiceRequest(
                 number=_number(index),
@@ -114,7 +120,9 @@ def _fill(target, now):
                 **due_hours.fields("warn", None),
                 closed_at=None if is_open else submitted + timedelta(days=9),
                 is_open=is_open,
-                data={"tenant_name": "Bench Tenant", "tenant_address": "House 1, Sector 29"},
+                data={"tenant_name": name, "tenant_address": "House 1, Sector 29"},
+                # What an officer searches by (services.request_search): name words, a mobile.
+                search_keys=request_search.keys(definition, {"tenant_name": name}, None, mobile),
             ).to_mongo()
         )
         if len(rows) == BATCH:
@@ -246,7 +254,7 @@ def _sector29():
 
 def _worker_ms_per_submission(app):
     from app.models import RequestEvent
-    from app.services import events
+    from app.services import notify
 
     with app.app_context():
         keys = [
@@ -254,7 +262,7 @@ def _worker_ms_per_submission(app):
         ]
         if not keys:
             return float("nan")
-        return _median_ms(lambda: events.process(keys.pop()), rounds=len(keys))
+        return _median_ms(lambda: notify.process_event(keys.pop()), rounds=len(keys))
 
 
 def _close_grievances(app, now):
@@ -301,7 +309,7 @@ def main(sizes):
         print(
             "requests | latency ms: status (raw) · queue · admin · API · transition | "
             "per second: status (raw) · submission (raw) | sweep ms: idle · per escalation | "
-            "worker ms per submission",
+            "worker ms per submission | search ms: a shared name · a mobile · FIR listing",
             flush=True,
         )
         now = datetime.now(UTC)
@@ -336,6 +344,15 @@ def main(sizes):
             api = _median_ms(
                 lambda: _ok(_get(portal + "/api/v1/requests?limit=20", headers=officer_api))
             )
+            by_name = _median_ms(
+                lambda: _ok(officer_web.get(portal + "/admin/requests/?search=Benchname77"))
+            )
+            by_mobile = _median_ms(
+                lambda n=size // 3: _ok(
+                    officer_web.get(f"{portal}/admin/requests/?search=98{n:08d}")
+                )
+            )
+            fir_list = _median_ms(lambda: _ok(_get(portal + "/api/v1/firs?state=HR")))
             transition = _median_ms(
                 lambda waiting=waiting: _ok(
                     _post(
@@ -370,7 +387,8 @@ def main(sizes):
                 f"{transition:.0f} | {status_rate:.0f} ({raw_status_rate:.0f}) = "
                 f"{shares[0]:.2f}× · "
                 f"{submit_rate:.0f} ({raw_submit_rate:.0f}) = {shares[1]:.2f}× | "
-                f"{idle:.1f} · {per_escalation:.1f} | {worker:.0f}   (filled in {filled:.0f} s)",
+                f"{idle:.1f} · {per_escalation:.1f} | {worker:.0f} | "
+                f"{by_name:.0f} · {by_mobile:.0f} · {fir_list:.0f}   (filled in {filled:.0f} s)",
                 flush=True,
             )
     with app.app_context():

@@ -29,9 +29,9 @@ from app.models.base import stored_id
 from . import audit, claims, mail, request_search
 from . import requests as request_service
 from .errors import FieldErrors
+from .field_types import mobile_number
 
 PERMISSION = "requests.file_assisted"
-MOBILE = re.compile(r"^[6-9]\d{9}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LANGUAGES = ("hi", "en")
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY3479"  # no look-alikes (0/O, 1/I/L, 5/S, 2/Z, 8/B, 6/G)
@@ -55,16 +55,6 @@ def may_file(user):
     return bool(getattr(user, "is_authenticated", False)) and user.has_permission(PERMISSION)
 
 
-def normalise_mobile(value):
-    """A mobile as people type it (spaces, dashes, +91 or a leading 0) → ten digits, or ""."""
-    text = re.sub(r"[\s()-]", "", str(value or ""))
-    if text.startswith("+91"):
-        text = text[3:]
-    elif len(text) == 11 and text.startswith("0"):
-        text = text[1:]
-    return text if MOBILE.match(text) else ""
-
-
 def walk_in_from(form):
     """(WalkIn, errors) from the desk form's walk_in_* fields."""
     errors = {}
@@ -73,7 +63,7 @@ def walk_in_from(form):
         errors["walk_in_name"] = _l("Enter the citizen's name.")
     elif len(name) > 120:
         errors["walk_in_name"] = _l("At most %(count)d characters.", count=120)
-    mobile = normalise_mobile(form.get("walk_in_mobile"))
+    mobile = mobile_number(form.get("walk_in_mobile"))
     if not mobile:
         errors["walk_in_mobile"] = _l("Enter the citizen's 10-digit mobile number.")
     email = str(form.get("walk_in_email") or "").strip()
@@ -158,7 +148,7 @@ def claim(user, number, code, now=None):
     if not hmac.compare_digest(found.claim_hash, _hash(found.number, code)):
         ServiceRequest.objects(id=found.id).update_one(inc__claim_failures=1)
         raise nothing
-    if normalise_mobile(user.mobile) != found.walk_in_mobile:
+    if mobile_number(user.mobile) != found.walk_in_mobile:
         raise ClaimError(
             {
                 "mobile": _l(

@@ -505,6 +505,17 @@ def _boolean(value):
     raise FieldError(_l("Must be yes or no."))
 
 
+def mobile_number(value):
+    """An Indian mobile as people type it (spaces, dashes, brackets, +91 or a leading 0) → its
+    ten digits, or "" when it is not one."""
+    text = re.sub(r"[\s()-]", "", str(value or ""))
+    if text.startswith("+91"):
+        text = text[3:]
+    elif len(text) == 11 and text.startswith("0"):
+        text = text[1:]
+    return text if MOBILE.match(text) else ""
+
+
 def _phone(value):
     text = re.sub(r"[\s()]", "", _scalar_string(value))
     if text.startswith("+91"):

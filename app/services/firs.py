@@ -21,7 +21,6 @@ and the case progress the complainant follows.
 """
 
 import logging
-import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -45,6 +44,7 @@ from . import (
     workflow,
 )
 from .errors import FieldErrors
+from .field_types import mobile_number
 
 log = logging.getLogger(__name__)
 CONFIRM_WITHIN = timedelta(days=3)
@@ -86,7 +86,6 @@ OUTCOMES = {
 ON_RECORD = FIR_ON_RECORD
 
 
-MOBILE = re.compile(r"^[6-9]\d{9}$")
 LANGUAGES = ("hi", "en")
 
 
@@ -110,14 +109,10 @@ def public_keys(fir, registered_at):
 
 def _mobile(value, errors):
     """An optional Indian mobile number, typed with spaces, dashes or +91 as people do."""
-    text = re.sub(r"[\s()-]", "", str(value or ""))
-    if text.startswith("+91"):
-        text = text[3:]
-    elif len(text) == 11 and text.startswith("0"):
-        text = text[1:]
-    if text and not MOBILE.match(text):
+    mobile = mobile_number(value)
+    if str(value or "").strip() and not mobile:
         errors["informant_mobile"] = _l("Enter a 10-digit mobile number, or leave it empty.")
-    return text
+    return mobile
 
 
 def _roles_of(fir, actor):

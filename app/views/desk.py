@@ -10,11 +10,11 @@ from flask_security import auth_required
 from app.i18n import current_language
 from app.models import PoliceStation, ServiceRequest
 from app.models.base import stored_id
-from app.services import access, assisted, forms, service_types
+from app.services import access, assisted, service_types
 from app.services import requests as request_service
 from app.services.assisted import ClaimError
 
-from .services import form_values, store_files
+from .services import apply_steps
 
 bp = Blueprint("desk", __name__)
 
@@ -47,52 +47,32 @@ def index():
 @bp.route("/desk/<code>", methods=["GET", "POST"])
 @auth_required("session")
 def file(code):
+    """The service's own form with the walk-in citizen's contact; review, then file."""
     state = _operator_state()
     live = service_types.live(state, code[:40]) or abort(404)
-    definition = live.definition
-    if "citizen" not in definition["applicants"]:
+    if "citizen" not in live.definition["applicants"]:
         abort(404)
-    stations = []
-    if definition["routing"]["by"] == "applicant_choice":
-        stations = PoliceStation.objects(state=state).only("code", "name_en", "name_hi")
-    values, errors, step = {}, {}, "form"
     walk_in, walk_in_errors = assisted.walk_in_from(request.form)
-    if request.method == "POST":
-        values = form_values(definition)
-        store_files(definition, values, errors)  # the operator's uploads, attached on filing
-        station = request.form.get("station", "", type=str) or None
-        errors.update(walk_in_errors)
-        if request.form.get("confirm") == "1" and not errors:
-            try:
-                created = assisted.file(
-                    current_user, code, values, walk_in, station, language=current_language()
-                )
-            except request_service.SubmissionError as error:
-                errors = error.errors
-            except request_service.NotAllowed:
-                abort(403)
-            else:
-                return redirect(url_for("desk.done", number=created.number))
-        elif not errors:
-            _clean, errors = forms.clean(definition, values, language=current_language())
-            if not errors and definition["routing"]["by"] == "applicant_choice" and not station:
-                errors = {"station": _("Choose the police station.")}
-            if not errors:
-                step = "review"
-    page = render_template(
-        "services/apply.html",
-        state=state,
-        service=live,
-        d=definition,
-        values=values,
-        errors={k: str(v) for k, v in errors.items()},
-        step=step,
-        stations=stations,
-        chosen_station=request.form.get("station", ""),
+
+    def submit(values, station):
+        try:
+            return assisted.file(
+                current_user, code, values, walk_in, station, language=current_language()
+            )
+        except request_service.NotAllowed:
+            abort(403)
+
+    created, page = apply_steps(
+        state,
+        live,
+        submit,
         form_action=url_for("desk.file", code=code),
+        extra_errors=walk_in_errors,
         desk=walk_in if request.method == "POST" else None,
     )
-    return page, 400 if errors else 200
+    if created is not None:
+        return redirect(url_for("desk.done", number=created.number))
+    return page
 
 
 @bp.get("/desk/done/<number>")

@@ -71,15 +71,12 @@ def store_files(definition, values, errors):
             errors[spec["name"]] = uploads.refusal(error)
 
 
-@bp.route("/services/<code>/apply", methods=["GET", "POST"])
-@auth_required("session")
-def apply(code):
-    state = _state()
-    live = _service(state, code)
+def apply_steps(state, live, submit, form_action=None, extra_errors=None, desk=None):
+    """The steps of a generated service form: fill in, check (review), submit. `submit(values,
+    station)` saves the request (raising SubmissionError for bad answers); `extra_errors` are the
+    caller's own fields' (the desk's walk-in contact). Returns (created, None) once submitted,
+    else (None, the page to answer with)."""
     definition = live.definition
-    if not request_service.applicable_roles(definition, current_user):
-        flash(_("Your account may not apply for this service."), "error")
-        return redirect(url_for("services.detail", code=code, state=state.code))
     stations = []
     if definition["routing"]["by"] == "applicant_choice":
         stations = PoliceStation.objects(state=state).only("code", "name_en", "name_hi")
@@ -87,16 +84,13 @@ def apply(code):
     if request.method == "POST":
         values = form_values(definition)
         store_files(definition, values, errors)
+        errors.update(extra_errors or {})
         station = request.form.get("station", "", type=str) or None
         if request.form.get("confirm") == "1" and not errors:
             try:
-                created = request_service.submit(
-                    current_user, code, values, station, language=current_language()
-                )
+                return submit(values, station), None
             except request_service.SubmissionError as error:
                 errors = error.errors
-            else:
-                return redirect(url_for("tracking.detail", number=created.number, submitted=1))
         elif not errors:
             _clean, errors = forms.clean(definition, values, language=current_language())
             if not errors and definition["routing"]["by"] == "applicant_choice" and not station:
@@ -113,8 +107,31 @@ def apply(code):
         step=step,
         stations=stations,
         chosen_station=request.form.get("station", ""),
+        form_action=form_action,
+        walk_in_form=extra_errors is not None,  # the desk's form asks for the walk-in's contact
+        desk=desk,
     )
-    return page, 400 if errors else 200
+    return None, (page, 400 if errors else 200)
+
+
+@bp.route("/services/<code>/apply", methods=["GET", "POST"])
+@auth_required("session")
+def apply(code):
+    state = _state()
+    live = _service(state, code)
+    if not request_service.applicable_roles(live.definition, current_user):
+        flash(_("Your account may not apply for this service."), "error")
+        return redirect(url_for("services.detail", code=code, state=state.code))
+
+    def submit(values, station):
+        return request_service.submit(
+            current_user, code, values, station, language=current_language()
+        )
+
+    created, page = apply_steps(state, live, submit)
+    if created is not None:
+        return redirect(url_for("tracking.detail", number=created.number, submitted=1))
+    return page
 
 
 @bp.get("/charter")
