@@ -14,4 +14,11 @@
     type.addEventListener("change", sync);
     sync();
   }
+  // A step that closes a request for good (withdraw) asks first.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
 })();

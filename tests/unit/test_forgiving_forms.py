@@ -1,0 +1,43 @@
+"""Forms that forgive (issue 15, first part): every error in the summary names its field, a
+request number is found with or without dashes, and a step that closes a request asks first."""
+
+import re
+
+from tests.unit.test_portal_services import tenant_form
+from tests.unit.test_requests import submit
+
+
+def test_the_error_summary_names_each_field(catalogue_seeded, client, auth):
+    auth.login("citizen")
+    form = tenant_form(auth)
+    for name in ("tenant_name", "tenant_mobile", "property_pincode"):
+        form[name] = ""
+    page = client.post("/services/tenant_verification/apply", data=form).get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary".*?</ul>', page, re.S).group(0)
+    items = re.findall(r'<li><a href="#(\w+)">([^<]+)</a></li>', summary)
+    assert len(items) == 5  # the three emptied, and the two files not chosen
+    assert all(
+        ": This field is required." in text and not text.startswith("This") for _, text in items
+    )
+    for label in (
+        "Tenant&#39;s full name: ",
+        "Tenant&#39;s mobile: ",
+        "PIN code of the property: ",
+    ):
+        assert label in summary, summary
+
+
+def test_a_request_number_is_found_without_dashes(catalogue_seeded, client):
+    number = submit(catalogue_seeded, "grievance").get_json()["number"]
+    compact = number.replace("-", "").lower()
+    assert client.get(f"/api/v1/status/{compact}").get_json()["number"] == number
+    page = client.get(f"/track?number={compact}")
+    assert page.status_code == 200 and number in page.get_data(as_text=True)
+
+
+def test_withdrawing_asks_first(catalogue_seeded, client, auth):
+    number = submit(catalogue_seeded, "grievance").get_json()["number"]
+    auth.login("citizen")
+    page = client.get(f"/my/requests/{number}").get_data(as_text=True)
+    button = re.search(r'<button[^>]*data-confirm="([^"]+)"[^>]*>\s*Withdraw', page)
+    assert button and "cannot be undone" in button.group(1)
