@@ -11,7 +11,7 @@ from flask_security import auth_required
 
 from app.i18n import current_language
 from app.models import District, PoliceStation, Posting, Role, State
-from app.services import forms, service_types, uploads
+from app.services import catalogue, forms, service_types, uploads
 from app.services import requests as request_service
 from app.services.field_types import TYPES
 
@@ -92,7 +92,11 @@ def apply_steps(state, live, submit, form_action=None, extra_errors=None, desk=N
             except request_service.SubmissionError as error:
                 errors = error.errors
         elif not errors:
-            _clean, errors = forms.clean(definition, values, language=current_language())
+            clean, errors = forms.clean(definition, values, language=current_language())
+            if not errors:  # each file's own type and size, now rather than after the review
+                errors = uploads.attachments_for(
+                    catalogue.field_map(definition), clean, current_user
+                )[1]
             if not errors and definition["routing"]["by"] == "applicant_choice" and not station:
                 errors = {"station": _("Choose the police station.")}
             if not errors:

@@ -41,3 +41,27 @@ def test_withdrawing_asks_first(catalogue_seeded, client, auth):
     page = client.get(f"/my/requests/{number}").get_data(as_text=True)
     button = re.search(r'<button[^>]*data-confirm="([^"]+)"[^>]*>\s*Withdraw', page)
     assert button and "cannot be undone" in button.group(1)
+
+
+def test_an_oversized_photo_is_refused_before_the_review_step(catalogue_seeded, client, auth):
+    import io
+    import os
+
+    from tests.unit.test_portal_services import PDF
+
+    auth.login("citizen")
+    form = tenant_form(auth)
+    from PIL import Image
+
+    noise = Image.frombytes("RGB", (400, 400), os.urandom(400 * 400 * 3))  # ~480 KB as PNG
+    big = io.BytesIO()
+    noise.save(big, "PNG")
+    big.seek(0)
+    form["tenant_photo"] = (big, "big.png")  # the field takes at most 200 KB
+    form["tenant_id_proof"] = (io.BytesIO(PDF), "id.pdf")
+    page = client.post(
+        "/services/tenant_verification/apply", data=form, content_type="multipart/form-data"
+    )
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "Check your answers" not in text
+    assert "Tenant&#39;s photograph: The file is larger than 200 KB." in text

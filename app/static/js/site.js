@@ -14,6 +14,35 @@
     type.addEventListener("change", sync);
     sync();
   }
+  // A file is checked when it is chosen (type and size), not only after the review step; the
+  // server checks it again.
+  document.querySelectorAll("input[type=file][data-max-kb]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      var message = "";
+      if (file && input.accept && input.accept.split(",").indexOf(file.type) < 0) {
+        message = input.getAttribute("data-wrong-type");
+      } else if (file && file.size > Number(input.getAttribute("data-max-kb")) * 1024) {
+        message = input.getAttribute("data-too-large");
+      }
+      input.setCustomValidity(message);
+      var id = input.id + "-choose-error";
+      var shown = document.getElementById(id);
+      if (!shown && message) {
+        shown = document.createElement("p");
+        shown.id = id;
+        shown.className = "field-error";
+        shown.setAttribute("role", "alert");
+        input.insertAdjacentElement("afterend", shown);
+        var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+        described.push(id);
+        input.setAttribute("aria-describedby", described.join(" "));
+      }
+      if (shown) { shown.textContent = message; shown.hidden = !message; }
+      input.setAttribute("aria-invalid", message ? "true" : "false");
+      if (message) { input.value = ""; }
+    });
+  });
   // A step that closes a request for good (withdraw) asks first.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-confirm]");
