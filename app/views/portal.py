@@ -18,7 +18,7 @@ from flask_security import auth_required
 from app.i18n import current_language
 from app.models import Faq, PoliceStation, State, UsefulLink
 from app.models.jurisdictions import localized
-from app.services import service_types
+from app.services import citizen_todo, service_types
 
 bp = Blueprint("portal", __name__)
 
@@ -110,7 +110,8 @@ def start():
 @bp.get("/dashboard")
 @auth_required("session", "token")
 def dashboard():
-    return render_template("portal/dashboard.html")
+    """The account page, led by what the citizen has to do now (services.citizen_todo)."""
+    return render_template("portal/dashboard.html", todo=citizen_todo.todo(current_user))
 
 
 @bp.get("/registered")

@@ -65,3 +65,37 @@ def test_an_oversized_photo_is_refused_before_the_review_step(catalogue_seeded, 
     text = page.get_data(as_text=True)
     assert page.status_code == 400 and "Check your answers" not in text
     assert "Tenant&#39;s photograph: The file is larger than 200 KB." in text
+
+
+def test_the_dashboard_leads_with_what_the_citizen_has_to_do(catalogue_seeded, client, auth):
+    from datetime import UTC, datetime, timedelta
+
+    from app.models import PoliceStation
+    from app.services import firs
+    from tests.helpers.clock import act, submit_at, user
+
+    app = catalogue_seeded
+    now = datetime.now(UTC) - timedelta(minutes=5)
+    with app.app_context():
+        asked = submit_at("tenant_verification", now)
+        asked = act(asked, "accept", "officer.sector29", now)
+        act(asked, "ask_documents", "officer.sector29", now, "Bring the rent agreement.")
+        complaint = submit_at("complaint", now)
+        complaint = act(complaint, "acknowledge", "officer.sector29", now)
+        complaint = act(complaint, "start_enquiry", "officer.sector29", now)
+        station = PoliceStation.objects.get(code="HR-GGM-SEC29")
+        form = {
+            "informant_name": "Asha Verma",
+            "category": "theft",
+            "sections": ["BNS 303(2)"],
+            "occurred_from": (now - timedelta(days=1)).isoformat(),
+            "place": "Market",
+            "brief": "Stolen.",
+        }
+        firs.register(user("officer.sector29"), station, form, complaint=complaint)
+    auth.login("citizen")
+    page = client.get("/dashboard").get_data(as_text=True)
+    todo = re.search(r'<section aria-labelledby="todo-heading".*?</section>', page, re.S).group(0)
+    assert "Confirm the FIR drafted from your complaint" in todo  # first: it lapses
+    assert f"{asked.number} (Tenant" in todo and "I have provided the documents" in todo
+    assert todo.index("Confirm the FIR") < todo.index(asked.number)
