@@ -33,6 +33,16 @@ def local_date(value):
     return _ist(value).strftime("%d-%m-%Y") if value else ""
 
 
+def people_date(value):
+    """An ISO date as the JSON API gives it ("2026-12-17") the way people read it: 17-12-2026."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(value)).strftime("%d-%m-%Y") if value else ""
+    except ValueError:
+        return str(value)
+
+
 def local_datetime(value):
     return _ist(value).strftime("%d-%m-%Y %H:%M") + " " + _("IST") if value else ""
 
@@ -74,6 +84,7 @@ def init_filters(app):
     app.add_template_filter(limit_text)
     app.add_template_filter(mask_mobile)
     app.add_template_filter(local_date)
+    app.add_template_filter(people_date)
     app.add_template_filter(local_datetime)
     app.add_template_global(title_of, "authority_title")
     app.add_template_global(rating_label)

@@ -99,3 +99,14 @@ def test_the_dashboard_leads_with_what_the_citizen_has_to_do(catalogue_seeded, c
     assert "Confirm the FIR drafted from your complaint" in todo  # first: it lapses
     assert f"{asked.number} (Tenant" in todo and "I have provided the documents" in todo
     assert todo.index("Confirm the FIR") < todo.index(asked.number)
+
+
+def test_people_read_dates_as_dd_mm_yyyy_on_the_status_and_pages_print_without_forms(
+    catalogue_seeded, client
+):
+    number = submit(catalogue_seeded, "grievance").get_json()["number"]
+    page = client.get(f"/track?number={number}").get_data(as_text=True)
+    submitted = re.search(r"<dt>Submitted on</dt><dd>([^<]+)</dd>", page).group(1)
+    assert re.fullmatch(r"\d{2}-\d{2}-\d{4}", submitted)
+    css = client.get("/static/css/site.css").get_data(as_text=True)
+    assert "@media print" in css and "form, .button" in css
