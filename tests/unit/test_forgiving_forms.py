@@ -104,7 +104,7 @@ def test_the_dashboard_leads_with_what_the_citizen_has_to_do(catalogue_seeded, c
 def test_people_read_dates_as_dd_mm_yyyy_on_the_status_and_pages_print_without_forms(
     catalogue_seeded, client
 ):
-    number = submit(catalogue_seeded, "grievance").get_json()["number"]
+    number = submit(catalogue_seeded, "tenant_verification").get_json()["number"]
     page = client.get(f"/track?number={number}").get_data(as_text=True)
     submitted = re.search(r"<dt>Submitted on</dt><dd>([^<]+)</dd>", page).group(1)
     assert re.fullmatch(r"\d{2}-\d{2}-\d{4}", submitted)
