@@ -10,10 +10,10 @@ from flask_login import current_user
 from flask_security import auth_required
 
 from app.i18n import current_language
-from app.models import District, PoliceStation, Posting, Role, State
+from app.models import District, PoliceStation, Posting, Role, ServiceRequest, State
 from app.services import catalogue, forms, service_types, uploads
 from app.services import requests as request_service
-from app.services.field_types import TYPES
+from app.services.field_types import OMIT, TYPES
 
 bp = Blueprint("services", __name__)
 
@@ -57,6 +57,35 @@ def form_values(definition):
     }
 
 
+def form_values_of(found, definition, with_files=True):
+    """A stored request's data as its form shows it (files by their upload ids, times as local
+    input; an Aadhaar number is never put back). Without files for a new request."""
+    values = dict(found.data)
+    for spec in definition["fields"]:
+        name = spec["name"]
+        if spec["type"] == "file":  # files live in the request's attachments, not its data
+            attached = next((a for a in found.attachments if a.field == name), None)
+            values[name] = attached.file_id if attached and with_files else ""
+        elif name in values:
+            shown = TYPES[spec["type"]].to_form(values[name])
+            if shown is OMIT:
+                values.pop(name)
+            else:
+                values[name] = shown
+    return {name: value for name, value in values.items() if value != ""}
+
+
+def _answers_again(code, number):
+    """The answers of the citizen's own closed request `number` of this service, to apply again
+    with (tenant verification is filed every year for the same people), or {}."""
+    found = ServiceRequest.objects(
+        number=str(number).upper()[:40], applicant=current_user.id, service=code
+    ).first()
+    if found is None or found.closed_at is None:
+        return {}
+    return form_values_of(found, service_types.definition_of(found), with_files=False)
+
+
 def store_files(definition, values, errors):
     """Save newly chosen files; their ids replace earlier uploads of the same field."""
     for spec in definition["fields"]:
@@ -71,7 +100,7 @@ def store_files(definition, values, errors):
             errors[spec["name"]] = uploads.refusal(error)
 
 
-def apply_steps(state, live, submit, form_action=None, extra_errors=None, desk=None):
+def apply_steps(state, live, submit, form_action=None, extra_errors=None, desk=None, initial=None):
     """The steps of a generated service form: fill in, check (review), submit. `submit(values,
     station)` saves the request (raising SubmissionError for bad answers); `extra_errors` are the
     caller's own fields' (the desk's walk-in contact). Returns (created, None) once submitted,
@@ -80,7 +109,7 @@ def apply_steps(state, live, submit, form_action=None, extra_errors=None, desk=N
     stations = []
     if definition["routing"]["by"] == "applicant_choice":
         stations = PoliceStation.objects(state=state).only("code", "name_en", "name_hi")
-    values, errors, step = {}, {}, "form"
+    values, errors, step = dict(initial or {}), {}, "form"
     if request.method == "POST":
         values = form_values(definition)
         store_files(definition, values, errors)
@@ -132,7 +161,11 @@ def apply(code):
             current_user, code, values, station, language=current_language()
         )
 
-    created, page = apply_steps(state, live, submit)
+    again = request.args.get("again", "", type=str)
+    initial = _answers_again(code, again) if again and request.method == "GET" else None
+    if again and request.method == "GET" and initial:
+        flash(_("Your earlier answers are filled in. Check them and attach the files again."))
+    created, page = apply_steps(state, live, submit, initial=initial)
     if created is not None:
         return redirect(url_for("tracking.detail", number=created.number, submitted=1))
     return page

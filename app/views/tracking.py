@@ -32,7 +32,6 @@ from app.services import (
 from app.services import firs as fir_service
 from app.services import requests as request_service
 from app.services.appeals import AppealError
-from app.services.field_types import OMIT, TYPES
 
 from .transition_form import apply_posted_transition
 
@@ -194,28 +193,11 @@ def act(number):
     return redirect(url_for("tracking.detail", number=found.number))
 
 
-def _form_values_of(found, definition):
-    """The stored data as a form shows it (files by their upload ids, times as local input)."""
-    values = dict(found.data)
-    for spec in definition["fields"]:
-        name = spec["name"]
-        if spec["type"] == "file":  # files live in the request's attachments, not its data
-            attached = next((a for a in found.attachments if a.field == name), None)
-            values[name] = attached.file_id if attached else ""
-        elif name in values:
-            shown = TYPES[spec["type"]].to_form(values[name])
-            if shown is OMIT:
-                values.pop(name)
-            else:
-                values[name] = shown
-    return values
-
-
 @bp.route("/my/requests/<number>/edit", methods=["GET", "POST"])
 @auth_required("session")
 def edit(number):
     """Change the answers while the request is still in a state the applicant may edit."""
-    from .services import form_values, store_files
+    from .services import form_values, form_values_of, store_files
 
     found = _mine(number)
     definition = service_types.definition_of(found)
@@ -223,7 +205,7 @@ def edit(number):
         flash(_("This request can no longer be changed."), "error")
         return redirect(url_for("tracking.detail", number=found.number))
     errors = {}
-    values = _form_values_of(found, definition)
+    values = form_values_of(found, definition)
     if request.method == "POST":
         values = form_values(definition)
         store_files(definition, values, errors)

@@ -110,3 +110,29 @@ def test_people_read_dates_as_dd_mm_yyyy_on_the_status_and_pages_print_without_f
     assert re.fullmatch(r"\d{2}-\d{2}-\d{4}", submitted)
     css = client.get("/static/css/site.css").get_data(as_text=True)
     assert "@media print" in css and "form, .button" in css
+
+
+def test_a_closed_request_is_filed_again_with_its_answers(catalogue_seeded, client, auth):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.helpers.clock import act, submit_at
+
+    app = catalogue_seeded
+    now = datetime.now(UTC) - timedelta(minutes=5)
+    with app.app_context():
+        done = submit_at("tenant_verification", now)
+        done = act(done, "accept", "officer.sector29", now)
+        done = act(done, "submit_report", "officer.sector29", now, "Verified.")
+        done = act(done, "approve", "sho.sector29", now)
+        tenant = done.data["tenant_name"]
+    auth.login("citizen")
+    detail = client.get(f"/my/requests/{done.number}").get_data(as_text=True)
+    link = f"/services/tenant_verification/apply?again={done.number}"
+    assert "Apply again with these answers" in detail and link in detail
+    page = client.get(link).get_data(as_text=True)
+    assert f'value="{tenant}"' in page and "attach the files again" in page
+    assert "__upload" not in page  # the files are chosen again, not carried
+    auth.logout()
+    auth.login("hotel")  # someone else's number fills in nothing
+    other = client.get(link).get_data(as_text=True)
+    assert f'value="{tenant}"' not in other
