@@ -517,10 +517,16 @@ def mobile_number(value):
 
 
 def _phone(value):
-    text = re.sub(r"[\s()]", "", _scalar_string(value))
+    """A mobile typed any way people do (spaces, dashes, +91, a leading 0) is kept as its ten
+    digits; a landline keeps its STD code."""
+    typed = _scalar_string(value)
+    mobile = mobile_number(typed)
+    if mobile:
+        return mobile
+    text = re.sub(r"[\s()]", "", typed)
     if text.startswith("+91"):
         text = text[3:]
-    if MOBILE.match(text) or LANDLINE.match(text):
+    if LANDLINE.match(text):
         return text
     raise FieldError(_l("Enter a 10-digit mobile number or a landline with its STD code."))
 
@@ -534,7 +540,7 @@ def _email(value):
 
 
 def _pincode(value):
-    text = _scalar_string(value)
+    text = re.sub(r"\s", "", _scalar_string(value))  # "122 009" as on some letters
     if not PINCODE.match(text):
         raise FieldError(_l("Enter a six-digit PIN code."))
     return text

@@ -93,6 +93,27 @@ def test_values_are_normalised(tenant):
     assert data["owner_mobile"] == "9876543210" and data["family_members"] == 3
 
 
+@pytest.mark.parametrize(
+    "typed", ["98765-43210", "098765 43210", "+91-98765-43210", "(+91) 9876543210", "98765 43210"]
+)
+def test_a_mobile_is_accepted_as_people_type_it(tenant, typed):
+    data, errors = forms.clean(tenant, dict(valid_data(tenant, fake_upload), owner_mobile=typed))
+    assert errors == {} and data["owner_mobile"] == "9876543210"
+
+
+def test_a_pin_code_may_have_a_space_and_a_landline_keeps_its_std_code(tenant):
+    data, errors = forms.clean(
+        tenant,
+        dict(
+            valid_data(tenant, fake_upload), property_pincode="122 009", owner_mobile="0124-2222929"
+        ),
+    )
+    assert errors == {} and data["property_pincode"] == "122009"
+    assert data["owner_mobile"] == "0124-2222929"
+    _, bad = forms.clean(tenant, dict(valid_data(tenant, fake_upload), owner_mobile="12345"))
+    assert set(bad) == {"owner_mobile"}
+
+
 def test_senior_citizen_eligibility(app):
     with app.test_request_context():
         senior = definition("senior_citizen_registration")
