@@ -176,6 +176,8 @@ def validate(definition):
         "document_facts",
         "document_conditions",
         "document_photo",
+        "document_address",
+        "document_validity_days",
         "public_status",
         "transfer",
     }
@@ -211,7 +213,8 @@ def _check_transfer(c, transfer):
 def _check_document_extras(c, definition, fields):
     """`document_facts` names the answers a letter restates (venue, dates, route); never a file
     or an Aadhaar number. `document_conditions` are the standing conditions it carries.
-    `document_photo` is the photograph printed on a card."""
+    `document_photo` is the photograph printed on it, `document_address` the address it states
+    as verified, `document_validity_days` how long it is valid from its issue."""
     facts = definition.get("document_facts")
     if facts is not None:
         if not isinstance(facts, list):
@@ -227,6 +230,16 @@ def _check_document_extras(c, definition, fields):
         images = {"image/jpeg", "image/png"}
         if spec is None or spec.get("type") != "file" or not set(spec.get("accept", [])) <= images:
             c.error("document_photo", "must name a file field that accepts only JPEG or PNG")
+    address = definition.get("document_address")
+    if address is not None:
+        spec = fields.get(address) if isinstance(address, str) else None
+        if spec is None or spec.get("type") not in ("text", "long_text"):
+            c.error("document_address", "must name a text field (the address verified)")
+    validity = definition.get("document_validity_days")
+    if validity is not None and (
+        isinstance(validity, bool) or not isinstance(validity, int) or not 1 <= validity <= 3650
+    ):
+        c.error("document_validity_days", "must be a whole number of days from 1 to 3650")
     conditions = definition.get("document_conditions")
     if conditions is not None:
         if not isinstance(conditions, list):

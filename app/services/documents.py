@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 from cryptography.exceptions import InvalidSignature
@@ -25,7 +25,7 @@ from mongoengine.errors import NotUniqueError
 from pymongo.errors import DuplicateKeyError
 
 from app.constants import IST
-from app.models import IssuedDocument, LawSection
+from app.models import IssuedDocument, LawSection, Posting
 from app.models.base import as_utc
 
 from . import (
@@ -111,7 +111,50 @@ def normalise_code(text):
     return cleaned
 
 
-def _statements(request, definition, kind):
+NOT_OFFICERS = ("citizen", "organisation", "desk", "system")  # steps that decide nothing
+
+
+def _officer(entry, station):
+    """ "Name, designation" of the officer who took a history step, as posted at `station`."""
+    if entry is None or entry.actor is None:
+        return ""
+    posting = Posting.objects(user=entry.actor.id, station=station.id, active=True).first()
+    rank = posting.designation if posting is not None and posting.designation else ""
+    return ", ".join(part for part in (entry.actor.display_name, rank) if part)
+
+
+def _verifier(request, definition):
+    """The history step of the verification itself: the last one whose transition asks for a
+    report, or is the report; None for a service without one."""
+    reporting = {
+        t["action"]
+        for t in definition["workflow"]["transitions"]
+        if t.get("report") or t["action"] == "submit_report"
+    }
+    return next((h for h in reversed(request.history) if h.action in reporting), None)
+
+
+def _purpose_facts(request, definition, last, now):
+    """What the people who check a document look for: the address verified, who verified it and
+    who decided, and until when it is valid."""
+    station, facts = request.station, []
+    address = definition.get("document_address")
+    if address and request.data.get(address):
+        facts.append(_fact("Address verified", "सत्यापित पता", str(request.data[address])[:500]))
+    verifier = _verifier(request, definition)
+    if verifier is not None and verifier is not last:
+        facts.append(_fact("Verified by", "सत्यापनकर्ता", _officer(verifier, station)))
+    if last is not None and last.actor is not None and last.actor_role not in NOT_OFFICERS:
+        facts.append(_fact("Decided by", "निर्णयकर्ता", _officer(last, station)))
+    days = definition.get("document_validity_days")
+    if days:
+        until = (now.astimezone(IST) + timedelta(days=days)).strftime("%d-%m-%Y")
+        facts.append(_fact("Valid until", "वैधता तिथि", until))
+    return [f for f in facts if f["value"]["en"]]
+
+
+def _statements(request, definition, kind, now=None):
+    now = now or datetime.now(UTC)
     info = catalogue.state_info(definition, request.status)
     last = request.history[-1] if request.history else None
     station = request.station
@@ -124,7 +167,9 @@ def _statements(request, definition, kind):
         "subject": str(request.data.get(definition.get("document_subject") or "", ""))[:200],
         "station": {"en": station.name_en, "hi": station.name_hi},
         "remark": (last.remark if last and last.remark else ""),
-        "facts": _facts(request, definition),
+        # A wallet card has no room for the officers; a certificate or letter states them.
+        "facts": _facts(request, definition)
+        + ([] if document_kinds.is_card(kind) else _purpose_facts(request, definition, last, now)),
         "conditions": list(definition.get("document_conditions") or []),
         # A card's photograph is printed on it; its fingerprint is signed with the rest, so a
         # card with another face on it is not this card.
@@ -139,7 +184,8 @@ def _photo(request, definition):
 
 
 def _photo_data_uri(document):
-    """The card's photograph as a data: URI, if the stored file still matches the signature."""
+    """The document's photograph (a card's, a certificate's) as a data: URI, if the stored file
+    still matches the signature."""
     request = document.request
     attachment = _photo(request, service_types.definition_of(request)) if request else None
     if attachment is None or attachment.sha256 != document.statements.get("photo_sha256"):
@@ -177,7 +223,7 @@ def issue(request, kind, now=None):
         f"{request.id}:{kind}",
         kind,
         request,
-        lambda: _statements(request, definition, kind),
+        lambda: _statements(request, definition, kind, now),
         now,
         request=request,
     )
@@ -418,7 +464,7 @@ def _render(document, verify_url, pdf):
     card = document_kinds.is_card(document.kind)
     return render_template(
         "pdf/card.html" if card else "pdf/document.html",
-        photo=_photo_data_uri(document) if card else None,
+        photo=_photo_data_uri(document),
         doc=document,
         code=display_code(document.code),
         verify_url=verify_url,

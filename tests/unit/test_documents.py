@@ -211,3 +211,26 @@ def test_the_qr_code_printed_is_the_address_of_the_documents_verification_page(
         assert pdf.qr_data_uri(address) != pdf.qr_data_uri(address + "x")  # the image tells
     path = address.removeprefix("https://portal.example")
     assert "Genuine and current" in app.test_client().get(path).get_data(as_text=True)
+
+
+def test_a_certificate_states_the_photo_address_officers_and_validity_under_its_signature(
+    catalogue_seeded, app
+):
+    with app.test_request_context():
+        request = submit_at("character_certificate", MONDAY)
+        t = MONDAY + timedelta(hours=1)
+        request = act(request, "accept", "officer.sector29", t)
+        request = act(request, "submit_report", "officer.sector29", t, "Nothing adverse.")
+        request = act(request, "approve", "sho.sector29", t + timedelta(hours=1))
+        [document] = IssuedDocument.objects(request=request.id)
+        facts = {f["label"]["en"]: f["value"]["en"] for f in document.statements["facts"]}
+        assert facts["Address verified"] == request.data["address"]
+        assert facts["Verified by"].startswith("SI Pooja Rani")
+        assert "Sub-Inspector" in facts["Verified by"]
+        assert facts["Decided by"].startswith(user("sho.sector29").display_name)
+        issued = document.issued_at.replace(tzinfo=UTC).astimezone(MONDAY.tzinfo)
+        assert facts["Valid until"] == (issued + timedelta(days=180)).strftime("%d-%m-%Y")
+        assert document.statements["photo_sha256"]  # the photograph is bound by the signature
+        assert documents.verify(document.code)[0] == "genuine"
+        html = documents._render(document, "https://portal.example/verify/x", documents.pdf)
+        assert 'class="photo"' in html and "Valid until" in html
