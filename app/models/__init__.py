@@ -15,6 +15,7 @@ from .catalogue import ServiceType, ServiceTypeVersion
 from .claims import Claim
 from .clock import SweepCursor
 from .documents import IssuedDocument
+from .drafts import FormDraft
 from .events import RequestEvent
 from .exports import ExportJob
 from .firs import Fir, LawSection
@@ -41,6 +42,7 @@ __all__ = [
     "LawSection",
     "ExportJob",
     "IssuedDocument",
+    "FormDraft",
     "Appeal",
     "RequestEvent",
     "SeniorCitizen",
@@ -96,6 +98,7 @@ ALL_DOCUMENTS = (
     Appeal,
     SeniorCitizen,
     IssuedDocument,
+    FormDraft,
     ExportJob,
     LawSection,
     Fir,

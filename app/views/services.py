@@ -11,7 +11,7 @@ from flask_security import auth_required
 
 from app.i18n import current_language
 from app.models import District, PoliceStation, Posting, Role, ServiceRequest, State
-from app.services import catalogue, forms, service_types, uploads
+from app.services import catalogue, drafts, forms, service_types, uploads
 from app.services import requests as request_service
 from app.services.field_types import OMIT, TYPES
 
@@ -100,7 +100,16 @@ def store_files(definition, values, errors):
             errors[spec["name"]] = uploads.refusal(error)
 
 
-def apply_steps(state, live, submit, form_action=None, extra_errors=None, desk=None, initial=None):
+def apply_steps(
+    state,
+    live,
+    submit,
+    form_action=None,
+    extra_errors=None,
+    desk=None,
+    initial=None,
+    draft_url=None,
+):
     """The steps of a generated service form: fill in, check (review), submit. `submit(values,
     station)` saves the request (raising SubmissionError for bad answers); `extra_errors` are the
     caller's own fields' (the desk's walk-in contact). Returns (created, None) once submitted,
@@ -110,6 +119,7 @@ def apply_steps(state, live, submit, form_action=None, extra_errors=None, desk=N
     if definition["routing"]["by"] == "applicant_choice":
         stations = PoliceStation.objects(state=state).only("code", "name_en", "name_hi")
     values, errors, step = dict(initial or {}), {}, "form"
+    chosen = request.form.get("station", "", type=str) or values.pop("station", "")
     if request.method == "POST":
         values = form_values(definition)
         store_files(definition, values, errors)
@@ -139,10 +149,11 @@ def apply_steps(state, live, submit, form_action=None, extra_errors=None, desk=N
         errors={k: str(v) for k, v in errors.items()},
         step=step,
         stations=stations,
-        chosen_station=request.form.get("station", ""),
+        chosen_station=chosen,
         form_action=form_action,
         walk_in_form=extra_errors is not None,  # the desk's form asks for the walk-in's contact
         desk=desk,
+        draft_url=draft_url,
     )
     return None, (page, 400 if errors else 200)
 
@@ -157,18 +168,50 @@ def apply(code):
         return redirect(url_for("services.detail", code=code, state=state.code))
 
     def submit(values, station):
-        return request_service.submit(
+        created = request_service.submit(
             current_user, code, values, station, language=current_language()
         )
+        drafts.discard(current_user, code)
+        return created
 
     again = request.args.get("again", "", type=str)
-    initial = _answers_again(code, again) if again and request.method == "GET" else None
-    if again and request.method == "GET" and initial:
-        flash(_("Your earlier answers are filled in. Check them and attach the files again."))
-    created, page = apply_steps(state, live, submit, initial=initial)
+    initial = None
+    if request.method == "GET" and again:
+        initial = _answers_again(code, again)
+        if initial:
+            flash(_("Your earlier answers are filled in. Check them and attach the files again."))
+    elif request.method == "GET":
+        initial = drafts.load(current_user, code)
+        if initial:
+            flash(_("The answers you had typed are kept. Continue, or start again from empty."))
+    created, page = apply_steps(
+        state,
+        live,
+        submit,
+        initial=initial,
+        draft_url=url_for("services.save_draft", code=code),
+    )
     if created is not None:
         return redirect(url_for("tracking.detail", number=created.number, submitted=1))
     return page
+
+
+@bp.post("/services/<code>/draft")
+@auth_required("session")
+def save_draft(code):
+    """Keep the form's answers as they are typed (site.js posts them); 204."""
+    live = _service(_state(), code)
+    if not request_service.applicable_roles(live.definition, current_user):
+        abort(403)
+    drafts.save(current_user, live.definition, request.form)
+    return "", 204
+
+
+@bp.post("/services/<code>/draft/discard")
+@auth_required("session")
+def discard_draft(code):
+    drafts.discard(current_user, code[:40])
+    return redirect(url_for("services.apply", code=code[:40]))
 
 
 @bp.get("/charter")

@@ -18,3 +18,20 @@ def test_an_oversized_photo_is_refused_when_chosen(tab_factory):
     page.set_input_files("#tenant_photo", {**big, "buffer": PNG})  # a right one clears it
     assert not error.is_visible()
     tab.check("102-apply-file-refused-phone")
+
+
+def test_a_draft_is_kept_while_typing_and_offered_back(tab_factory):
+    tab = tab_factory()
+    tab.csrf_form_login(DEMO["citizen"]["email"], DEMO["citizen"]["password"])
+    page = tab.open("/services/character_certificate/apply")
+    page.fill("#full_name", "Draft Person")
+    with page.expect_response(lambda r: r.url.endswith("/draft")) as kept:
+        page.fill("#father_name", "Draft Father")
+    assert kept.value.status == 204
+    page = tab.open("/services/character_certificate/apply")
+    assert page.input_value("#full_name") == "Draft Person"
+    assert page.input_value("#father_name") == "Draft Father"
+    tab.check("103-apply-draft-kept")
+    page.click("form[action$='/draft/discard'] button")
+    page.wait_for_load_state()
+    assert page.input_value("#full_name") == ""

@@ -136,3 +136,76 @@ def test_a_closed_request_is_filed_again_with_its_answers(catalogue_seeded, clie
     auth.login("hotel")  # someone else's number fills in nothing
     other = client.get(link).get_data(as_text=True)
     assert f'value="{tenant}"' not in other
+
+
+def test_a_draft_is_kept_as_typed_offered_back_and_ended_by_submitting(
+    catalogue_seeded, client, auth
+):
+    from datetime import UTC, datetime, timedelta
+
+    from app.models import FormDraft
+
+    app = catalogue_seeded
+    auth.login("citizen")
+    path = "/services/tenant_verification/apply"
+    kept = client.post(
+        "/services/tenant_verification/draft",
+        data={
+            "csrf_token": auth.csrf(path),
+            "tenant_name": "रोहित कुमार",
+            "tenant_aadhaar": "234567890124",
+            "owner_mobile": "98100 00001",
+        },
+    )
+    assert kept.status_code == 204
+    with app.app_context():
+        [draft] = FormDraft.objects
+        assert draft.values == {"tenant_name": "रोहित कुमार", "owner_mobile": "98100 00001"}
+    page = client.get(path).get_data(as_text=True)
+    assert 'value="रोहित कुमार"' in page and "The answers you had typed are kept." in page
+    assert "234567890124" not in page and "data-draft-url" in page
+    discarded = client.post(
+        "/services/tenant_verification/draft/discard", data={"csrf_token": auth.csrf(path)}
+    )
+    assert discarded.status_code == 302
+    assert 'value="रोहित कुमार"' not in client.get(path).get_data(as_text=True)
+    # A month-old draft is not offered; submitting a request ends the draft.
+    client.post(
+        "/services/tenant_verification/draft",
+        data={"csrf_token": auth.csrf(path), "tenant_name": "Old"},
+    )
+    with app.app_context():
+        FormDraft.objects.update(set__updated_at=datetime.now(UTC) - timedelta(days=31))
+    assert 'value="Old"' not in client.get(path).get_data(as_text=True)
+    with app.app_context():
+        assert FormDraft.objects.count() == 0
+    auth.logout()
+    auth.login("hotel")  # not a service this account applies for: nothing is kept
+    refused = client.post(
+        "/services/tenant_verification/draft",
+        data={"csrf_token": auth.csrf("/services"), "tenant_name": "X"},
+    )
+    assert refused.status_code == 403
+
+
+def test_submitting_the_request_ends_its_draft(catalogue_seeded, client, auth):
+    import io
+
+    from app.models import FormDraft
+    from tests.unit.test_portal_services import PDF, PNG
+
+    app = catalogue_seeded
+    auth.login("citizen")
+    path = "/services/tenant_verification/apply"
+    client.post(
+        "/services/tenant_verification/draft",
+        data={"csrf_token": auth.csrf(path), "tenant_name": "Draft"},
+    )
+    form = tenant_form(auth)
+    form["tenant_photo"] = (io.BytesIO(PNG), "photo.png")
+    form["tenant_id_proof"] = (io.BytesIO(PDF), "id.pdf")
+    review = client.post(path, data=form, content_type="multipart/form-data")
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', review.text))
+    assert client.post(path, data=hidden).status_code == 302
+    with app.app_context():
+        assert FormDraft.objects.count() == 0

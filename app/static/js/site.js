@@ -43,6 +43,26 @@
       if (message) { input.value = ""; }
     });
   });
+  // A signed-in citizen's answers are kept as they type (never the files: the server keeps
+  // no file or Aadhaar number in a draft), two seconds after the last change.
+  var draftForm = document.querySelector("form[data-draft-url]");
+  if (draftForm && window.fetch && window.FormData) {
+    var timer = null;
+    var keep = function () {
+      var body = new FormData();
+      Array.prototype.forEach.call(draftForm.elements, function (el) {
+        if (!el.name || el.type === "file" || el.disabled) { return; }
+        if ((el.type === "checkbox" || el.type === "radio") && !el.checked) { return; }
+        body.append(el.name, el.value);
+      });
+      fetch(draftForm.getAttribute("data-draft-url"), {
+        method: "POST", body: body, credentials: "same-origin"
+      }).catch(function () { /* offline: the next change tries again */ });
+    };
+    var later = function () { clearTimeout(timer); timer = setTimeout(keep, 2000); };
+    draftForm.addEventListener("input", later);
+    draftForm.addEventListener("change", later);
+  }
   // A step that closes a request for good (withdraw) asks first.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-confirm]");
