@@ -33,7 +33,18 @@ def localized(document, field, language):
     return getattr(document, f"{field}_en", "")
 
 
-class State(BaseDocument):
+class NamedInTwoLanguages:
+    """A place named in English and Hindi (`name_en`, `name_hi`)."""
+
+    name_en: str
+    name_hi: str
+
+    def name_in(self, language):
+        """Its name in `language`: Hindi for "hi" when it has one, else English."""
+        return self.name_hi if language == "hi" and self.name_hi else self.name_en
+
+
+class State(NamedInTwoLanguages, BaseDocument):
     code = me.StringField(required=True, unique=True, regex=r"^[A-Z]{2}$")
     name_en = me.StringField(required=True, max_length=100)
     name_hi = me.StringField(required=True, max_length=100)
@@ -47,7 +58,7 @@ class State(BaseDocument):
         return f"{self.name_en} ({self.code})"
 
 
-class District(BaseDocument):
+class District(NamedInTwoLanguages, BaseDocument):
     state = me.ReferenceField(State, required=True, reverse_delete_rule=me.DENY)
     code = me.StringField(required=True, regex=CODE_RE, unique_with="state")
     name_en = me.StringField(required=True, max_length=100)
@@ -60,7 +71,7 @@ class District(BaseDocument):
         return f"{self.name_en} ({self.code})"
 
 
-class PoliceStation(BaseDocument):
+class PoliceStation(NamedInTwoLanguages, BaseDocument):
     code = me.StringField(required=True, unique=True, regex=CODE_RE)
     state = me.ReferenceField(State, required=True, reverse_delete_rule=me.DENY)
     district = me.ReferenceField(District, required=True, reverse_delete_rule=me.DENY)

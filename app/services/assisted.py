@@ -109,7 +109,7 @@ def _acknowledge(created, walk_in, code):
             "number. To see it in your own account, sign in with this mobile and claim it with "
             "code %(code)s.",
             number=created.number,
-            station=_station_name(created, walk_in.language),
+            station=created.station.name_in(walk_in.language),
             code=code,
         )
     key = f"{created.id}:assisted_ack"
@@ -121,11 +121,6 @@ def _acknowledge(created, walk_in, code):
             body_text=text,
             key=f"{key}:email",
         )
-
-
-def _station_name(request, language):
-    station = request.station
-    return (station.name_hi if language == "hi" else "") or station.name_en
 
 
 def claim(user, number, code, now=None):

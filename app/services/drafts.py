@@ -26,7 +26,7 @@ def save(user, definition, posted, now=None):
         given = [str(v)[:MAX_VALUE] for v in posted.getlist(spec["name"]) if str(v).strip()]
         if given:
             values[spec["name"]] = given if spec["type"] == "multi_select" else given[0]
-    if "station" in posted and posted.get("station"):
+    if posted.get("station"):
         values["station"] = str(posted.get("station"))[:40]
     FormDraft(
         key=_key(user, definition["code"]),

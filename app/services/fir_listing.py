@@ -122,28 +122,23 @@ def withhold(fir, officer, reason, now=None):
         raise FirError({"withheld_reason": _l("At most %(count)d characters.", count=1000)})
     if fir.withheld_reason or fir.sensitive:
         raise FirError({"fir": _l("This FIR is already kept from the public.")}, status=409)
-    changed = Fir.objects(id=fir.id, version=fir.version).update_one(
-        set__withheld_reason=reason,
-        set__withheld_by=officer,
-        set__withheld_at=now,
-        set__public_keys=[],
-        inc__version=1,
-    )
-    if not changed:
+    withheld = {
+        "set__withheld_reason": reason,
+        "set__withheld_by": officer,
+        "set__withheld_at": now,
+        "set__public_keys": [],
+        "inc__version": 1,
+    }
+    if not Fir.objects(id=fir.id, version=fir.version).update_one(**withheld):
         raise FirError({"fir": _l("Someone changed this FIR meanwhile. Reload it.")}, status=409)
     audit.record("fir.withhold", actor=officer, target=fir, state=fir.state)
+    _revoke_public_copy(fir, officer, now)
     # The same case under its other number (a Zero FIR and its re-registration) goes with it.
     for linked in (fir.transferred_to, fir.transferred_from):
-        if linked is not None and not linked.withheld_reason:
-            Fir.objects(id=linked.id).update_one(
-                set__withheld_reason=reason,
-                set__withheld_by=officer,
-                set__withheld_at=now,
-                set__public_keys=[],
-                inc__version=1,
-            )
-        _revoke_public_copy(linked or fir, officer, now)
-    _revoke_public_copy(fir, officer, now)
+        if linked is not None:
+            if not linked.withheld_reason:
+                Fir.objects(id=linked.id).update_one(**withheld)
+            _revoke_public_copy(linked, officer, now)
     return fir.reload()
 
 

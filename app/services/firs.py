@@ -652,12 +652,11 @@ def notice_text(fir, event, detail, desk_language=None):
     detail = detail or {}
     complaint = fir.complaint.number if fir.complaint else ""
     if desk_language and event == "fir_registered":
-        station = fir.station
         return _(
             "FIR %(number)s has been registered at %(station)s on your information. Keep this "
             "number; the station gives you a free copy and you will be told of the case here.",
             number=fir.number,
-            station=(station.name_hi if desk_language == "hi" else "") or station.name_en,
+            station=fir.station.name_in(desk_language),
         )
     if event == "fir_confirm":
         return _(

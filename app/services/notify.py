@@ -185,7 +185,7 @@ def _transfer_text(ctx, audience, args, language):
         station = stations.get(code)
         if station is None:
             return code or "-"
-        return station.name_hi if language == "hi" and station.name_hi else station.name_en
+        return station.name_in(language)
 
     reason = ctx.detail.get("reason") or "-"
     if ctx.event == "transfer_refused":
@@ -251,8 +251,7 @@ def _appeal_text(ctx, audience, args):
 
 
 def _station_name(request, language):
-    station = request.station
-    return station.name_hi if language == "hi" and station.name_hi else station.name_en
+    return request.station.name_in(language)
 
 
 def _subject(ctx):

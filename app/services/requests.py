@@ -225,7 +225,7 @@ def submit(
     filer_due, _hours = sla.filer_deadline(definition, clean)
     if filer_due is not None:
         late = now > filer_due
-    role = "desk" if walk_in else _roles_applying(definition, user, walk_in)[0]
+    role = "desk" if walk_in else applicable_roles(definition, user)[0]
     request = ServiceRequest(
         number=numbering.next_number(station.state.code, definition["number_prefix"], year),
         service=service_code,
@@ -414,7 +414,7 @@ def public_status(request, language="en", viewer=None):
         "station": name_hi if language == "hi" and name_hi else name_en,
         "station_phone": phone,
     }
-    if is_applicant:
+    if is_applicant and catalogue.fir_transition(definition) is not None:  # a complaint
         found.update(_fir_of(request))
     return found
 

@@ -119,10 +119,7 @@ def _wording(message, **stations):
     """{language: text} of a history line, each language with its own station names."""
     worded = {}
     for language in ("en", "hi"):
-        names = {
-            key: (s.name_hi if language == "hi" and s.name_hi else s.name_en)
-            for key, s in stations.items()
-        }
+        names = {key: s.name_in(language) for key, s in stations.items()}
         with force_locale(language):
             worded[language] = (str(message) % names)[:200]
     return worded

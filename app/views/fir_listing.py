@@ -55,15 +55,14 @@ def listed_rows(rows, language):
         district = districts.get(stored_id(fir, "district"))
         if station is None:
             continue
-        hindi = language == "hi"
         registered = as_utc(fir.registered_at).astimezone(IST)
         items.append(
             {
                 "number": fir.number,
                 "year": fir.year,
                 "station": station.code,
-                "station_name": (station.name_hi if hindi else station.name_en) or station.name_en,
-                "district": ((district.name_hi if hindi else district.name_en) if district else ""),
+                "station_name": station.name_in(language),
+                "district": district.name_in(language) if district else "",
                 "registered_at": registered.isoformat(),
                 "registered_on": registered.strftime("%d-%m-%Y %H:%M"),
                 "occurred_on": as_utc(fir.occurred_from).astimezone(IST).strftime("%d-%m-%Y"),

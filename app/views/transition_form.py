@@ -10,19 +10,26 @@ from app.services import catalogue, service_types, uploads, workflow
 from app.services.field_types import TYPES
 
 
-def posted_report(model, action, form, files, actor):
-    """The structured report a step asks for, read from the form's report_<field> inputs (the
-    photos stored as the officer's uploads), or None when the step asks for none; and the
-    errors of files that could not be stored."""
+def _report_specs(model, action):
+    """The report fields of the step `action` from the request's current state ([] if none)."""
     definition = service_types.definition_of(model)
-    transition = next(
-        (t for t in catalogue.transitions_from(definition, model.status) if t["action"] == action),
-        None,
-    )
-    if transition is None or not transition.get("report"):
+    for transition in catalogue.transitions_from(definition, model.status):
+        if transition["action"] == action:
+            return transition.get("report") or []
+    return []
+
+
+def posted_report(specs, form, files, actor):
+    """The structured report a step asks for (`specs`), read from the form's report_<field>
+    inputs (the photos stored as the officer's uploads), or None when the step asks for none;
+    and the errors of files that could not be stored."""
+    if not specs:
         return None, {}
     prefix, report, errors = workflow.REPORT_PREFIX, {}, {}
-    for spec in transition["report"]:
+    fields = MultiDict(
+        [(k.removeprefix(prefix), v) for k, v in form.items(multi=True) if k.startswith(prefix)]
+    )
+    for spec in specs:
         name = spec["name"]
         if spec["type"] == "file":
             file = files.get(prefix + name)
@@ -32,9 +39,6 @@ def posted_report(model, action, form, files, actor):
                 except uploads.UploadError as error:
                     errors[prefix + name] = uploads.refusal(error)
             continue
-        fields = MultiDict(
-            [(k.removeprefix(prefix), v) for k, v in form.items(multi=True) if k.startswith(prefix)]
-        )
         value = TYPES[spec["type"]].from_form(fields, name)
         if value not in (None, "", []):
             report[name] = value
@@ -44,7 +48,8 @@ def posted_report(model, action, form, files, actor):
 def apply_posted_transition(model, actor, form, files=None):
     """Apply the form's action, remark, version and report to `model`; flash the outcome."""
     action = form.get("action", "", type=str)[:40]
-    report, file_errors = posted_report(model, action, form, files or {}, actor)
+    specs = _report_specs(model, action)
+    report, file_errors = posted_report(specs, form, files or {}, actor)
     if file_errors:
         for message in file_errors.values():
             flash(str(message), "error")
@@ -59,7 +64,7 @@ def apply_posted_transition(model, actor, form, files=None):
             report=report,
         )
     except workflow.ReportInvalid as error:
-        labels = _report_labels(model, action)
+        labels = _report_labels(specs)
         for name, message in error.errors.items():
             flash(f"{labels.get(name, name)}: {message}", "error")
     except workflow.StaleState:
@@ -72,14 +77,10 @@ def apply_posted_transition(model, actor, form, files=None):
         flash(_("Done."), "success")
 
 
-def _report_labels(model, action):
+def _report_labels(specs):
     """{report_<field>: its label in the current language} of the step's report."""
     language = current_language()
-    for transition in catalogue.transitions_from(service_types.definition_of(model), model.status):
-        if transition["action"] == action:
-            return {
-                workflow.REPORT_PREFIX + spec["name"]: spec["label"].get(language)
-                or spec["label"]["en"]
-                for spec in transition.get("report") or []
-            }
-    return {}
+    return {
+        workflow.REPORT_PREFIX + spec["name"]: spec["label"].get(language) or spec["label"]["en"]
+        for spec in specs
+    }
