@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from app.models import ServiceRequest
 from app.models.base import stored_id
 
-from . import audit, claims, mail, request_search
+from . import audit, claims, mail, numbering
 from . import requests as request_service
 from .errors import FieldErrors
 from .field_types import mobile_number
@@ -129,7 +129,7 @@ def claim(user, number, code, now=None):
     exists answers alike."""
     now = now or datetime.now(UTC)
     nothing = ClaimError({"code": _l("No request waiting to be claimed has this number and code.")})
-    number = request_search.canonical_number(number)
+    number = numbering.canonical(number)
     code = re.sub(r"[\s-]", "", str(code or "")).upper()
     if not number or not code:
         raise nothing

@@ -1,10 +1,16 @@
 """Request numbers: readable, unique, carrying state, service and year, with a check character.
 
-Format: HR-TEN-2026-000123-K. The sequence runs per state, service and year; the
-check character is ISO 7064 pure MOD 37-2 over the other characters. 37 is prime and every
-position has a different weight, so it catches every single wrong character and every swap of two
-neighbours; the hybrid MOD 37,36 does not (it misses some swaps). The price is a 37th check
-symbol, "*", in about one number in 37.
+Format: HR-TEN-2026-000123-K. The sequence runs per state, service and year. The check character
+is read aloud and typed on phone keypads, so it comes from 31 symbols without look-alikes or
+signs: the digits and the letters less I, L, O, U and Z (Crockford's alphabet less Z). It is an
+ISO 7064-style pure system over the prime 31 with radix 3: 3 is a primitive root of 31, so the
+first 30 positions all carry different weights, and because a letter only stands where letters
+stand and a digit where digits stand (the format says which), every single wrong character and
+every swap of two characters of the same kind is caught.
+
+Numbers issued before this check character carried ISO 7064 MOD 37-2 (about one in 37 ended in
+`*`). They stay valid: a number of LEGACY_LAST_YEAR or earlier is accepted with either check
+character. From the year after, only the new one is.
 """
 
 import re
@@ -16,37 +22,72 @@ from app.models import Counter
 from . import claims
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-CHECK_ALPHABET = ALPHABET + "*"
+CHECK_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXY"
+LEGACY_CHECK_ALPHABET = ALPHABET + "*"
+LEGACY_LAST_YEAR = 2026
 NUMBER_RE = re.compile(r"^([A-Z]{2})-([A-Z]{3})-(\d{4})-(\d{6,})-([0-9A-Z*])$")
+COMPACT_NUMBER_RE = re.compile(r"^([A-Z]{2})([A-Z]{3})(\d{4})(\d{6,})([0-9A-Z*])$")
+# What people type for a check character that has no look-alike in CHECK_ALPHABET.
+LOOK_ALIKES = {"O": "0", "I": "1", "L": "1"}
 
 
 class MalformedNumber(ValueError):
     """Not a request number, or its check character is wrong."""
 
 
-def check_character(text):
-    """ISO 7064 MOD 37-2 check character for the alphanumeric characters of `text`."""
+def _pure_system_total(text, modulus, radix):
     total = 0
     for char in text:
-        if char == "-":
-            continue
-        total = ((total + ALPHABET.index(char)) * 2) % 37
-    return CHECK_ALPHABET[(38 - total) % 37]
+        if char != "-":
+            total = ((total + ALPHABET.index(char)) * radix) % modulus
+    return (modulus + 1 - total) % modulus
+
+
+def check_character(text):
+    """The check character of a request number's body (`HR-TEN-2026-000123`)."""
+    return CHECK_ALPHABET[_pure_system_total(text, 31, 3)]
+
+
+def legacy_check_character(text):
+    """ISO 7064 MOD 37-2, the check character of numbers issued before the current one."""
+    return LEGACY_CHECK_ALPHABET[_pure_system_total(text, 37, 2)]
 
 
 def is_valid(number):
     match = NUMBER_RE.match(number or "")
-    return match is not None and check_character(number[:-2]) == match.group(5)
+    if match is None:
+        return False
+    body, check = number[:-2], match.group(5)
+    if check_character(body) == check:
+        return True
+    return int(match.group(3)) <= LEGACY_LAST_YEAR and legacy_check_character(body) == check
 
 
 def parse(number):
     """(state, prefix, year, sequence) of a well-formed number, else MalformedNumber."""
     number = (number or "").strip().upper()
-    match = NUMBER_RE.match(number)
-    if match is None or check_character(number[:-2]) != match.group(5):
+    if not is_valid(number):
         raise MalformedNumber(number)
-    state, prefix, year, sequence, _ = match.groups()
+    state, prefix, year, sequence, _ = NUMBER_RE.match(number).groups()
     return state, prefix, int(year), int(sequence)
+
+
+def canonical(text):
+    """A number as people type it (without dashes, with spaces, in small letters, an O for the
+    check character's 0), as stored; None if it is not a valid number."""
+    compact = re.sub(r"[\s\-]", "", str(text or "")).upper()
+    match = COMPACT_NUMBER_RE.match(compact)
+    if match is None:
+        return None
+    number = "-".join(match.groups())
+    if is_valid(number):
+        return number
+    check = match.group(5)
+    if check in LOOK_ALIKES:
+        number = number[:-1] + LOOK_ALIKES[check]
+        if is_valid(number):
+            return number
+    return None
 
 
 MAX_TRIES = 10_000

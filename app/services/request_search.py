@@ -25,7 +25,6 @@ MAX_CANDIDATES = 1000  # requests read to check a several-word name search
 MAX_NAME_KEYS = 24
 # Letters and digits of any script, with the combining marks Devanagari needs (matras, halant).
 WORD = re.compile(r"[\w\u0900-\u097F]+", re.UNICODE)
-COMPACT_NUMBER = re.compile(r"^([A-Z]{2})([A-Z]{3})(\d{4})(\d{6,})([0-9A-Z*])$")
 
 
 def _name_words(text):
@@ -78,21 +77,11 @@ def keys(definition, data, applicant_name=None, applicant_mobile=None):
     return list(dict.fromkeys(found))
 
 
-def canonical_number(text):
-    """A request number typed with or without dashes, as stored; None if it is not one."""
-    compact = re.sub(r"[\s\-]", "", str(text or "")).upper()
-    match = COMPACT_NUMBER.match(compact)
-    if match is None:
-        return None
-    number = "-".join(match.groups())
-    return number if numbering.is_valid(number) else None
-
-
 def query_keys(text):
     """(number, keys) for what an officer typed: a request number, or the keys all of which a
     request must have (a mobile, Aadhaar's last four, or the words of a name)."""
     text = str(text or "").strip()[:100]
-    number = canonical_number(text)
+    number = numbering.canonical(text)
     if number:
         return number, []
     digits = re.sub(r"[\s\-()]", "", text).removeprefix("+91")
@@ -142,4 +131,4 @@ def backfill(limit=5000):
     return done
 
 
-__all__ = ["keys", "query_keys", "narrow", "search", "subject_name", "canonical_number", "backfill"]
+__all__ = ["keys", "query_keys", "narrow", "search", "subject_name", "backfill"]

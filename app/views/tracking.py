@@ -24,7 +24,6 @@ from app.services import (
     deadlines,
     forms,
     numbering,
-    request_search,
     service_types,
     transfers,
     workflow,
@@ -260,7 +259,7 @@ def track():
     searched_fir = request.args.get("search") == "fir"
     number = "" if searched_fir else request.args.get("number", "", type=str).strip().upper()[:40]
     # As people type it: without dashes, with spaces (the stored form has dashes).
-    number = request_search.canonical_number(number) or number
+    number = numbering.canonical(number) or number
     status, error, code = None, None, 200
     if number:
         try:

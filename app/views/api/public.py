@@ -7,7 +7,6 @@ from flask_login import current_user
 from app.i18n import current_language
 from app.services import (
     numbering,
-    request_search,
 )
 from app.services import requests as request_service
 
@@ -16,7 +15,7 @@ from .core import ApiError, bp
 
 @bp.get("/status/<number>")
 def public_status(number):
-    number = request_search.canonical_number(number) or number  # dashes optional
+    number = numbering.canonical(number) or number  # dashes optional
     try:
         found = request_service.find_by_number(number, only=request_service.PUBLIC_STATUS_FIELDS)
     except numbering.MalformedNumber as error:
