@@ -151,6 +151,22 @@ class Config:
     SECURITY_TOTP_ISSUER = "Police Citizen Services"
     SECURITY_TOTP_SECRETS = {"1": _env("TOTP_SECRET", DEFAULT_TOTP_SECRET)}
     SECURITY_MSG_LOGIN = ("Please log in to open this page.", "info")
+    # Sign-in with a mobile number and a code by SMS, or the password (app/security/signin_codes).
+    SECURITY_UNIFIED_SIGNIN = True
+    SECURITY_US_ENABLED_METHODS = ["password", "sms"]
+    SECURITY_US_MFA_REQUIRED = ["password", "sms"]  # an enrolled authenticator is still asked
+    SECURITY_US_SIGNIN_URL = "/signin/mobile"
+    SECURITY_US_SIGNIN_SEND_CODE_URL = "/signin/mobile/send-code"
+    SECURITY_US_VERIFY_URL = "/reauthenticate/code"
+    SECURITY_US_VERIFY_SEND_CODE_URL = "/reauthenticate/code/send"
+    SECURITY_US_TOKEN_VALIDITY = 300  # seconds a code works: an SMS can take a minute or two
+    SECURITY_SMS_SERVICE = "portal"
+    SECURITY_PHONE_REGION_DEFAULT = "IN"
+    SECURITY_MSG_USE_CODE = (
+        "%(code)s is your code to sign in to the police citizen services portal. It expires in "
+        "5 minutes. Do not share it: the police never ask for it.",
+        "info",
+    )
     # Roles that must enrol in TOTP before they can do anything else.
     REQUIRE_TWO_FACTOR_ROLES = []
 

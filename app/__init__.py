@@ -54,6 +54,7 @@ def create_app(config_name=None, override=None):
 
 def _register_blueprints(app):
     from .views import (
+        accounts,
         api,
         desk,
         dev,
@@ -78,6 +79,7 @@ def _register_blueprints(app):
     app.register_blueprint(firs.bp)
     app.register_blueprint(fir_listing.bp)
     app.register_blueprint(desk.bp)
+    app.register_blueprint(accounts.bp)
     app.register_blueprint(registers.bp)
     app.register_blueprint(open_data.bp)
     app.register_blueprint(verify.bp)

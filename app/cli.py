@@ -143,8 +143,38 @@ def ensure_indexes():
                 database.create_collection(document._get_collection_name())
             except CollectionInvalid:  # another process made it first
                 pass
-        document.ensure_indexes()
+        _ensure_document_indexes(document)
     postgresql_url = current_app.config.get("FERRETDB_POSTGRESQL_URL")
     if postgresql_url:
         return gin_indexes.ensure(postgresql_url, db.database().name, ALL_DOCUMENTS)
     return []
+
+
+# IndexOptionsConflict, IndexKeySpecsConflict: an index of that name exists with other options.
+INDEX_CONFLICTS = (85, 86)
+
+
+def _ensure_document_indexes(document):
+    """The document's declared indexes; one whose options changed between releases (a unique
+    index that became sparse, as User.email did when email became optional) is rebuilt."""
+    from pymongo.errors import OperationFailure
+
+    for _attempt in range(10):
+        try:
+            document.ensure_indexes()
+            return
+        except OperationFailure as error:
+            name = _conflicting_index(error)
+            conflict = error.code in INDEX_CONFLICTS or "different options" in str(error)
+            if not (conflict and name):
+                raise
+            click.echo(f"rebuilding index {document._get_collection_name()}.{name}")
+            document._get_collection().drop_index(name)
+    raise RuntimeError(f"indexes of {document.__name__} keep conflicting")
+
+
+def _conflicting_index(error):
+    import re
+
+    match = re.search(r"(?:name|Index with name): ?\"?([\w.$-]+)", str(error))
+    return match.group(1) if match else None

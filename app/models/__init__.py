@@ -4,6 +4,7 @@ from .accounts import (
     ApiToken,
     LoginThrottle,
     OrganisationProfile,
+    PhoneCode,
     Posting,
     Role,
     User,
@@ -69,6 +70,7 @@ __all__ = [
     "UserSession",
     "ApiToken",
     "LoginThrottle",
+    "PhoneCode",
 ]
 
 ALL_DOCUMENTS = (
@@ -82,6 +84,7 @@ ALL_DOCUMENTS = (
     UserSession,
     ApiToken,
     LoginThrottle,
+    PhoneCode,
     AuditEvent,
     AuditAnchor,
     SweepCursor,

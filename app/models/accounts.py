@@ -22,6 +22,7 @@ __all__ = [
     "UserSession",
     "ApiToken",
     "LoginThrottle",
+    "PhoneCode",
     "ACCOUNT_TYPES",
     "ORGANISATION_KINDS",
     "APPROVAL_STATUSES",
@@ -48,6 +49,7 @@ LEVEL_STATE = "state"
 ROLE_LEVELS = (LEVEL_NONE, LEVEL_STATION, LEVEL_DISTRICT, LEVEL_STATE)
 
 MOBILE_RE = r"^[6-9][0-9]{9}$"
+INDIA_PREFIX = "+91"
 
 
 class Role(BaseDocument, RoleMixin):
@@ -87,13 +89,21 @@ def email_key(email):
 
 
 class User(BaseDocument, UserMixin):
-    email = me.EmailField(required=True, unique=True, max_length=255)
+    # Optional: a citizen may register with a verified mobile number alone.
+    email = me.EmailField(unique=True, sparse=True, max_length=255)
     # email_key(email), kept by clean() on every save; sign-in, the login lock and password
     # resets find an account by it (User.with_email).
     email_key = me.StringField(max_length=255)
     password = me.StringField(max_length=255)
     full_name = me.StringField(max_length=120)
     mobile = me.StringField(regex=MOBILE_RE)
+    # Flask-Security's unified sign-in: the mobile in E.164 ("+919810000001"), set only once a
+    # code sent to it was typed back (services.mobile_codes), and the per-method code secrets.
+    us_phone_number = me.StringField(unique=True, sparse=True, max_length=20)
+    us_totp_secrets = me.StringField()
+    mobile_verified_at = me.DateTimeField()
+    # The last time-step each code secret was used at, so a code works once (security.codes).
+    totp_counters = me.DictField()
     language = me.StringField(choices=("en", "hi"), default="en")
     account_type = me.StringField(choices=ACCOUNT_TYPES, default=ACCOUNT_CITIZEN)
     # Home state of a citizen or organisation; for staff, the state of their postings.
@@ -128,16 +138,29 @@ class User(BaseDocument, UserMixin):
     __scope__ = {"state": "state"}
 
     def clean(self):
-        self.email_key = email_key(self.email)
+        self.email = self.email or None
+        self.email_key = email_key(self.email) or None
 
     @classmethod
     def with_email(cls, email):
-        """The accounts whose email is `email`, whatever its case (a queryset)."""
-        return cls.objects(email_key=email_key(email))
+        """The accounts whose email is `email`, whatever its case (a queryset; none for none)."""
+        key = email_key(email)
+        return cls.objects(email_key=key) if key else cls.objects(id=None)
 
     @property
     def display_name(self):
-        return self.full_name or self.email
+        return self.full_name or self.email or self.masked_mobile
+
+    @property
+    def sms_mobile(self):
+        """The mobile SMS may go to: only one the account's owner has shown they hold."""
+        if self.mobile and self.us_phone_number == INDIA_PREFIX + self.mobile:
+            return self.mobile
+        return None
+
+    @property
+    def masked_mobile(self):
+        return "XXXXXX" + self.mobile[-4:] if self.mobile else ""
 
     # API tokens: each carries an id recorded in ApiToken, so a token dies at logout, at a
     # password change and after an idle period, not only at its absolute expiry.
@@ -157,7 +180,7 @@ class User(BaseDocument, UserMixin):
         return True
 
     def __str__(self):
-        return self.email
+        return self.email or self.masked_mobile or str(self.id)
 
 
 # How stale a last-use time may be before it is written again (sessions and tokens).
@@ -271,3 +294,23 @@ class LoginThrottle(me.Document):
 
     def __str__(self):
         return f"{self.failures} failed logins"
+
+
+class PhoneCode(me.Document):
+    """A one-time code sent by SMS to show a mobile is one's own (services.mobile_codes), or the
+    record of a sign-in code's sending (kept only to count sends per number)."""
+
+    token = me.StringField(required=True, unique=True, max_length=64)
+    purpose = me.StringField(required=True, choices=("register", "verify", "sign_in"))
+    mobile = me.StringField(required=True, regex=MOBILE_RE)
+    user = me.ReferenceField(User, reverse_delete_rule=me.CASCADE)
+    # For a registration: the answers given before the code (name, email, state, language).
+    payload = me.DictField()
+    code_hash = me.StringField(max_length=64)
+    created_at = me.DateTimeField(default=utcnow, required=True)
+    expires_at = me.DateTimeField(required=True)
+
+    meta = {"collection": "phone_codes", "indexes": [("mobile", "created_at"), "expires_at"]}
+
+    def __str__(self):
+        return f"{self.purpose} code until {self.expires_at:%Y-%m-%d %H:%M}"

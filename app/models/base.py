@@ -40,3 +40,15 @@ class BaseDocument(me.Document):
     def save(self, *args, **kwargs):
         self.updated_at = utcnow()
         return super().save(*args, **kwargs)
+
+
+def is_duplicate_key(error):
+    """True for a unique index's refusal, however it arrives: MongoDB and an insert on FerretDB
+    say E11000 (NotUniqueError, DuplicateKeyError); an update on FerretDB 1.24 over PostgreSQL
+    says InternalError with PostgreSQL's "duplicate key value" (mongoengine's OperationError)."""
+    from mongoengine.errors import NotUniqueError, OperationError
+    from pymongo.errors import DuplicateKeyError
+
+    if isinstance(error, (NotUniqueError, DuplicateKeyError)):
+        return True
+    return isinstance(error, OperationError) and "duplicate key" in str(error)

@@ -19,6 +19,7 @@ from .mailer import OutboxMailUtil
 from .passwords import PortalPasswordUtil
 from .reset import init_reset
 from .sessions import init_sessions
+from .signin_codes import PortalSigninForm, SingleUseTotp, configure, init_signin_codes
 from .twofactor import init_twofactor
 
 
@@ -45,10 +46,13 @@ def _on_registered(app, user, form_data=None, **_):
 
 def init_security(app):
     init_csrf(app)
+    configure(app)
     Security(
         app,
         datastore,
         register_form=PortalRegisterForm,
+        us_signin_form=PortalSigninForm,
+        totp_cls=SingleUseTotp,
         mail_util_cls=OutboxMailUtil,
         password_util_cls=PortalPasswordUtil,
     )
@@ -57,5 +61,6 @@ def init_security(app):
     init_limits(app)
     init_headers(app)
     init_twofactor(app)
+    init_signin_codes(app)
     init_audit(app)
     user_registered.connect(_on_registered, app)

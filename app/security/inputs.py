@@ -79,13 +79,14 @@ def _bad_text(value):
     return None
 
 
-def posted_email(max_length=255):
-    """The `email` a form or JSON body posts, stripped, or "" (absent, not text, or text no
-    database can store: the after-request hooks see even a request this module refused)."""
-    value = request.form.get("email")
+def posted_email(max_length=255, name="email"):
+    """The `email` (or field `name`) a form or JSON body posts, stripped, or "" (absent, not
+    text, or text no database can store: the after-request hooks see even a request this module
+    refused)."""
+    value = request.form.get(name)
     if value is None and request.is_json:
         body = request.get_json(silent=True)
-        value = body.get("email") if isinstance(body, dict) else None
+        value = body.get(name) if isinstance(body, dict) else None
     if not isinstance(value, str) or _bad_text(value):
         return ""
     return value.strip()[:max_length]

@@ -15,13 +15,18 @@ from flask_login import current_user, user_logged_in
 from flask_security import signals as fs_signals
 
 from app.models import User
+from app.models.accounts import INDIA_PREFIX
 from app.services import audit, login_guard
+from app.services.field_types import mobile_number
 
 from .inputs import posted_email
 
 # Flask-Security endpoint → config key holding its limit.
 LIMITED_ENDPOINTS = {
     "security.login": "LOGIN_RATE_LIMIT",
+    "security.us_signin": "LOGIN_RATE_LIMIT",
+    "security.us_signin_send_code": "LOGIN_RATE_LIMIT",
+    "security.us_verify": "LOGIN_RATE_LIMIT",
     "security.two_factor_token_validation": "LOGIN_RATE_LIMIT",
     "security.two_factor_setup_validate": "LOGIN_RATE_LIMIT",
     "security.two_factor_rescue": "ACCOUNT_FORM_RATE_LIMIT",
@@ -44,15 +49,33 @@ def _limit_from_config(key):
     return lambda: current_app.config[key]
 
 
+SIGN_IN_ENDPOINTS = ("security.login", "security.us_signin")
+
+
 def _is_login_post():
-    return request.endpoint == "security.login" and request.method == "POST"
+    return request.endpoint in SIGN_IN_ENDPOINTS and request.method == "POST"
+
+
+def posted_account_name():
+    """The account name a sign-in posts: the email, or a mobile in E.164 (typed any way)."""
+    if request.endpoint != "security.us_signin":
+        return posted_email()
+    identity = posted_email(name="identity")
+    mobile = mobile_number(identity)
+    return INDIA_PREFIX + mobile if mobile else identity
+
+
+def _account_of(name):
+    if name.startswith(INDIA_PREFIX):
+        return User.objects(us_phone_number=name).only("id", "state").first()
+    return User.with_email(name).only("id", "state").first()
 
 
 def account_lock_gate():
     """429 for a login to an account name locked by repeated failures, before any check."""
     if not _is_login_post():
         return None
-    email = posted_email()
+    email = posted_account_name()
     seconds = login_guard.locked_for(email) if email else 0
     if not seconds:
         return None
@@ -81,11 +104,11 @@ def count_login_outcome(response):
         and not current_user.is_authenticated
         and session.get("tf_state") != "ready"
     ):
-        email = posted_email()
+        email = posted_account_name()
         if email:
             login_guard.failed(email)
-        # The account tried, by id (the typed email is personal data and is not kept).
-        user = User.with_email(email).only("id", "state").first() if email else None
+        # The account tried, by id (the typed email or mobile is personal data, not kept).
+        user = _account_of(email) if email else None
         audit.record(
             "login_failed",
             target=user,
@@ -97,7 +120,9 @@ def count_login_outcome(response):
 
 
 def _succeeded(app, user, **_):
-    login_guard.cleared(user.email)
+    for name in (user.email, user.us_phone_number):
+        if name:
+            login_guard.cleared(name)
 
 
 def init_limits(app):

@@ -40,10 +40,10 @@ def queue_email(*, to, subject, body_text, body_html=None, template=None, key=No
     return message
 
 
-def queue_sms(*, to, body_text, key=None):
+def queue_sms(*, to, body_text, key=None, template="sms"):
     """An SMS, delivered through services.sms's gateway (in development: kept in the outbox)."""
     message = OutboxMessage(
-        channel="sms", to=to, subject="SMS", body_text=body_text, template="sms", key=key
+        channel="sms", to=to, subject="SMS", body_text=body_text, template=template, key=key
     ).save()
     sender = current_app._get_current_object()  # type: ignore[attr-defined]  # the app behind the proxy
     signals.email_queued.send(sender, message_id=str(message.id))

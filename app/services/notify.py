@@ -56,6 +56,8 @@ def _walk_in(request):
         id="walk_in",
         email=request.walk_in_email,
         mobile=request.walk_in_mobile,
+        # Given in person at the desk, to the officer or operator who filed the request.
+        sms_mobile=request.walk_in_mobile,
         language=request.walk_in_language or "hi",
     )
 
@@ -342,8 +344,8 @@ def _send(channel, key, user, request, event, text, subject):
             to=user.email, subject=subject, body_text=text, template=f"request_{event}", key=key
         )
         return 1
-    if channel == "sms" and user.mobile:
-        mail.queue_sms(to=user.mobile, body_text=text[:320], key=key)
+    if channel == "sms" and user.sms_mobile:  # only a mobile its owner has verified
+        mail.queue_sms(to=user.sms_mobile, body_text=text[:320], key=key)
         return 1
     return 0
 
@@ -432,8 +434,8 @@ def notify_fir_event(fir_id, event, seq, detail=None):
         if user.email and claims.take(f"notify:{base}:email"):
             mail.queue_email(to=user.email, subject=subject, body_text=body, key=f"{base}:email")
             created += 1
-        if user.mobile and claims.take(f"notify:{base}:sms"):
-            mail.queue_sms(to=user.mobile, body_text=body[:320], key=f"{base}:sms")
+        if user.sms_mobile and claims.take(f"notify:{base}:sms"):
+            mail.queue_sms(to=user.sms_mobile, body_text=body[:320], key=f"{base}:sms")
             created += 1
     if audience == "complainant" and fir.complainant is None and fir.informant_mobile:
         created += _sms_informant(fir, event, seq, detail)

@@ -66,9 +66,10 @@ def is_valid(number):
 def parse(number):
     """(state, prefix, year, sequence) of a well-formed number, else MalformedNumber."""
     number = (number or "").strip().upper()
-    if not is_valid(number):
+    match = NUMBER_RE.match(number)
+    if match is None or not is_valid(number):
         raise MalformedNumber(number)
-    state, prefix, year, sequence, _ = NUMBER_RE.match(number).groups()
+    state, prefix, year, sequence, _ = match.groups()
     return state, prefix, int(year), int(sequence)
 
 

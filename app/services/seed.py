@@ -22,7 +22,7 @@ from app.models import (
 )
 from app.models.accounts import ACCOUNT_STAFF
 
-from . import accounts, demo_requests, service_types
+from . import accounts, demo_requests, mobile_codes, service_types
 from .seed_files import SEED_DIR, SeedError, read
 
 
@@ -250,7 +250,10 @@ def _demo_user(entry, email, source):
             user.roles = [Role.objects.get(name=accounts.ORGANISATION_ROLE)]
     elif account_type != ACCOUNT_STAFF:
         user.roles = [Role.objects.get(name=accounts.CITIZEN_ROLE)]
-    return _validated(user, source, f"user {email}").save()
+    user = _validated(user, source, f"user {email}").save()
+    if entry.get("mobile_verified"):
+        mobile_codes.mark_verified(user, user.mobile)
+    return user
 
 
 def seed_all(

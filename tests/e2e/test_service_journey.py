@@ -128,6 +128,29 @@ def test_tenant_verification_in_hindi_approved_by_officers_in_the_admin(tab_fact
     assert "Not recognised" in page.inner_text("main")
     verify.check("48-certificate-tampered")
 
+    # Next year's verification of the same tenant: filed again from this one's answers, with
+    # the photo and the ID proof given afresh.
+    status = citizen.open(f"/my/requests/{number}")
+    status.click(f"a[href$='again={number}']")
+    status.wait_for_load_state()
+    assert status.input_value("#tenant_name") == "रोहित कुमार"
+    assert status.input_value("#property_pincode") == "122009"
+    assert status.eval_on_selector("#tenant_photo", "e => e.files.length") == 0
+    citizen.check("49-apply-again-hi")
+    status.set_input_files(
+        "#tenant_photo", files=[{"name": "photo.png", "mimeType": "image/png", "buffer": PNG}]
+    )
+    status.set_input_files(
+        "#tenant_id_proof",
+        files=[{"name": "aadhaar.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
+    status.click("form.stack button[type=submit]")
+    status.wait_for_load_state()
+    status.click("form.stack .actions button.button >> nth=0")
+    status.wait_for_load_state()
+    again = re.search(r"HR-TEN-\d{4}-\d{6}-[0-9A-Z*]", status.inner_text("main")).group(0)
+    assert again != number
+
 
 def test_a_request_left_past_its_limit_shows_as_escalated(tab_factory):
     """The demo's untouched 12-day-old tenant verification (seeded by `flask seed`) is escalated

@@ -1,6 +1,7 @@
 """Account flows end to end: password reset, change password, TOTP enrolment and sign-in."""
 
 import re
+import time
 
 from passlib.totp import TOTP
 
@@ -105,6 +106,9 @@ def test_state_admin_enrols_in_totp_then_reaches_the_admin(client, auth, app):
     token = Auth(other).csrf("/tf-validate")
     wrong = other.post("/tf-validate", data={"code": "000000", "csrf_token": token})
     assert other.get("/admin/").status_code == 302, wrong.status_code
-    code = TOTP(key=key, format="base32").generate().token
+    # A code works once: the one enrolment used is refused, the next time-step's is taken.
+    used = TOTP(key=key, format="base32").generate().token
+    assert other.post("/tf-validate", data={"code": used, "csrf_token": token}).status_code == 200
+    code = TOTP(key=key, format="base32").generate(time.time() + 30).token
     assert other.post("/tf-validate", data={"code": code, "csrf_token": token}).status_code == 302
     assert other.get("/admin/").status_code == 200
