@@ -192,6 +192,9 @@ class Config:
     MAIL_PASSWORD = _env("MAIL_PASSWORD")
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
     MAIL_OUTBOX_VIEW = False
+    # Online payment of fees (services.payments): "none" (paid at the station, recorded by an
+    # officer) or "development" (a pretend gateway under /dev/pay, with MAIL_OUTBOX_VIEW only).
+    PAYMENT_BACKEND = _env("PAYMENT_BACKEND", "none")
 
     # SMS: "outbox" keeps every SMS in the outbox (development); "http" posts each one to
     # SMS_GATEWAY_URL (a DLT-registered gateway's JSON endpoint) with SMS_GATEWAY_TOKEN.
@@ -242,6 +245,7 @@ class DevelopmentConfig(Config):
     ALLOWED_HOSTS = _env("ALLOWED_HOSTS", "127.0.0.1,localhost")
     MAIL_OUTBOX_VIEW = True
     SEED_DEMO_USERS = True
+    PAYMENT_BACKEND = _env("PAYMENT_BACKEND", "development")
 
 
 class TestingConfig(Config):
@@ -260,6 +264,7 @@ class TestingConfig(Config):
     SECURITY_DEPRECATED_HASHING_SCHEMES = []
     MAIL_OUTBOX_VIEW = True
     SEED_DEMO_USERS = True
+    PAYMENT_BACKEND = "development"
     CELERY = dict(Config.CELERY, task_always_eager=True, task_eager_propagates=True)
 
 

@@ -16,6 +16,8 @@ from .base import BaseDocument, utcnow
 
 __all__ = [
     "ServiceRequest",
+    "Fee",
+    "PAYMENT_MODES",
     "HistoryEntry",
     "InternalNote",
     "Attachment",
@@ -86,6 +88,26 @@ class Rating(me.EmbeddedDocument):
     comment = me.StringField(max_length=1000)
 
 
+PAYMENT_MODES = ("cash", "upi", "challan", "online")
+
+
+class Fee(me.EmbeddedDocument):
+    """What a request owes, fixed at submission from its definition's `fee` (services.fees), and
+    its payment once recorded by an officer or confirmed by the payment gateway."""
+
+    amount = me.IntField(required=True, min_value=0)  # whole rupees due; 0 when exempt
+    exempt_reason = me.DictField()  # {en, hi}: who is exempt, when nothing is due
+    pay_before = me.StringField(max_length=40)  # the action that needs the payment first
+    paid_at = me.DateTimeField()
+    receipt = me.StringField(max_length=60)
+    mode = me.StringField(choices=PAYMENT_MODES)
+    recorded_by = me.ReferenceField("User")
+
+    @property
+    def outstanding(self):
+        return self.amount > 0 and self.paid_at is None
+
+
 class TransferProposal(me.EmbeddedDocument):
     """A transfer to another station waiting for the SHO: proposed by an officer of the request's
     station, or asked for by the applicant (services.transfers)."""
@@ -141,6 +163,7 @@ class ServiceRequest(BaseDocument):
     paused_at = me.DateTimeField()
     escalations = me.EmbeddedDocumentListField(Escalation)
     rating = me.EmbeddedDocumentField(Rating)
+    fee = me.EmbeddedDocumentField(Fee)  # only for a service whose definition charges one
     transfer_proposal = me.EmbeddedDocumentField(TransferProposal)  # waiting for the SHO
     late = me.BooleanField(default=False)  # e.g. a C-Form filed after the filer's deadline
     # True until the request reaches a final state (kept by submit, apply_transition and an

@@ -180,8 +180,10 @@ def validate(definition):
         "document_validity_days",
         "public_status",
         "transfer",
+        "fee",
     }
     _check_transfer(c, definition.get("transfer"))
+    _check_fee(c, definition.get("fee"), fields, definition.get("workflow"))
     if definition.get("public_status", "full") not in PUBLIC_STATUS_LEVELS:
         c.error("public_status", f"must be one of {', '.join(PUBLIC_STATUS_LEVELS)}")
     for key in definition:
@@ -193,6 +195,47 @@ def validate(definition):
         c.error("document_subject", "must name a text field (the person a document is about)")
     _check_document_extras(c, definition, fields)
     return c.errors
+
+
+FEE_KEYS = frozenset({"amount", "pay_before", "exempt", "note"})
+MAX_FEE = 100_000
+
+
+def _check_fee(c, fee, fields, workflow):
+    """`fee: {amount, pay_before, exempt, note}` (services.fees): whole rupees, the action that
+    waits for payment, exemptions as rules over the form's fields, how to pay."""
+    if fee is None:
+        return
+    if not isinstance(fee, dict):
+        c.error("fee", "must be a mapping such as {amount: 50, pay_before: approve}")
+        return
+    _unknown_keys(c, fee, FEE_KEYS, "fee", "fee")
+    amount = fee.get("amount")
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount <= MAX_FEE:
+        c.error("fee.amount", f"must be whole rupees from 1 to {MAX_FEE:,}")
+    actions = {
+        t.get("action") for t in ((workflow or {}).get("transitions") or []) if isinstance(t, dict)
+    }
+    if fee.get("pay_before") not in actions:
+        c.error(
+            "fee.pay_before", f"must name an action of the workflow, not {fee.get('pay_before')!r}"
+        )
+    if "note" in fee:
+        c.bilingual(fee["note"], "fee.note")
+    exempt = fee.get("exempt", [])
+    if not c.listing(exempt, "fee.exempt"):
+        return
+    for index, rule in enumerate(exempt):
+        path = f"fee.exempt[{index}]"
+        if not c.mapping(rule, path):
+            continue
+        if rule.get("field") not in fields:
+            c.error(f"{path}.field", f"unknown field '{rule.get('field')}'")
+        if rule.get("op") not in ELIGIBILITY_OPS:
+            c.error(f"{path}.op", f"unknown operator '{rule.get('op')}'")
+        if "value" not in rule:
+            c.error(f"{path}.value", "is missing")
+        c.bilingual(rule.get("who"), f"{path}.who")
 
 
 def _check_transfer(c, transfer):
@@ -583,6 +626,15 @@ def fir_transition(definition, state=None):
         else transitions_from(definition, state)
     )
     return next((t for t in candidates if t.get("via") == "fir"), None)
+
+
+def action_label(definition, action, language="en"):
+    """The label of a workflow action as people read it (the action's name if it has none)."""
+    for transition in definition["workflow"].get("transitions", []):
+        if transition.get("action") == action:
+            label = transition.get("label") or {}
+            return label.get(language) or label.get("en") or action
+    return action or ""
 
 
 def state_info(definition, state):

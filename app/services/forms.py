@@ -64,23 +64,27 @@ def check_eligibility(definition, data, today, language="en"):
     """Errors for the declarative eligibility rules that `data` breaks, worded in `language`."""
     errors = {}
     for rule in definition.get("eligibility", []):
-        name, op, expected = rule["field"], rule["op"], rule["value"]
-        if name not in data:
-            continue
-        value = data[name]
-        if op == "age_at_least":
-            ok = _age(date.fromisoformat(value[:10]), today) >= expected
-        elif op == "days_ahead_at_least":
-            ok = date.fromisoformat(value[:10]) >= today + timedelta(days=expected)
-        elif op == "in":
-            ok = value in expected
-        elif op == "not_in":
-            ok = value not in expected
-        else:
-            ok = _compare(op, value, expected)
-        if not ok:
-            errors[name] = rule["message"].get(language) or rule["message"]["en"]
+        if rule_holds(rule, data, today) is False:
+            errors[rule["field"]] = rule["message"].get(language) or rule["message"]["en"]
     return errors
+
+
+def rule_holds(rule, data, today):
+    """Whether `data` meets one declarative rule ({field, op, value}: eligibility, fee
+    exemptions); None when the field was not answered."""
+    name, op, expected = rule["field"], rule["op"], rule["value"]
+    if name not in data:
+        return None
+    value = data[name]
+    if op == "age_at_least":
+        return _age(date.fromisoformat(value[:10]), today) >= expected
+    if op == "days_ahead_at_least":
+        return date.fromisoformat(value[:10]) >= today + timedelta(days=expected)
+    if op == "in":
+        return value in expected
+    if op == "not_in":
+        return value not in expected
+    return _compare(op, value, expected)
 
 
 def _compare(op, value, expected):

@@ -23,6 +23,7 @@ from . import (
     due_hours,
     engine,
     events,
+    fees,
     forms,
     seniors,
     service_types,
@@ -33,6 +34,7 @@ from .catalogue import APPLICANT_ROLES
 
 __all__ = [
     "WorkflowError",
+    "FeeUnpaid",
     "TransitionNotAllowed",
     "NotVisible",
     "RemarkRequired",
@@ -85,6 +87,12 @@ class ReportInvalid(WorkflowError):
     def __init__(self, errors):
         super().__init__(errors)
         self.errors = errors
+
+
+class FeeUnpaid(WorkflowError):
+    """The step waits for the request's fee to be paid (services.fees)."""
+
+    http_status = 409
 
 
 class StaleState(WorkflowError):
@@ -222,6 +230,8 @@ def apply_transition(
         raise RemarkRequired(action)
     if _self_approval_blocked(request, actor, transition):
         raise SelfApprovalForbidden(action)
+    if fees.blocks(request, action):
+        raise FeeUnpaid(action)
     report_data, attachments = _report(transition, report, actor, now)
 
     target = transition["to"]

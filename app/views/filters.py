@@ -78,10 +78,25 @@ def mask_mobile(value):
     return "XXXXXX" + value[-4:] if len(value) >= 4 else ""
 
 
+def fee_text(definition):
+    """A service's fee as the charter and the form state it: "₹50 (exempt: senior citizens)"."""
+    from app.i18n import current_language
+    from app.services import fees
+
+    fee = fees.describe(definition, current_language())
+    if fee is None:
+        return _("No fee")
+    text = _("₹%(amount)d", amount=fee["amount"])
+    if fee["exempt"]:
+        text += " " + _("(exempt: %(who)s)", who="; ".join(fee["exempt"]))
+    return text
+
+
 def init_filters(app):
     from app.services.authorities import title_of
 
     app.add_template_filter(limit_text)
+    app.add_template_filter(fee_text)
     app.add_template_filter(mask_mobile)
     app.add_template_filter(local_date)
     app.add_template_filter(people_date)

@@ -18,12 +18,14 @@ from flask_security import auth_required
 
 from app.i18n import current_language
 from app.models import Fir, IssuedDocument, ServiceRequest
+from app.models.base import stored_id
 from app.services import (
     appeals,
     catalogue,
     deadlines,
     forms,
     numbering,
+    payments,
     service_types,
     transfers,
     workflow,
@@ -96,7 +98,19 @@ def _detail_page(found, errors=None, code=200):
         if transfers.may_ask(current_user, found)
         else [],
         errors=errors or {},
+        pay_url=_pay_url(found),
+        step_label=lambda action: catalogue.action_label(definition, action, language),
     ), code
+
+
+def _pay_url(found):
+    """Where the applicant pays an outstanding fee online, when a gateway is configured."""
+    gateway = payments.gateway()
+    if gateway is None or found.fee is None or not found.fee.outstanding or found.closed_at:
+        return None
+    if stored_id(found, "applicant") != current_user.id:
+        return None
+    return gateway.checkout_url(found)
 
 
 def _next_tier(definition, found):

@@ -71,6 +71,8 @@ def apply_posted_transition(model, actor, form, files=None):
         flash(_("Someone else changed this request first. Reload it."), "error")
     except workflow.RemarkRequired:
         flash(_("A remark is required for this action."), "error")
+    except workflow.FeeUnpaid:
+        flash(_("This step waits for the fee: record its payment first."), "error")
     except workflow.WorkflowError:
         flash(_("This action is not allowed now."), "error")
     else:

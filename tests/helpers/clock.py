@@ -17,15 +17,16 @@ def user(who):
     return User.objects.get(email=f"{who}@demo.police.example")
 
 
-def submit_at(code, now, who="citizen"):
-    """Submit `code` as demo user `who` at `now`, with valid data and uploads."""
+def submit_at(code, now, who="citizen", **answers):
+    """Submit `code` as demo user `who` at `now`, with valid data and uploads (`answers`
+    replace some of the data)."""
     applicant = user(who)
     definition = catalogue.load_file(f"{service_types.SERVICE_TYPES_DIR}/{code}.yaml")
 
     def upload(mime):
         return uploads.store(io.BytesIO(BY_MIME[mime]), "file", applicant).file_id
 
-    data = valid_data(definition, upload)
+    data = {**valid_data(definition, upload), **answers}
     station = STATION if definition["routing"]["by"] == "applicant_choice" else None
     return requests.submit(applicant, code, data, station_code=station, now=now)
 

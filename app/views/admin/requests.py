@@ -22,6 +22,7 @@ from app.services import (
     audit,
     catalogue,
     documents,
+    fees,
     firs,
     forms,
     request_search,
@@ -232,6 +233,10 @@ class RequestView(ReadOnlyModelView):
             "fir_status": firs.status_text,
             "may_revoke": access.may(current_user, "requests.approve", model),
             "may_note": workflow.may_note(current_user, model),
+            "may_record_fee": model.fee is not None and fees.may_record(current_user, model),
+            "payment_modes": fees.OFFICER_MODES,
+            "mode_labels": fees.MODE_LABELS,
+            "step_label": lambda action: catalogue.action_label(definition, action, language),
             "definition": definition,
             "fields": fields,
             "info": catalogue.state_info(definition, model.status),
@@ -309,6 +314,23 @@ class RequestView(ReadOnlyModelView):
     def transition(self, request_id):
         model = self.get_one(request_id)
         apply_posted_transition(model, current_user, request.form, request.files)
+        return redirect(url_for(".details_view", id=request_id))
+
+    @expose("/fee/<request_id>", methods=["POST"])
+    def fee(self, request_id):
+        """An officer records the fee paid at the station: receipt number and mode."""
+        model = self.get_one(request_id)
+        try:
+            fees.record(
+                model,
+                current_user,
+                request.form.get("receipt", "", type=str),
+                request.form.get("mode", "", type=str),
+            )
+        except fees.FeeError as error:
+            flash(" ".join(str(m) for m in error.errors.values()), "error")
+        else:
+            flash(_("Payment recorded."), "success")
         return redirect(url_for(".details_view", id=request_id))
 
     @expose("/note/<request_id>", methods=["POST"])

@@ -56,6 +56,15 @@ def request_detail(req, user, language):
     is_staff = user.id != stored_id(req, "applicant")
     body = request_summary(req, language)
     body["version"] = req.version
+    if req.fee is not None:
+        body["fee"] = {
+            "amount": req.fee.amount,
+            "exempt_reason": (req.fee.exempt_reason or {}).get(language) or None,
+            "pay_before": req.fee.pay_before,
+            "paid_at": _iso(req.fee.paid_at),
+            "receipt": req.fee.receipt,
+            "mode": req.fee.mode,
+        }
     body["data"] = {
         name: (value.get("masked") if fields.get(name, {}).get("type") == "aadhaar" else value)
         for name, value in req.data.items()
@@ -254,6 +263,10 @@ def transition(number):
         raise ApiError(
             409, message=_("Someone else changed this request first. Reload it.")
         ) from error
+    except workflow.FeeUnpaid as error:
+        raise ApiError(
+            409, {"fee": _("This step waits for the fee: record its payment first.")}
+        ) from error
     except workflow.WorkflowError as error:
         raise ApiError(
             error.http_status, {"action": _("This action is not allowed now.")}
@@ -318,5 +331,9 @@ def edit_request(number):
     except workflow.StaleState as error:
         raise ApiError(
             409, message=_("Someone else changed this request first. Reload it.")
+        ) from error
+    except workflow.FeeUnpaid as error:
+        raise ApiError(
+            409, {"fee": _("This step waits for the fee: record its payment first.")}
         ) from error
     return jsonify(request_detail(updated, current_user, current_language()))
