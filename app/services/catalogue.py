@@ -227,15 +227,8 @@ def _check_fee(c, fee, fields, workflow):
         return
     for index, rule in enumerate(exempt):
         path = f"fee.exempt[{index}]"
-        if not c.mapping(rule, path):
-            continue
-        if rule.get("field") not in fields:
-            c.error(f"{path}.field", f"unknown field '{rule.get('field')}'")
-        if rule.get("op") not in ELIGIBILITY_OPS:
-            c.error(f"{path}.op", f"unknown operator '{rule.get('op')}'")
-        if "value" not in rule:
-            c.error(f"{path}.value", "is missing")
-        c.bilingual(rule.get("who"), f"{path}.who")
+        if _check_rule(c, rule, path, fields):
+            c.bilingual(rule.get("who"), f"{path}.who")
 
 
 def _check_transfer(c, transfer):
@@ -431,15 +424,21 @@ def _check_eligibility(c, rules, fields):
         return
     for index, rule in enumerate(rules):
         path = f"eligibility[{index}]"
-        if not c.mapping(rule, path):
-            continue
-        if rule.get("field") not in fields:
-            c.error(f"{path}.field", f"unknown field '{rule.get('field')}'")
-        if rule.get("op") not in ELIGIBILITY_OPS:
-            c.error(f"{path}.op", f"unknown operator '{rule.get('op')}'")
-        if "value" not in rule:
-            c.error(f"{path}.value", "is missing")
-        c.bilingual(rule.get("message"), f"{path}.message")
+        if _check_rule(c, rule, path, fields):
+            c.bilingual(rule.get("message"), f"{path}.message")
+
+
+def _check_rule(c, rule, path, fields):
+    """A rule over one answer ({field, op, value}, forms.rule_holds); False if not a mapping."""
+    if not c.mapping(rule, path):
+        return False
+    if rule.get("field") not in fields:
+        c.error(f"{path}.field", f"unknown field '{rule.get('field')}'")
+    if rule.get("op") not in ELIGIBILITY_OPS:
+        c.error(f"{path}.op", f"unknown operator '{rule.get('op')}'")
+    if "value" not in rule:
+        c.error(f"{path}.value", "is missing")
+    return True
 
 
 def _check_workflow(c, workflow):

@@ -77,12 +77,17 @@ def register_code():
             else:
                 flash(_("Your account is ready, and your mobile number is verified."))
             return redirect(url_for("portal.dashboard"))
+    return _code_page(step, errors, status, "accounts.register_code", "accounts.register_mobile")
+
+
+def _code_page(step, errors, status, endpoint, start_endpoint):
+    """The page that asks for the code sent to the step's mobile (shown masked)."""
     return render_template(
         "accounts/code.html",
         errors=errors,
         masked=f"XXXXXX{step.mobile[-4:]}",
-        action=url_for("accounts.register_code", step=step.token),
-        again=url_for("accounts.register_mobile"),
+        action=url_for(endpoint, step=step.token),
+        again=url_for(start_endpoint),
     ), status
 
 
@@ -132,13 +137,7 @@ def mobile_code():
         else:
             flash(_("Your mobile number is verified: SMS about your requests will reach it."))
             return redirect(url_for("portal.dashboard"))
-    return render_template(
-        "accounts/code.html",
-        errors=errors,
-        masked=f"XXXXXX{step.mobile[-4:]}",
-        action=url_for("accounts.mobile_code", step=step.token),
-        again=url_for("accounts.mobile"),
-    ), status
+    return _code_page(step, errors, status, "accounts.mobile_code", "accounts.mobile")
 
 
 @bp.get("/account/email/confirm/<token>")

@@ -10,6 +10,17 @@ from tests.helpers.service_data import PDF, PNG
 DEMO = {row["email"].split("@")[0]: row for row in demo_accounts()}
 
 
+def _attach_tenant_files(page):
+    """The tenant's photograph and ID proof, chosen on the tenant verification form."""
+    page.set_input_files(
+        "#tenant_photo", files=[{"name": "photo.png", "mimeType": "image/png", "buffer": PNG}]
+    )
+    page.set_input_files(
+        "#tenant_id_proof",
+        files=[{"name": "aadhaar.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
+
+
 def test_tenant_verification_in_hindi_approved_by_officers_in_the_admin(tab_factory):
     citizen = tab_factory()
     citizen.csrf_form_login(DEMO["citizen"]["email"], DEMO["citizen"]["password"])
@@ -31,13 +42,7 @@ def test_tenant_verification_in_hindi_approved_by_officers_in_the_admin(tab_fact
     page.select_option("#tenant_occupation", "salaried")
     page.fill("#reference_1", "अनिल, 9811111111")
     page.fill("#tenancy_start", "2026-11-01")
-    page.set_input_files(
-        "#tenant_photo", files=[{"name": "photo.png", "mimeType": "image/png", "buffer": PNG}]
-    )
-    page.set_input_files(
-        "#tenant_id_proof",
-        files=[{"name": "aadhaar.pdf", "mimeType": "application/pdf", "buffer": PDF}],
-    )
+    _attach_tenant_files(page)
     page.click("form.stack button[type=submit]")
     page.wait_for_load_state()
     assert "अपने उत्तर जाँचें" in page.inner_text("main")
@@ -137,13 +142,7 @@ def test_tenant_verification_in_hindi_approved_by_officers_in_the_admin(tab_fact
     assert status.input_value("#property_pincode") == "122009"
     assert status.eval_on_selector("#tenant_photo", "e => e.files.length") == 0
     citizen.check("49-apply-again-hi")
-    status.set_input_files(
-        "#tenant_photo", files=[{"name": "photo.png", "mimeType": "image/png", "buffer": PNG}]
-    )
-    status.set_input_files(
-        "#tenant_id_proof",
-        files=[{"name": "aadhaar.pdf", "mimeType": "application/pdf", "buffer": PDF}],
-    )
+    _attach_tenant_files(status)
     status.click("form.stack button[type=submit]")
     status.wait_for_load_state()
     status.click("form.stack .actions button.button >> nth=0")
