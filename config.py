@@ -176,6 +176,7 @@ class Config:
     # Per address: generous, since many people share one (see app/security/limits.py).
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "30 per minute;300 per hour")
     ACCOUNT_FORM_RATE_LIMIT = "10 per hour"
+    API_KEY_RATE_LIMIT = _env("API_KEY_RATE_LIMIT", "120 per minute;5000 per hour")
     PUBLIC_STATUS_RATE_LIMIT = _env("PUBLIC_STATUS_RATE_LIMIT", "30 per minute;600 per day")
 
     # i18n.

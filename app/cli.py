@@ -55,8 +55,14 @@ def init_cli(app):
 
     @app.cli.command("demo-accounts")
     def demo_accounts_command():
-        """Print the demo accounts as JSON (email, password, roles, station)."""
-        click.echo(json.dumps(seed.demo_accounts(), indent=2, ensure_ascii=False))
+        """Print the demo accounts as JSON (email, password, roles, station) and the demo API
+        keys (development only: they exist only where SEED_DEMO_USERS is on)."""
+        from flask import current_app
+
+        with_keys = bool(current_app.config.get("SEED_DEMO_USERS"))
+        click.echo(
+            json.dumps(seed.demo_accounts(with_api_keys=with_keys), indent=2, ensure_ascii=False)
+        )
 
     catalogue_group = click.Group("catalogue", help="The service catalogue.")
 

@@ -10,10 +10,11 @@ import re
 
 from gunicorn.glogging import Logger
 
-TOKEN_IN_PATH = re.compile(r"(/(?:confirm|reset|tf-setup)/)[^/?\s\"]+")
+TOKEN_IN_PATH = re.compile(r"(/(?:confirm|reset|tf-setup|account/email/confirm)/)[^/?\s\"]+")
 # An API token sent in the query string is refused (400), but the refused request is still
 # logged: its token must not be.
-TOKEN_IN_QUERY = re.compile(r"((?:[?&;]|%3F|%26)auth_token=)[^&;\s\"]*", re.IGNORECASE)
+# An API key in a query string (Open311 clients put `api_key` there) is cut the same way.
+TOKEN_IN_QUERY = re.compile(r"((?:[?&;]|%3F|%26)(?:auth_token|api_key)=)[^&;\s\"]*", re.IGNORECASE)
 
 
 def redact(text):

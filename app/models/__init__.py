@@ -10,6 +10,7 @@ from .accounts import (
     User,
     UserSession,
 )
+from .api_keys import ApiKey
 from .appeals import Appeal
 from .audit import AuditAnchor, AuditEvent
 from .catalogue import ServiceType, ServiceTypeVersion
@@ -31,6 +32,7 @@ from .stats import StatDirty, StatFact, StatTotal
 from .uploads import Upload
 
 __all__ = [
+    "ApiKey",
     "StatDirty",
     "StatFact",
     "StatTotal",
@@ -83,6 +85,7 @@ ALL_DOCUMENTS = (
     Posting,
     UserSession,
     ApiToken,
+    ApiKey,
     LoginThrottle,
     PhoneCode,
     AuditEvent,

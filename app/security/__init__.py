@@ -10,6 +10,7 @@ from app.i18n import current_language
 from app.models import Role, User
 from app.services import accounts
 
+from .api_keys import init_api_keys
 from .audit import init_audit
 from .csrf import init_csrf
 from .forms import PortalRegisterForm
@@ -58,7 +59,8 @@ def init_security(app):
     )
     init_sessions(app)
     init_reset(app)  # before the limits wrap the view, so the limit counts every attempt
-    init_limits(app)
+    limiter = init_limits(app)
+    init_api_keys(app, limiter)
     init_headers(app)
     init_twofactor(app)
     init_signin_codes(app)

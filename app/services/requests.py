@@ -143,14 +143,34 @@ class KeyBusy(SubmissionError):
     http_status = 409
 
 
-def submit_once(user, service_code, data, station_code=None, key=None, now=None, language="en"):
+def submit_once(
+    user,
+    service_code,
+    data,
+    station_code=None,
+    key=None,
+    now=None,
+    language="en",
+    stations=None,
+):
     """submit() under the caller's Idempotency-Key: (request, created). A key seen before with
     the same body gives that request again (created False); with another body, KeyReused. The
     key is claimed before submitting, so two simultaneous calls with a new key make one request
     (the other gets KeyBusy); a refused submission frees it, so a corrected retry may use it."""
     key = (key or "").strip()[:200] or None
     if key is None:
-        return submit(user, service_code, data, station_code, now=now, language=language), True
+        return (
+            submit(
+                user,
+                service_code,
+                data,
+                station_code,
+                now=now,
+                language=language,
+                stations=stations,
+            ),
+            True,
+        )
     digest = body_hash(service_code, station_code, data)
     earlier, earlier_digest = earlier_submission(user, key)
     if earlier is not None:
@@ -163,7 +183,16 @@ def submit_once(user, service_code, data, station_code=None, key=None, now=None,
         )
     try:
         return (
-            submit(user, service_code, data, station_code, key, now=now, language=language),
+            submit(
+                user,
+                service_code,
+                data,
+                station_code,
+                key,
+                now=now,
+                language=language,
+                stations=stations,
+            ),
             True,
         )
     except (SubmissionError, NotAllowed, UnknownService):
@@ -180,9 +209,11 @@ def submit(
     now=None,
     language="en",
     walk_in=None,
+    stations=None,
 ):
     """Check and save a new request. Raises SubmissionError, NotAllowed or UnknownService; the
-    definition's own messages (eligibility) are worded in `language`. With `walk_in` (see
+    definition's own messages (eligibility) are worded in `language`. `stations`, when given,
+    are the only station codes the request may go to (an API key's scope). With `walk_in` (see
     services.assisted) `user` files at the desk for a citizen without an account here: the
     request has no applicant until they claim it, and is a citizen's request in every rule."""
     now = now or datetime.now(UTC)
@@ -206,6 +237,8 @@ def submit(
         raise SubmissionError(errors)
     # Found or an error: catalogue.validate() makes the PIN code a request is routed by required.
     assert station is not None
+    if stations is not None and station.code not in stations:
+        raise NotAllowed(service_code)
     live = guess
     if stored_id(station, "state") != guess.state:
         live = service_types.current(stored_id(station, "state"), service_code)

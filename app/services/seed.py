@@ -22,7 +22,7 @@ from app.models import (
 )
 from app.models.accounts import ACCOUNT_STAFF
 
-from . import accounts, demo_requests, mobile_codes, service_types
+from . import accounts, api_keys, demo_requests, mobile_codes, service_types
 from .seed_files import SEED_DIR, SeedError, read
 
 
@@ -227,6 +227,38 @@ def seed_demo_users(data, source="demo_users.yaml"):
     return created
 
 
+def seed_demo_api_keys(data, source="demo_users.yaml"):
+    """The demo organisations' API keys (after the catalogue: a key names live services)."""
+    created = 0
+    for entry in data.get("users") or []:
+        for key in entry.get("api_keys") or []:
+            created += _demo_api_key(entry, key, source)
+    return created
+
+
+def _demo_api_key(entry, key, source):
+    """A demo organisation's API key, with the published value `flask demo-accounts` prints."""
+    from app.models import ApiKey
+
+    prefix = str(key.get("key", "")).split("_")[1:2]
+    if not prefix or ApiKey.objects(prefix=prefix[0]).first() is not None:
+        return 0
+    owner = User.objects(email=entry["email"].lower()).first()
+    try:
+        api_keys.issue(
+            None,
+            owner.state,
+            name=key.get("name"),
+            owner=owner,
+            services=key.get("services"),
+            stations=key.get("stations"),
+            plaintext=key["key"],
+        )
+    except api_keys.ApiKeyError as error:
+        raise SeedError(f"{source}: API key of {entry['email']}: {error.errors}") from error
+    return 1
+
+
 def _demo_user(entry, email, source):
     state = State.objects(code=entry["state"]).first() if entry.get("state") else None
     account_type = entry.get("account_type", "citizen")
@@ -274,13 +306,16 @@ def seed_all(
         counts["service_types/"] = service_types.seed(os.path.join(seed_dir, "service_types"))
     if include_demo_users:
         counts["demo_users.yaml"] = seed_demo_users(read("demo_users.yaml", seed_dir))
+    if include_demo_users and include_service_types:
+        counts["demo API keys"] = seed_demo_api_keys(read("demo_users.yaml", seed_dir))
     if include_demo_requests and include_demo_users and include_service_types:
         counts["demo_requests.yaml"] = demo_requests.seed(read("demo_requests.yaml", seed_dir))
     return counts
 
 
-def demo_accounts(seed_dir=SEED_DIR):
-    """The demo accounts as `flask demo-accounts` prints them."""
+def demo_accounts(seed_dir=SEED_DIR, with_api_keys=False):
+    """The demo accounts as `flask demo-accounts` prints them (with the demo API keys, each an
+    entry with "roles": ["api_client"], when `with_api_keys`)."""
     rows = []
     for entry in read("demo_users.yaml", seed_dir).get("users") or []:
         postings = entry.get("postings") or []
@@ -308,4 +343,18 @@ def demo_accounts(seed_dir=SEED_DIR):
         if entry.get("organisation"):
             row["organisation_status"] = entry["organisation"].get("status", "pending")
         rows.append(row)
+        for key in entry.get("api_keys") or [] if with_api_keys else []:
+            rows.append(
+                {
+                    "name": key["name"],
+                    "owner": entry["email"],
+                    "roles": ["api_client"],
+                    "api_key": key["key"],
+                    "services": key.get("services") or [],
+                    "stations": key.get("stations") or [],
+                    "station": None,
+                    "district": None,
+                    "state": state,
+                }
+            )
     return rows

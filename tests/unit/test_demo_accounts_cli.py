@@ -10,6 +10,9 @@ def test_demo_accounts_prints_json(app):
     rows = json.loads(result.output)
     assert any(r["roles"] == ["state_admin"] and r["state"] == "HR" for r in rows)
     assert any(r["station"] == "HR-GGM-SEC29" for r in rows)
+    [client] = [r for r in rows if r["roles"] == ["api_client"]]  # development only
+    assert client["api_key"].startswith("pk_") and client["services"] == ["c_form"]
+    assert client["owner"] == "hotel@demo.police.example"
 
 
 def test_seed_command_is_idempotent(app):
@@ -21,3 +24,4 @@ def test_seed_command_is_idempotent(app):
     assert "service_types/: 30 created" in result.output  # 15 services in each of 2 states
     again = app.test_cli_runner().invoke(args=["seed"])
     assert "service_types/: 0 created" in again.output
+    assert "demo API keys: 0 created" in again.output

@@ -23,6 +23,7 @@ from app.models import (
 from app.models.accounts import ACCOUNT_ORGANISATION, APPROVAL_PENDING
 from app.services import access
 
+from .api_keys import ApiKeysView
 from .base import SecuredView, has_permission
 from .catalogue import ServiceTypeView
 from .exports import ExportsView
@@ -100,5 +101,6 @@ def init_admin(app):
     admin.add_view(
         OrganisationView(User, name=_l("Organisations"), category=people, endpoint="organisations")
     )
+    admin.add_view(ApiKeysView(name=_l("API keys"), category=people, endpoint="api_keys"))
     admin.add_view(AuditEventView(AuditEvent, name=_l("Audit trail"), endpoint="audit"))
     return admin

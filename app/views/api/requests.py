@@ -1,7 +1,7 @@
 """/api/v1 uploads and requests: submit, list, read, act on, appeal, rate, edit."""
 
 from bson import ObjectId
-from flask import abort, jsonify, request
+from flask import abort, g, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +10,7 @@ from app.models import ServiceRequest
 from app.models.base import stored_id
 from app.services import (
     access,
+    api_keys,
     appeals,
     catalogue,
     numbering,
@@ -178,6 +179,9 @@ def create_request():
         raise ApiError(400, {str(sorted(unknown)[0])[:60]: _("Unknown field.")})
     if station is not None and not isinstance(station, str):
         raise ApiError(400, {"station": _("Must be a station code.")})
+    key = getattr(g, "api_key", None)  # an organisation's key: only the services it names
+    if key is not None and not api_keys.allows_service(key, service_code):
+        raise ApiError(403, {"service": _("This API key may not file this service.")})
     try:
         created, _new = request_service.submit_once(
             current_user,
@@ -186,6 +190,7 @@ def create_request():
             station,
             request.headers.get("Idempotency-Key"),
             language=current_language(),
+            stations=api_keys.station_scope(key) if key is not None else None,
         )
     except request_service.KeyBusy as error:
         message = _("A request with this key is being made. Retry shortly.")
@@ -193,7 +198,11 @@ def create_request():
     except request_service.SubmissionError as error:  # a reused key with another body: 422
         raise ApiError(error.http_status, error.errors) from error
     except request_service.NotAllowed as error:
-        raise ApiError(403, message=_("Your account may not apply for this service.")) from error
+        if key is not None:
+            message = _("This API key may not file this service at that police station.")
+        else:
+            message = _("Your account may not apply for this service.")
+        raise ApiError(403, message=message) from error
     except request_service.UnknownService as error:
         raise ApiError(400, {"service": _("Unknown service.")}) from error
     return jsonify(request_summary(created, current_language())), 201
