@@ -56,6 +56,7 @@ def _register_blueprints(app):
     from .views import (
         accounts,
         api,
+        api_docs,
         desk,
         dev,
         errors,
@@ -74,6 +75,7 @@ def _register_blueprints(app):
     filters.init_filters(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(api_docs.bp)
     app.register_blueprint(services.bp)
     app.register_blueprint(tracking.bp)
     app.register_blueprint(firs.bp)

@@ -29,7 +29,9 @@ CITIZEN_PAGES_PUBLIC = [
     "/verify",
     "/stations",
     "/login",
+    "/signin/mobile",
     "/register",
+    "/register/mobile",
     "/reset",
     "/confirm",
     "/help",
@@ -38,6 +40,7 @@ CITIZEN_PAGES_PUBLIC = [
     "/registers/stolen_vehicle?registration=HR26AB0001",
     "/firs?state=HR",
     "/open-data",
+    "/api/docs",
 ]
 CITIZEN_PAGES_SIGNED_IN = [
     "/dashboard",
@@ -47,6 +50,7 @@ CITIZEN_PAGES_SIGNED_IN = [
     "/services/character_certificate/apply",
     "/change",
     "/reauthenticate",
+    "/account/mobile",
 ]
 
 

@@ -5,7 +5,7 @@ catalogue and stations, requests (with uploads, appeals, ratings, edits), notifi
 what anyone may read (status, registers, the feed). Authentication and errors: core.
 """
 
-from . import catalogue, notifications, public, requests, transfers  # noqa: F401 — routes
+from . import catalogue, notifications, openapi, public, requests, transfers  # noqa: F401 — routes
 from .core import bp
 
 __all__ = ["bp"]

@@ -8,7 +8,7 @@ from app.i18n import current_language
 from app.models import PoliceStation, State
 from app.services import access, catalogue, field_types, service_types
 
-from .core import ApiError, bp, json_body, login_required
+from .core import ApiError, api_doc, bp, json_body, login_required
 
 
 def _state_param():
@@ -46,6 +46,13 @@ def service_summary(service_type, language):
 
 
 @bp.get("/services")
+@api_doc(
+    "Services offered in a state",
+    tag="Catalogue",
+    query={"state": ({"type": "string"}, "State code such as HR; default: the caller's", False)},
+    responses={200: "ServiceList"},
+    errors=(400,),
+)
 def services():
     state = _state_param()
     language = current_language()
@@ -53,6 +60,13 @@ def services():
 
 
 @bp.get("/services/<code>")
+@api_doc(
+    "One service: its JSON Schema and definition",
+    tag="Catalogue",
+    query={"state": ({"type": "string"}, "State code such as HR", False)},
+    responses={200: "Service"},
+    errors=(400, 404),
+)
 def service(code):
     state = _state_param()
     live = service_types.live(state, code[:40])
@@ -74,6 +88,14 @@ def service(code):
 
 @bp.put("/services/<code>")
 @login_required
+@api_doc(
+    "Publish a service definition for the caller's state",
+    tag="Catalogue",
+    auth="user",
+    body="ServiceDefinition",
+    responses={200: "ServiceSummary", 201: "ServiceSummary"},
+    errors=(400, 401, 403),
+)
 def put_service(code):
     if not current_user.has_permission("catalogue.manage"):
         raise ApiError(403, message=_("You may not change the service catalogue."))
@@ -93,6 +115,13 @@ def put_service(code):
 
 
 @bp.get("/stations")
+@api_doc(
+    "Police stations, optionally those serving a PIN code",
+    tag="Catalogue",
+    query={"pincode": ({"type": "string"}, "Six digits", False)},
+    responses={200: "StationList"},
+    errors=(400,),
+)
 def stations():
     pincode = request.args.get("pincode", "", type=str).strip()
     query = PoliceStation.objects.only(

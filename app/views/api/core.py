@@ -37,6 +37,32 @@ def _not_found(_error):
     return jsonify({"status": 404, "error": _("Not found.")}), 404
 
 
+# What each view says of itself for the OpenAPI document (views.api.openapi), by function name.
+API_DOCS: dict[str, dict] = {}
+
+
+def api_doc(summary, *, tag, auth="none", query=None, body=None, responses=None, errors=()):
+    """Declare a view's contract next to it: `auth` is "none", "user" (session, token or API
+    key) or "optional"; `query` maps a parameter to (JSON schema, description, required);
+    `body` and each of `responses` ({status: schema}) name a component schema (or None for an
+    empty body); `errors` are the statuses that answer with the Error schema."""
+
+    def decorate(view):
+        API_DOCS[view.__name__] = {
+            "summary": summary,
+            "description": (view.__doc__ or "").strip(),
+            "tag": tag,
+            "auth": auth,
+            "query": query or {},
+            "body": body,
+            "responses": responses or {200: None},
+            "errors": tuple(errors),
+        }
+        return view
+
+    return decorate
+
+
 def login_required(view):
     """401 as JSON (never a redirect) when neither a token nor a session authenticates."""
 

@@ -8,11 +8,18 @@ from app.services import (
     notify,
 )
 
-from .core import _iso, bp, login_required
+from .core import _iso, api_doc, bp, login_required
 
 
 @bp.get("/notifications")
 @login_required
+@api_doc(
+    "The caller's notifications",
+    tag="Notifications",
+    auth="user",
+    responses={200: "Notifications"},
+    errors=(401,),
+)
 def notifications():
     """The caller's in-app notifications, newest first (cursor: ?before=<created_at ISO>)."""
     items = Notification.objects(recipient=current_user.id).order_by("-created_at").limit(50)
@@ -35,6 +42,13 @@ def notifications():
 
 @bp.post("/notifications/read")
 @login_required
+@api_doc(
+    "Mark every notification read",
+    tag="Notifications",
+    auth="user",
+    responses={200: "Unread"},
+    errors=(401,),
+)
 def notifications_read():
     from datetime import UTC, datetime
 

@@ -10,10 +10,16 @@ from app.services import (
 )
 from app.services import requests as request_service
 
-from .core import ApiError, bp
+from .core import ApiError, api_doc, bp
 
 
 @bp.get("/status/<number>")
+@api_doc(
+    "Public status of a request (no personal data)",
+    tag="Public",
+    responses={200: "PublicStatus"},
+    errors=(400, 404, 429),
+)
 def public_status(number):
     number = numbering.canonical(number) or number  # dashes optional
     try:
@@ -27,6 +33,18 @@ def public_status(number):
 
 
 @bp.get("/fir-status")
+@api_doc(
+    "Public status of an FIR",
+    tag="Public",
+    query={
+        "state": ({"type": "string"}, "State code", True),
+        "station": ({"type": "string"}, "Station code", True),
+        "year": ({"type": "integer"}, "Year of registration", True),
+        "number": ({"type": "string"}, "FIR number", True),
+    },
+    responses={200: "FirStatus"},
+    errors=(400, 404, 429),
+)
 def fir_status():
     """Public FIR status: ?state=&station=&year=&number= → minimal fields. A sensitive FIR, one
     not yet on record and an unknown one all answer 404 alike."""
@@ -47,6 +65,19 @@ def fir_status():
 
 
 @bp.get("/firs")
+@api_doc(
+    "FIRs online: the non-sensitive FIRs on record, newest first",
+    tag="Public",
+    query={
+        "state": ({"type": "string"}, "State code", True),
+        "station": ({"type": "string"}, "Station code", False),
+        "year": ({"type": "integer"}, "Year", False),
+        "cursor": ({"type": "string"}, "From the last page", False),
+        "limit": ({"type": "integer"}, "1 to 100", False),
+    },
+    responses={200: "FirListing"},
+    errors=(400,),
+)
 def fir_listing_api():
     """FIRs online: ?state=HR (required), &station=, &year= (this year), &cursor=, &limit= →
     {"items": [...], "next_cursor": … or null}. Non-sensitive FIRs on record only, newest
@@ -79,6 +110,18 @@ def fir_listing_api():
 
 
 @bp.get("/registers/<kind>")
+@api_doc(
+    "Search a public register",
+    tag="Public",
+    query={
+        "q": ({"type": "string"}, "Words to find", False),
+        "registration": ({"type": "string"}, "Vehicle registration", False),
+        "chassis": ({"type": "string"}, "Chassis number", False),
+        "engine": ({"type": "string"}, "Engine number", False),
+    },
+    responses={200: "RegisterSearch"},
+    errors=(404,),
+)
 def register_search(kind):
     """Public register search: published entries, public fields only, with photo addresses."""
     from app.services import registers
@@ -95,6 +138,16 @@ def register_search(kind):
 
 
 @bp.get("/feed/registers")
+@api_doc(
+    "Signed feed of this state's public register changes",
+    tag="Public",
+    query={
+        "after": ({"type": "integer"}, "Last sequence held", False),
+        "limit": ({"type": "integer"}, "Page size", False),
+    },
+    responses={200: "RegisterFeed"},
+    errors=(400,),
+)
 def register_feed():
     """This state's public registers as a signed feed of changes, for the central instance."""
     from app.services import feeds
@@ -110,6 +163,13 @@ def register_feed():
 
 
 @bp.get("/national/registers/<kind>")
+@api_doc(
+    "Search every state's registers (central instance only)",
+    tag="Public",
+    query={"q": ({"type": "string"}, "Words to find", False)},
+    responses={200: "RegisterSearch"},
+    errors=(404,),
+)
 def national_register_search(kind):
     """The central instance's search across every state it pulls (404 on a state instance)."""
     from app.services import feeds, registers

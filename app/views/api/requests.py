@@ -20,11 +20,19 @@ from app.services import (
 )
 from app.services import requests as request_service
 
-from .core import MAX_PAGE, ApiError, _iso, bp, json_body, login_required
+from .core import MAX_PAGE, ApiError, _iso, api_doc, bp, json_body, login_required
 
 
 @bp.post("/uploads")
 @login_required
+@api_doc(
+    "Upload a file for a request's file field",
+    tag="Requests",
+    auth="user",
+    body="Upload",
+    responses={201: "UploadResult"},
+    errors=(400, 401, 403, 429),
+)
 def upload():
     file = request.files.get("file")
     if file is None:
@@ -171,6 +179,14 @@ def visible_request(number):
 
 @bp.post("/requests")
 @login_required
+@api_doc(
+    "Submit a request (optional Idempotency-Key header)",
+    tag="Requests",
+    auth="user",
+    body="RequestBody",
+    responses={201: "RequestSummary"},
+    errors=(400, 401, 403, 409, 422),
+)
 def create_request():
     body = json_body()
     service_code, data, station = body.get("service"), body.get("data"), body.get("station")
@@ -210,6 +226,19 @@ def create_request():
 
 @bp.get("/requests")
 @login_required
+@api_doc(
+    "Requests the caller may see, newest first",
+    tag="Requests",
+    auth="user",
+    query={
+        "limit": ({"type": "integer"}, "1 to 100", False),
+        "cursor": ({"type": "string"}, "From the last page", False),
+        "status": ({"type": "string"}, "Only this status", False),
+        "view": ({"enum": ["open", "all"]}, "Staff: open work (default) or all", False),
+    },
+    responses={200: "RequestList"},
+    errors=(400, 401),
+)
 def list_requests():
     limit = max(1, min(request.args.get("limit", 20, type=int) or 20, MAX_PAGE))
     query = access.scoped(ServiceRequest.objects, current_user).order_by("-id")
@@ -238,12 +267,27 @@ def list_requests():
 
 @bp.get("/requests/<number>")
 @login_required
+@api_doc(
+    "One request with its history and the actions the caller may take",
+    tag="Requests",
+    auth="user",
+    responses={200: "RequestDetail"},
+    errors=(401, 404),
+)
 def get_request(number):
     return jsonify(request_detail(visible_request(number), current_user, current_language()))
 
 
 @bp.post("/requests/<number>/transitions")
 @login_required
+@api_doc(
+    "Take an action on a request",
+    tag="Requests",
+    auth="user",
+    body="Transition",
+    responses={200: "RequestDetail"},
+    errors=(400, 401, 403, 404, 409),
+)
 def transition(number):
     found = visible_request(number)
     body = json_body()
@@ -293,6 +337,14 @@ def _own_request(number):
 
 @bp.post("/requests/<number>/appeals")
 @login_required
+@api_doc(
+    "File the appeal that lies now",
+    tag="Requests",
+    auth="user",
+    body="AppealBody",
+    responses={201: "Appeal"},
+    errors=(400, 401, 404, 409),
+)
 def file_appeal(number):
     found = _own_request(number)
     text = json_body().get("text", "")
@@ -307,6 +359,14 @@ def file_appeal(number):
 
 @bp.post("/requests/<number>/rating")
 @login_required
+@api_doc(
+    "Rate a closed request once",
+    tag="Requests",
+    auth="user",
+    body="RatingBody",
+    responses={201: "Rating"},
+    errors=(400, 401, 404, 409),
+)
 def rate_request(number):
     found = _own_request(number)
     body = json_body()
@@ -326,6 +386,14 @@ def rate_request(number):
 
 @bp.put("/requests/<number>/data")
 @login_required
+@api_doc(
+    "Change the answers while allowed",
+    tag="Requests",
+    auth="user",
+    body="DataChange",
+    responses={200: "RequestDetail"},
+    errors=(400, 401, 403, 404, 409),
+)
 def edit_request(number):
     found = visible_request(number)
     body = json_body()

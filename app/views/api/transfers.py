@@ -14,7 +14,7 @@ from flask_login import current_user
 from app.i18n import current_language
 from app.services import transfers, workflow
 
-from .core import ApiError, bp, json_body, login_required
+from .core import ApiError, api_doc, bp, json_body, login_required
 from .requests import request_detail, visible_request
 
 
@@ -34,6 +34,14 @@ def _refused(error):
 
 @bp.post("/requests/<number>/transfer")
 @login_required
+@api_doc(
+    "Transfer to another station (SHO) or propose it (officer, applicant)",
+    tag="Requests",
+    auth="user",
+    body="TransferBody",
+    responses={200: "RequestDetail", 202: "RequestDetail"},
+    errors=(400, 401, 403, 404, 409),
+)
 def transfer(number):
     found = visible_request(number)
     body = json_body()
@@ -52,6 +60,14 @@ def transfer(number):
 
 @bp.post("/requests/<number>/transfer/decision")
 @login_required
+@api_doc(
+    "Decide a proposed transfer",
+    tag="Requests",
+    auth="user",
+    body="TransferDecision",
+    responses={200: "RequestDetail"},
+    errors=(400, 401, 403, 404, 409),
+)
 def decide_transfer(number):
     found = visible_request(number)
     body = json_body()
