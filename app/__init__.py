@@ -64,6 +64,7 @@ def _register_blueprints(app):
         fir_listing,
         firs,
         health,
+        open311,
         open_data,
         portal,
         registers,
@@ -84,6 +85,7 @@ def _register_blueprints(app):
     app.register_blueprint(accounts.bp)
     app.register_blueprint(registers.bp)
     app.register_blueprint(open_data.bp)
+    app.register_blueprint(open311.bp)
     app.register_blueprint(verify.bp)
     app.register_blueprint(portal.bp)
     errors.init_errors(app)

@@ -166,6 +166,7 @@ class ServiceRequest(BaseDocument):
     fee = me.EmbeddedDocumentField(Fee)  # only for a service whose definition charges one
     transfer_proposal = me.EmbeddedDocumentField(TransferProposal)  # waiting for the SHO
     late = me.BooleanField(default=False)  # e.g. a C-Form filed after the filer's deadline
+    channel = me.StringField(max_length=20)  # "open311": reported by a partner app (listed there)
     # True until the request reaches a final state (kept by submit, apply_transition and an
     # appeal's reopening, the only writers of closed_at): a station's open work is top-level
     # equality on (station, is_open), which FerretDB answers from two GIN indexes, and the set
@@ -187,6 +188,7 @@ class ServiceRequest(BaseDocument):
             ("state", "status", "due_at"),
             ("assigned_to", "status"),
             ("service", "station", "-submitted_at"),
+            ("channel", "state", "-submitted_at"),
             ("status", "due_at"),
             "search_keys",
             "escalate_hour",

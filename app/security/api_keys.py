@@ -5,7 +5,9 @@ is unknown or revoked gets 403, never a fall-through to another way in. The key 
 it travels in a header or a form body, and the access log cuts `api_key=` from query strings.
 """
 
-from flask import g, jsonify, request
+from xml.etree import ElementTree as ET
+
+from flask import Response, g, jsonify, request
 from flask_babel import gettext as _
 from limits import parse_many
 
@@ -26,7 +28,20 @@ def presented_key():
 
 
 def _refuse(status, message):
-    response = jsonify({"status": status, "error": message})
+    """The refusal in the caller's dialect: Open311's list of {code, description} (JSON or
+    XML), or the JSON API's error object."""
+    if request.path.startswith("/open311/"):
+        errors = [{"code": status, "description": str(message)}]
+        if request.path.endswith(".xml"):
+            root = ET.Element("errors")
+            error = ET.SubElement(root, "error")
+            ET.SubElement(error, "code").text = str(status)
+            ET.SubElement(error, "description").text = str(message)
+            response = Response(ET.tostring(root, encoding="utf-8"), mimetype="text/xml")
+        else:
+            response = jsonify(errors)
+    else:
+        response = jsonify({"status": status, "error": message})
     response.status_code = status
     return response
 

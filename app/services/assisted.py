@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from app.models import ServiceRequest
 from app.models.base import stored_id
 
-from . import audit, claims, mail, numbering
+from . import api_keys, audit, claims, mail, numbering
 from . import requests as request_service
 from .errors import FieldErrors
 from .field_types import mobile_number
@@ -84,19 +84,46 @@ def _new_code():
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def file(operator, service_code, data, walk_in, station_code=None, language="en", now=None):
+def file(
+    operator,
+    service_code,
+    data,
+    walk_in,
+    station_code=None,
+    language="en",
+    now=None,
+    api_key=None,
+):
     """File `service_code` for `walk_in`; returns the request. Raises NotAllowed for a filer
-    without the permission, SubmissionError (400 naming the field) for bad answers."""
+    without the permission, SubmissionError (400 naming the field) for bad answers. With
+    `api_key` (a partner app reporting through Open311) the key's scope is the authority: its
+    services and stations, not the desk's permission."""
     now = now or datetime.now(UTC)
-    if not may_file(operator):
+    stations = None
+    if api_key is not None:
+        if not api_keys.allows_service(api_key, service_code):
+            raise request_service.NotAllowed(service_code)
+        stations = api_keys.station_scope(api_key)
+    elif not may_file(operator):
         raise request_service.NotAllowed(service_code)
     code = _new_code()
     # The number is not known before submit; the hash binds the code to it just after.
     created = request_service.submit(
-        operator, service_code, data, station_code, now=now, language=language, walk_in=walk_in
+        operator,
+        service_code,
+        data,
+        station_code,
+        now=now,
+        language=language,
+        walk_in=walk_in,
+        stations=stations,
     )
     created.claim_hash = _hash(created.number, code)
-    ServiceRequest.objects(id=created.id).update_one(set__claim_hash=created.claim_hash)
+    changes = {"set__claim_hash": created.claim_hash}
+    if api_key is not None:
+        created.channel = "open311"
+        changes["set__channel"] = "open311"
+    ServiceRequest.objects(id=created.id).update_one(**changes)
     audit.record("request.file_assisted", actor=operator, target=created, state=created.state)
     _acknowledge(created, walk_in, code)
     return created

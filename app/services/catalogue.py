@@ -181,9 +181,11 @@ def validate(definition):
         "public_status",
         "transfer",
         "fee",
+        "open311",
     }
     _check_transfer(c, definition.get("transfer"))
     _check_fee(c, definition.get("fee"), fields, definition.get("workflow"))
+    _check_open311(c, definition.get("open311"), fields)
     if definition.get("public_status", "full") not in PUBLIC_STATUS_LEVELS:
         c.error("public_status", f"must be one of {', '.join(PUBLIC_STATUS_LEVELS)}")
     for key in definition:
@@ -195,6 +197,20 @@ def validate(definition):
         c.error("document_subject", "must name a text field (the person a document is about)")
     _check_document_extras(c, definition, fields)
     return c.errors
+
+
+def _check_open311(c, flag, fields):
+    """`open311: true` offers the service through Open311 (services.open311): every field it
+    requires must be one Open311 can carry."""
+    if flag is None:
+        return
+    if not isinstance(flag, bool):
+        c.error("open311", "must be true or false")
+        return
+    for name, spec in fields.items():
+        kind = field_types.TYPES.get(spec.get("type"))
+        if flag and spec.get("required") and kind is not None and kind.open311 is None:
+            c.error("open311", f"the required field '{name}' cannot be given through Open311")
 
 
 FEE_KEYS = frozenset({"amount", "pay_before", "exempt", "note"})

@@ -34,6 +34,9 @@ class FieldType:
     input_type = "text"  # an <input>'s type attribute
     # Stored but never put back in the form (to_form gives OMIT): an empty input keeps it.
     kept_when_empty = False
+    # The Open311 GeoReport v2 datatype of an attribute of this type (services.open311); None:
+    # never asked through Open311 (a file, an Aadhaar number).
+    open311: str | None = "string"
 
     def input_attrs(self, spec):
         """Further attributes of the <input> (inputmode, limits, patterns)."""
@@ -101,6 +104,7 @@ class Text(FieldType):
 @register
 class LongText(Text):
     name = "long_text"
+    open311 = "text"
     widget = "textarea"
 
     def sample(self, spec, now, upload):
@@ -110,6 +114,7 @@ class LongText(Text):
 @register
 class Number(FieldType):
     name = "number"
+    open311 = "number"
     json_type = {"type": "number"}
     input_type = "number"
 
@@ -135,6 +140,7 @@ class Number(FieldType):
 @register
 class Date(FieldType):
     name = "date"
+    open311 = "datetime"
     json_type = {"type": "string", "format": "date"}
     input_type = "date"
 
@@ -153,6 +159,7 @@ class Date(FieldType):
 @register
 class DateTime(FieldType):
     name = "datetime"
+    open311 = "datetime"
     json_type = {"type": "string", "format": "date-time"}
     input_type = "datetime-local"
 
@@ -173,6 +180,7 @@ class DateTime(FieldType):
 @register
 class Select(FieldType):
     name = "select"
+    open311 = "singlevaluelist"
     widget = "select"
 
     def review(self, value, spec, language):
@@ -197,6 +205,7 @@ class Select(FieldType):
 @register
 class MultiSelect(FieldType):
     name = "multi_select"
+    open311 = "multivaluelist"
     widget = "checkboxes"
 
     def review(self, value, spec, language):
@@ -228,6 +237,7 @@ class MultiSelect(FieldType):
 @register
 class Boolean(FieldType):
     name = "boolean"
+    open311 = "singlevaluelist"
     json_type = {"type": "boolean"}
     widget = "checkbox"
 
@@ -295,6 +305,7 @@ class Pincode(FieldType):
 @register
 class Aadhaar(FieldType):
     name = "aadhaar"
+    open311 = None
     kept_when_empty = True
 
     def input_attrs(self, spec):
@@ -327,6 +338,7 @@ class VehicleRegistration(FieldType):
 @register
 class File(FieldType):
     name = "file"
+    open311 = None
     widget = "file"
 
     def review(self, value, spec, language):
