@@ -277,6 +277,8 @@ def notify_request_event(request_id, event, seq, detail=None):
         for who in wanted if isinstance(wanted, list) else [wanted]:
             for user, audience in ctx.recipients(who):
                 channels = rule.get("channels", [])
+                if event == "submitted" and audience == APPLICANT and ctx.detail.get("bulk"):
+                    continue  # a file of 500 guests: its upload page listed every number
                 if audience == WALK_IN:
                     if event == "submitted":
                         continue  # the desk's acknowledgement (with the claim code) said it

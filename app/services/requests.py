@@ -152,6 +152,7 @@ def submit_once(
     now=None,
     language="en",
     stations=None,
+    bulk=False,
 ):
     """submit() under the caller's Idempotency-Key: (request, created). A key seen before with
     the same body gives that request again (created False); with another body, KeyReused. The
@@ -168,6 +169,7 @@ def submit_once(
                 now=now,
                 language=language,
                 stations=stations,
+                bulk=bulk,
             ),
             True,
         )
@@ -192,6 +194,7 @@ def submit_once(
                 now=now,
                 language=language,
                 stations=stations,
+                bulk=bulk,
             ),
             True,
         )
@@ -210,9 +213,13 @@ def submit(
     language="en",
     walk_in=None,
     stations=None,
+    dry_run=False,
+    bulk=False,
 ):
-    """Check and save a new request. Raises SubmissionError, NotAllowed or UnknownService; the
-    definition's own messages (eligibility) are worded in `language`. `stations`, when given,
+    """Check and save a new request (with `dry_run`, check only: None when it would pass).
+    Raises SubmissionError, NotAllowed or UnknownService; the definition's own messages
+    (eligibility) are worded in `language`. With `bulk` (services.bulk) the applicant is not
+    told of each submission: the upload listed them all. `stations`, when given,
     are the only station codes the request may go to (an API key's scope). With `walk_in` (see
     services.assisted) `user` files at the desk for a citizen without an account here: the
     request has no applicant until they claim it, and is a citizen's request in every rule."""
@@ -251,6 +258,8 @@ def submit(
     attachments, errors = _attachments(definition, clean, user)
     if errors:
         raise SubmissionError(errors)
+    if dry_run:
+        return None
 
     year = now.astimezone(IST).year
     initial = definition["workflow"]["initial"]
@@ -310,6 +319,8 @@ def submit(
     if info.get("final") and info.get("issues"):  # an instant service, e.g. a lost-article report
         documents.issue(request, info["issues"], now)
     detail = {"to_state": initial, "remark": None}  # what it said on submission, if sent late
+    if bulk:
+        detail["bulk"] = True
     events.record(request, "submitted", request.version, now=now, detail=detail)
     return request
 

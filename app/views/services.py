@@ -11,7 +11,7 @@ from flask_security import auth_required
 
 from app.i18n import current_language
 from app.models import District, PoliceStation, Posting, Role, ServiceRequest, State
-from app.services import catalogue, drafts, forms, service_types, uploads
+from app.services import bulk, catalogue, drafts, forms, service_types, uploads
 from app.services import requests as request_service
 from app.services.field_types import OMIT, TYPES
 
@@ -194,6 +194,43 @@ def apply(code):
     if created is not None:
         return redirect(url_for("tracking.detail", number=created.number, submitted=1))
     return page
+
+
+@bp.route("/services/<code>/bulk", methods=["GET", "POST"])
+@auth_required("session")
+def bulk_upload(code):
+    """Many requests of one service from a CSV: a hotel's guest list as C-Forms (services.bulk)."""
+    state = _state()
+    live = _service(state, code)
+    if not request_service.applicable_roles(live.definition, current_user):
+        abort(403)
+    result, errors, status = None, {}, 200
+    if request.method == "POST":
+        file = request.files.get("file")
+        try:
+            if file is None or not file.filename:
+                raise bulk.BulkError({"file": _("Choose the CSV file.")})
+            result = bulk.import_csv(
+                current_user,
+                live,
+                file.read(bulk.MAX_BYTES + 1),
+                mode=request.form.get("mode", "all", type=str),
+                language=current_language(),
+            )
+        except bulk.BulkError as error:
+            errors, status = {k: str(v) for k, v in error.errors.items()}, 400
+        else:
+            status = 200 if result["imported"] else 400
+    columns = [s for s in live.definition["fields"] if TYPES[s["type"]].widget != "file"]
+    return render_template(
+        "services/bulk.html",
+        state=state,
+        d=live.definition,
+        columns=columns,
+        result=result,
+        errors=errors,
+        mode=request.form.get("mode", "all"),
+    ), status
 
 
 @bp.post("/services/<code>/draft")

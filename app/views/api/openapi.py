@@ -106,6 +106,35 @@ SCHEMAS = {
         "required": ["file"],
         "properties": {"file": {"type": "string", "contentMediaType": "application/octet-stream"}},
     },
+    "BulkUpload": {
+        "type": "object",
+        "required": ["file", "service"],
+        "properties": {
+            "file": {"type": "string", "contentMediaType": "text/csv"},
+            "service": {"type": "string"},
+            "mode": {"enum": ["all", "valid"]},
+        },
+    },
+    "BulkResult": {
+        "type": "object",
+        "required": ["imported", "errors", "rows"],
+        "properties": {
+            "imported": {"type": "array", "items": {"type": "string"}},
+            "rows": {"type": "integer"},
+            "errors": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["row", "field", "message"],
+                    "properties": {
+                        "row": {"type": "integer"},
+                        "field": {"type": "string"},
+                        "message": {"type": "string"},
+                    },
+                },
+            },
+        },
+    },
     "UploadResult": {
         "type": "object",
         "required": ["id", "mime", "size"],
@@ -370,7 +399,8 @@ def _operation(rule, method, doc):
     else:
         operation["security"] = []
     if doc["body"]:
-        media = "multipart/form-data" if doc["body"] == "Upload" else "application/json"
+        multipart = doc["body"] in ("Upload", "BulkUpload")
+        media = "multipart/form-data" if multipart else "application/json"
         operation["requestBody"] = {
             "required": True,
             "content": {media: {"schema": {"$ref": f"#/components/schemas/{doc['body']}"}}},

@@ -12,6 +12,7 @@ from app.services import (
     access,
     api_keys,
     appeals,
+    bulk,
     catalogue,
     numbering,
     service_types,
@@ -222,6 +223,48 @@ def create_request():
     except request_service.UnknownService as error:
         raise ApiError(400, {"service": _("Unknown service.")}) from error
     return jsonify(request_summary(created, current_language())), 201
+
+
+@bp.post("/requests/bulk")
+@login_required
+@api_doc(
+    "File many requests of one service from a CSV (a hotel's guests as C-Forms)",
+    tag="Requests",
+    auth="user",
+    body="BulkUpload",
+    responses={201: "BulkResult"},
+    errors=(400, 401, 403),
+)
+def bulk_requests():
+    """Columns are the service's field names. mode=all (default): one bad row and nothing is
+    filed; mode=valid: the good rows are filed and the others reported."""
+    file = request.files.get("file")
+    service_code = request.form.get("service", "", type=str)[:40]
+    if file is None:
+        raise ApiError(400, {"file": _("Send the CSV as multipart form field 'file'.")})
+    live = service_types.current(current_user.state, service_code) if current_user.state else None
+    if live is None:
+        raise ApiError(400, {"service": _("Unknown service.")})
+    key = getattr(g, "api_key", None)
+    if key is not None and not api_keys.allows_service(key, service_code):
+        raise ApiError(403, {"service": _("This API key may not file this service.")})
+    try:
+        result = bulk.import_csv(
+            current_user,
+            live,
+            file.read(bulk.MAX_BYTES + 1),
+            mode=request.form.get("mode", "all", type=str),
+            language=current_language(),
+            stations=api_keys.station_scope(key) if key is not None else None,
+        )
+    except bulk.BulkError as error:
+        raise ApiError(400, error.errors) from error
+    except request_service.NotAllowed as error:
+        raise ApiError(403, message=_("Your account may not apply for this service.")) from error
+    if not result["imported"]:  # every row refused, or one bad row with mode=all
+        message = _("%(count)d rows have errors; nothing was filed.", count=len(result["errors"]))
+        return jsonify({"status": 400, "error": message, **result}), 400
+    return jsonify(result), 201
 
 
 @bp.get("/requests")
