@@ -9,23 +9,9 @@ import requests
 from georeport import GeoReport
 
 from app.services.seed import demo_accounts
+from tests.helpers.open311 import REPORT
 
 DEMO = {row["email"].split("@")[0]: row for row in demo_accounts()}
-REPORT = {
-    "jurisdiction_id": "HR",
-    "service_code": "complaint",
-    "first_name": "Ravi",
-    "last_name": "Kumar",
-    "phone": "9876543210",
-    "description": "My bicycle was stolen from the market parking.",
-    "attribute[complainant_name]": "Ravi Kumar",
-    "attribute[complainant_mobile]": "9876543210",
-    "attribute[complainant_address]": "House 9, Sector 29, Gurugram",
-    "attribute[category]": "theft",
-    "attribute[incident_at]": "2026-11-30T18:00",
-    "attribute[incident_place]": "Sector 29 market parking",
-    "attribute[incident_pincode]": "122009",
-}
 
 
 @pytest.fixture
