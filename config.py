@@ -177,6 +177,10 @@ class Config:
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "30 per minute;300 per hour")
     ACCOUNT_FORM_RATE_LIMIT = "10 per hour"
     API_KEY_RATE_LIMIT = _env("API_KEY_RATE_LIMIT", "120 per minute;5000 per hour")
+    # /metrics answers this bearer token; without one, only the loopback address.
+    METRICS_TOKEN = _env("METRICS_TOKEN")
+    # "json": one JSON object per log line, with the request id (app/logs.py); else plain text.
+    LOG_FORMAT = _env("LOG_FORMAT", "text")
     PUBLIC_STATUS_RATE_LIMIT = _env("PUBLIC_STATUS_RATE_LIMIT", "30 per minute;600 per day")
 
     # i18n.

@@ -13,6 +13,7 @@ from config import CONFIGS
 from . import db
 from .cli import init_cli
 from .i18n import init_i18n
+from .logs import configure_logging
 from .security import init_security
 from .security.hosts import PortalFlask, init_hosts
 from .security.inputs import init_inputs
@@ -35,6 +36,7 @@ def create_app(config_name=None, override=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    configure_logging(app)
     db.connect(app)
     init_i18n(app)
     celery_init_app(app)
@@ -64,6 +66,7 @@ def _register_blueprints(app):
         fir_listing,
         firs,
         health,
+        metrics,
         open311,
         open_data,
         portal,
@@ -75,6 +78,7 @@ def _register_blueprints(app):
 
     filters.init_filters(app)
     app.register_blueprint(health.bp)
+    metrics.init_metrics(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(api_docs.bp)
     app.register_blueprint(services.bp)

@@ -52,6 +52,10 @@ start_stack() {
   mkdir -p "$logdir"
   # The address every link in mails, SMS and PDFs starts with (see app/security/hosts.py).
   export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$port}
+  # Every web and worker process writes its metrics here; /metrics adds them up. Emptied at
+  # each start: files of processes that are gone would count twice.
+  export PROMETHEUS_MULTIPROC_DIR=${PROMETHEUS_MULTIPROC_DIR:-$logdir/metrics}
+  rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
   launch web "$logdir/web.log" "$py/gunicorn" --config gunicorn.conf.py --workers "${WEB_WORKERS:-2}" \
     --bind "127.0.0.1:$port" --access-logfile "$logdir/access.log" --error-logfile "$logdir/web.log" \
     "app:create_app()"

@@ -72,6 +72,8 @@ export SWEEP_INTERVAL_SECONDS=3
 # reached by a sweep of its own): that service's tiers climb in about 20 s. No seeded service has
 # a limit in minutes.
 export SLA_MINUTE_SECONDS=8
+# JSON log lines with the request id (app/logs.py), read back by the observability test.
+export LOG_FORMAT=json LIVE_LOG_DIR="$VAR_DIR/log"
 .venv/bin/flask --app app seed || { echo "make test: seeding the live stack failed" >&2; exit 1; }
 start_stack "$VAR_DIR/log" "$WEB_PORT"
 if ! wait_healthy "$WEB_PORT" 90; then

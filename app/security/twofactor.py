@@ -20,6 +20,8 @@ ALLOWED_ENDPOINTS = frozenset(
         "security.logout",
         "static",
         "health.healthz",
+        "metrics.scrape",
+        "metrics.readyz",
         "portal.set_language",
     }
 )

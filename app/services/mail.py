@@ -14,7 +14,7 @@ from mongoengine.queryset.visitor import Q
 from app import signals
 from app.models import OutboxMessage
 from app.models.outbox import STATUS_FAILED, STATUS_QUEUED, STATUS_SENDING, STATUS_SENT
-from app.services import engine, sms
+from app.services import engine, metrics, sms
 
 MAX_ATTEMPTS = 5
 # A claim older than this is taken to belong to a worker that died mid-delivery.
@@ -84,6 +84,7 @@ def deliver(message_id, now=None):
         elif current_app.config["MAIL_BACKEND"] == "smtp":
             _send_smtp(message)
     except (OSError, smtplib.SMTPException, sms.SmsError) as error:
+        metrics.DELIVERY_FAILURES.labels(channel=message.channel or "email").inc()
         status = STATUS_FAILED if message.attempts >= MAX_ATTEMPTS else STATUS_QUEUED
         engine.write_status(message, status, set__last_error=type(error).__name__)
         raise DeliveryError(str(message.id)) from error

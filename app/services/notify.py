@@ -8,6 +8,7 @@ in-app notifications use it as their _id and email or SMS claim it (services.cla
 queueing, so a re-run sends nothing twice.
 """
 
+import logging
 import time
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
@@ -32,6 +33,8 @@ from app.models import (
 from app.models.base import stored_id
 
 from . import authorities, catalogue, claims, deadlines, firs, mail, registers, service_types
+
+log = logging.getLogger(__name__)
 
 DEFAULT_RULES = {
     "escalated": {"to": ["applicant", "escalation_target"], "channels": ["in_app", "email"]},
@@ -371,6 +374,7 @@ def process_event(key, now=None):
             str(stored_id(event, "request")), event.event, event.seq, event.detail or None
         )
     RequestEvent.objects(key=key).update_one(set__done_at=now or datetime.now(UTC))
+    log.info("event %s processed: %d notices", key, created)
     return created
 
 

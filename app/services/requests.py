@@ -7,6 +7,7 @@ the deadline. Nothing is written until everything has been checked.
 
 import hashlib
 import json
+import logging
 import time
 from datetime import UTC, datetime
 
@@ -37,6 +38,8 @@ from . import (
 )
 from .errors import FieldErrors
 from .workflow import write_over_version
+
+log = logging.getLogger(__name__)
 
 
 class SubmissionError(FieldErrors):
@@ -322,6 +325,7 @@ def submit(
     if bulk:
         detail["bulk"] = True
     events.record(request, "submitted", request.version, now=now, detail=detail)
+    log.info("request %s submitted at %s", request.number, station.code)
     return request
 
 

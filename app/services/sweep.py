@@ -9,7 +9,7 @@ or a sweep task run twice after a crash, do every step once.
 
 from datetime import UTC, datetime
 
-from . import appeals, deadlines, engine, firs, registers, seniors
+from . import appeals, deadlines, engine, firs, metrics, registers, seniors
 
 # Imported for their machines: each registers itself with the engine when loaded.
 MACHINES = (appeals, firs, registers, seniors)
@@ -18,9 +18,12 @@ MACHINES = (appeals, firs, registers, seniors)
 def run(now=None):
     now = now or datetime.now(UTC)
     done = {"escalated": 0, "warned": 0}
-    for request in deadlines.due_for("escalate", now):
-        done["escalated"] += deadlines.escalate(request, now)
-    for request in deadlines.due_for("warn", now):
-        done["warned"] += deadlines.warn(request, now)
-    done.update(engine.sweep(now))
+    with metrics.SWEEP_SECONDS.time():
+        for request in deadlines.due_for("escalate", now):
+            done["escalated"] += deadlines.escalate(request, now)
+        for request in deadlines.due_for("warn", now):
+            done["warned"] += deadlines.warn(request, now)
+        done.update(engine.sweep(now))
+    metrics.ESCALATIONS.inc(done["escalated"])
+    metrics.WARNINGS.inc(done["warned"])
     return done
