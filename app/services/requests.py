@@ -86,6 +86,20 @@ def _guess_state(user):
     return state if state is not None else State.objects.order_by("code").first().id
 
 
+def stations_serving(pincode):
+    """The stations whose area includes `pincode`, by code (more than one where a boundary
+    runs through it)."""
+    return list(PoliceStation.objects(pincodes=pincode).order_by("code").limit(10))
+
+
+def two_stations_message(stations):
+    names = ", ".join(s.name_en for s in stations)
+    return _l(
+        "This PIN code is served by more than one police station (%(names)s): choose yours.",
+        names=names,
+    )
+
+
 def _route(definition, data, station_code):
     """The station for a request, or SubmissionError naming the field at fault."""
     routing = definition["routing"]
@@ -93,12 +107,18 @@ def _route(definition, data, station_code):
         pincode = data.get(routing["field"])
         if pincode is None:
             return None
-        station = PoliceStation.objects(pincodes=pincode).order_by("code").first()
-        if station is None:
+        found = stations_serving(pincode)
+        if not found:
             raise SubmissionError(
                 {routing["field"]: _l("No police station on this portal serves this PIN code.")}
             )
-        return station
+        if len(found) == 1:
+            return found[0]
+        # Two stations share the PIN (a boundary runs through it): the applicant chooses.
+        chosen = next((s for s in found if s.code == str(station_code or "").strip()), None)
+        if chosen is None:
+            raise SubmissionError({"station": two_stations_message(found)})
+        return chosen
     if not isinstance(station_code, str) or not station_code.strip():
         raise SubmissionError({"station": _l("Choose the police station.")})
     station = PoliceStation.objects(code=station_code.strip()[:24]).first()

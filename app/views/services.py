@@ -138,6 +138,14 @@ def apply_steps(
                 )[1]
             if not errors and definition["routing"]["by"] == "applicant_choice" and not station:
                 errors = {"station": _("Choose the police station.")}
+            if not errors and definition["routing"]["by"] == "pincode":
+                serving = request_service.stations_serving(
+                    clean.get(definition["routing"]["field"])
+                )
+                if len(serving) > 1:  # the PIN is shared: the citizen chooses between them
+                    stations = serving
+                    if station not in {s.code for s in serving}:
+                        errors = {"station": str(request_service.two_stations_message(serving))}
             if not errors:
                 step = "review"
     page = render_template(

@@ -2,6 +2,8 @@
 
 import re
 
+from flask import flash
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, StringField
 from wtforms.validators import ValidationError
@@ -125,6 +127,26 @@ class PoliceStationView(ScopedModelView):
         if model.district:
             model.state = model.district.state
         super().on_model_change(form, model, is_created)
+        _warn_of_shared_pincodes(model)
+
+
+def _warn_of_shared_pincodes(station):
+    """Saved, but said: a PIN code another station serves too makes its citizens choose."""
+    others = PoliceStation.objects(pincodes__in=station.pincodes, id__ne=station.id).only(
+        "code", "name_en", "pincodes"
+    )
+    for other in others.limit(20):
+        shared = sorted(set(other.pincodes) & set(station.pincodes))
+        flash(
+            _(
+                "PIN codes %(pins)s are also served by %(station)s (%(code)s): citizens there "
+                "will be asked to choose between the two stations.",
+                pins=", ".join(shared),
+                station=other.name_en,
+                code=other.code,
+            ),
+            "warning",
+        )
 
 
 class HolidayView(ScopedModelView):
