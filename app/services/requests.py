@@ -182,20 +182,22 @@ def submit_once(
     key is claimed before submitting, so two simultaneous calls with a new key make one request
     (the other gets KeyBusy); a refused submission frees it, so a corrected retry may use it."""
     key = (key or "").strip()[:200] or None
-    if key is None:
-        return (
-            submit(
-                user,
-                service_code,
-                data,
-                station_code,
-                now=now,
-                language=language,
-                stations=stations,
-                bulk=bulk,
-            ),
-            True,
+
+    def attempt():
+        return submit(
+            user,
+            service_code,
+            data,
+            station_code,
+            key,
+            now=now,
+            language=language,
+            stations=stations,
+            bulk=bulk,
         )
+
+    if key is None:
+        return attempt(), True
     digest = body_hash(service_code, station_code, data)
     earlier, earlier_digest = earlier_submission(user, key)
     if earlier is not None:
@@ -207,20 +209,7 @@ def submit_once(
             {"Idempotency-Key": _l("A request with this key is being made. Retry shortly.")}
         )
     try:
-        return (
-            submit(
-                user,
-                service_code,
-                data,
-                station_code,
-                key,
-                now=now,
-                language=language,
-                stations=stations,
-                bulk=bulk,
-            ),
-            True,
-        )
+        return attempt(), True
     except (SubmissionError, NotAllowed, UnknownService):
         Claim.objects(key=idempotency_key_of(user, key)).delete()
         raise
