@@ -7,19 +7,19 @@ A key reads `pk_<prefix>_<secret>`: the 8-character prefix finds the record by a
 authenticates nobody.
 """
 
-import hashlib
 import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.models import ApiKey, PoliceStation, User
 from app.models.accounts import ACCOUNT_ORGANISATION, APPROVAL_APPROVED
+from app.models.base import as_utc, stored_id
 
 from . import audit, service_types
 from .errors import FieldErrors
+from .keyed import keyed_digest
 
 PREFIX_LENGTH = 8
 TOUCH_EVERY = timedelta(minutes=1)  # bounded writes: a busy key is touched once a minute
@@ -30,8 +30,7 @@ class ApiKeyError(FieldErrors):
 
 
 def _hash(secret):
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, secret.encode(), hashlib.sha256).hexdigest()
+    return keyed_digest(secret)
 
 
 def issue(actor, state, *, name, owner, services, stations, plaintext=None):
@@ -97,11 +96,12 @@ def authenticate(plaintext, now=None):
         return None
     if not record.active:
         return None
-    owner = User.objects(id=record.owner.id).first()
+    owner = User.objects(id=stored_id(record, "owner")).first()  # one read, not a dereference too
     if owner is None or not owner.active:
         return None
+    record.owner = owner
     now = now or datetime.now(UTC)
-    last = record.last_used_at.replace(tzinfo=UTC) if record.last_used_at else None
+    last = as_utc(record.last_used_at) if record.last_used_at else None
     if last is None or last + TOUCH_EVERY <= now:
         ApiKey.objects(id=record.id).update_one(set__last_used_at=now, inc__uses=1)
     return record

@@ -18,7 +18,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -29,10 +28,10 @@ from app.models.base import stored_id
 from . import api_keys, audit, claims, mail, numbering
 from . import requests as request_service
 from .errors import FieldErrors
-from .field_types import mobile_number
+from .field_types import email_address, mobile_number
+from .keyed import keyed_digest
 
 PERMISSION = "requests.file_assisted"
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LANGUAGES = ("hi", "en")
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY3479"  # no look-alikes (0/O, 1/I/L, 5/S, 2/Z, 8/B, 6/G)
 CODE_LENGTH = 6
@@ -67,8 +66,10 @@ def walk_in_from(form):
     if not mobile:
         errors["walk_in_mobile"] = _l("Enter the citizen's 10-digit mobile number.")
     email = str(form.get("walk_in_email") or "").strip()
-    if email and (len(email) > 255 or not EMAIL.match(email)):
-        errors["walk_in_email"] = _l("Enter a valid email address, or leave it empty.")
+    if email:
+        email = email_address(email) if len(email) <= 255 else ""
+        if not email:
+            errors["walk_in_email"] = _l("Enter a valid email address, or leave it empty.")
     language = str(form.get("walk_in_language") or "hi")
     if language not in LANGUAGES:
         errors["walk_in_language"] = _l("Choose Hindi or English.")
@@ -76,8 +77,7 @@ def walk_in_from(form):
 
 
 def _hash(number, code):
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"claim:{number}:{code}".encode(), "sha256").hexdigest()
+    return keyed_digest(f"claim:{number}:{code}")
 
 
 def _new_code():

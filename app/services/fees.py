@@ -108,7 +108,7 @@ def _paid(request, receipt, mode, actor, now):
 
 
 def describe(definition, language):
-    """How a service's fee reads on the charter and the form: amount, exemptions, when."""
+    """A service's fee as the charter and the form state it: its amount and who is exempt."""
     fee = definition.get("fee")
     if not fee:
         return None
@@ -117,6 +117,4 @@ def describe(definition, language):
         "exempt": [
             rule["who"].get(language) or rule["who"]["en"] for rule in fee.get("exempt", [])
         ],
-        "note": (fee.get("note") or {}).get(language) or (fee.get("note") or {}).get("en") or "",
-        "pay_before": fee.get("pay_before"),
     }

@@ -10,16 +10,15 @@ the test data builder all ask TYPES: a new type is one class here.
 Aadhaar numbers are never stored whole: only "XXXX XXXX 1234" and a keyed hash.
 """
 
-import hashlib
-import hmac
 import re
 from datetime import date, datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.constants import IST
+
+from .keyed import keyed_digest
 
 # --- the types --------------------------------------------------------------------------------
 
@@ -408,8 +407,7 @@ def verhoeff_complete(eleven):
 
 
 def aadhaar_token(number):
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"aadhaar:{number}".encode(), hashlib.sha256).hexdigest()
+    return keyed_digest(f"aadhaar:{number}")
 
 
 def _text(value, spec, kind):
@@ -515,6 +513,15 @@ def _boolean(value):
     if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
         return value.strip().lower() in TRUE_WORDS
     raise FieldError(_l("Must be yes or no."))
+
+
+def email_address(value):
+    """An email address as typed, normalised (email-validator, as the form's email fields are
+    checked), or "" when it is not one."""
+    try:
+        return _email(value)
+    except FieldError:
+        return ""
 
 
 def mobile_number(value):

@@ -11,7 +11,6 @@ of an existing account (`start_verification` → `finish_verification`) are buil
 verified mobile receives SMS about requests (User.sms_mobile).
 """
 
-import hashlib
 import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -28,7 +27,8 @@ from app.models.base import as_utc, is_duplicate_key
 
 from . import audit, claims, mail
 from .errors import FieldErrors
-from .field_types import mobile_number
+from .field_types import email_address, mobile_number
+from .keyed import keyed_digest
 
 CODE_LIFETIME = timedelta(minutes=10)
 WINDOW = timedelta(minutes=15)
@@ -50,8 +50,7 @@ class CodeError(ValueError):
 
 
 def _hash(token, code):
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"{token}:{code}".encode(), hashlib.sha256).hexdigest()
+    return keyed_digest(f"{token}:{code}")
 
 
 def may_send(mobile, now=None):
@@ -149,8 +148,9 @@ def start_registration(*, full_name, mobile, email, state_code, language):
     mobile = mobile_number(mobile)
     if not mobile:
         errors["mobile"] = _l("Enter a 10-digit Indian mobile number.")
-    email = str(email or "").strip()[:255]
-    if email and ("@" not in email or " " in email or "." not in email.rsplit("@", 1)[-1]):
+    typed = str(email or "").strip()[:255]
+    email = email_address(typed)
+    if typed and not email:
         errors["email"] = _l("Enter an email address like name@example.com, or leave it empty.")
     elif email and User.with_email(email).first() is not None:
         errors["email"] = _l(

@@ -10,15 +10,13 @@ history. The last four digits of an Aadhaar number are kept only as a keyed hash
 app's secret), as the full number is: a leaked database does not list them.
 """
 
-import hmac
 import re
 import unicodedata
-
-from flask import current_app
 
 from app.models import ServiceRequest
 
 from . import access, numbering, service_types
+from .keyed import keyed_digest
 
 MAX_RESULTS = 100
 MAX_CANDIDATES = 1000  # requests read to check a several-word name search
@@ -33,8 +31,7 @@ def _name_words(text):
 
 
 def _last_four_key(digits):
-    secret = current_app.config["SECRET_KEY"].encode()
-    return "a4:" + hmac.new(secret, f"aadhaar-last4:{digits}".encode(), "sha256").hexdigest()[:24]
+    return "a4:" + keyed_digest(f"aadhaar-last4:{digits}")[:24]
 
 
 def _is_name_field(spec):

@@ -15,6 +15,7 @@ from app.models.jurisdictions import localized
 from app.services import email_links, mobile_codes
 from app.services.email_links import EmailLinkError
 from app.services.errors import FieldErrors
+from app.services.field_types import email_address
 from app.services.mobile_codes import CodeError
 
 bp = Blueprint("accounts", __name__)
@@ -103,8 +104,8 @@ def mobile():
     _own_account()
     errors, status = {}, 200
     if request.method == "POST" and request.form.get("action") == "email":
-        email = _posted("email").strip()
-        if "@" not in email or " " in email:
+        email = email_address(_posted("email"))
+        if not email:
             errors, status = {"email": _("Enter an email address like name@example.com.")}, 400
         else:
             email_links.send(current_user, email)

@@ -92,11 +92,20 @@ def fee_text(definition):
     return text
 
 
+def step_label(definition, action):
+    """A workflow action's label in the page's language (catalogue.action_label)."""
+    from app.i18n import current_language
+    from app.services import catalogue
+
+    return catalogue.action_label(definition, action, current_language())
+
+
 def init_filters(app):
     from app.services.authorities import title_of
 
     app.add_template_filter(limit_text)
     app.add_template_filter(fee_text)
+    app.add_template_global(step_label)
     app.add_template_filter(mask_mobile)
     app.add_template_filter(local_date)
     app.add_template_filter(people_date)

@@ -99,7 +99,6 @@ def _detail_page(found, errors=None, code=200):
         else [],
         errors=errors or {},
         pay_url=_pay_url(found),
-        step_label=lambda action: catalogue.action_label(definition, action, language),
     ), code
 
 

@@ -236,7 +236,6 @@ class RequestView(ReadOnlyModelView):
             "may_record_fee": model.fee is not None and fees.may_record(current_user, model),
             "payment_modes": fees.OFFICER_MODES,
             "mode_labels": fees.MODE_LABELS,
-            "step_label": lambda action: catalogue.action_label(definition, action, language),
             "definition": definition,
             "fields": fields,
             "info": catalogue.state_info(definition, model.status),
