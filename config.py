@@ -25,6 +25,14 @@ def _env_bool(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _read_secret(path):
+    """The first line of a secret's file, or None where there is no file."""
+    if not path or not os.path.exists(path):
+        return None
+    with open(path, encoding="ascii") as handle:
+        return handle.readline().strip() or None
+
+
 def _transport_options(visibility_timeout):
     """Redis transport options. kombu looks for messages past their visibility timeout about
     every 100 s (every 10th poll of 10 s); with a short timeout (the crash tests use 10 s) it
@@ -211,7 +219,10 @@ class Config:
     # Issued documents are signed with Ed25519: the base64 of a 32-byte seed. Unset outside
     # production, a key is derived from SECRET_KEY (so development documents verify across
     # restarts); production refuses to start without one.
-    DOCUMENT_SIGNING_KEY = _env("DOCUMENT_SIGNING_KEY")
+    # Or DOCUMENT_SIGNING_KEY_FILE: a file holding it (a systemd credential; `flask restore
+    # --key-out` writes one), read at start.
+    DOCUMENT_SIGNING_KEY_FILE = _env("DOCUMENT_SIGNING_KEY_FILE")
+    DOCUMENT_SIGNING_KEY = _env("DOCUMENT_SIGNING_KEY") or _read_secret(DOCUMENT_SIGNING_KEY_FILE)
     # Who publishes the open data (its metadata) and what this instance is: a state's portal,
     # or the central (NCRB) instance that pulls the states' register feeds.
     OPEN_DATA_PUBLISHER = _env("OPEN_DATA_PUBLISHER", "State Police (demonstration)")
@@ -236,6 +247,12 @@ class Config:
 
     SEED_DEMO_USERS = False
     # Uploaded documents: outside the web root, served only through permission-checked views.
+    # Where `flask backup` writes, and to whom it encrypts: age public keys (age1…) or files
+    # of them, comma-separated. Their private halves belong off this machine (docs/deploy.md).
+    BACKUP_DIR = _env(
+        "BACKUP_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "var", "backups")
+    )
+    BACKUP_AGE_RECIPIENTS = _env("BACKUP_AGE_RECIPIENTS", "")
     UPLOAD_DIR = _env(
         "UPLOAD_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "var", "uploads")
     )

@@ -124,6 +124,60 @@ def init_cli(app):
             f"{verdict.reason}; {verdict.checked} events before it verified"
         )
 
+    @app.cli.command("backup")
+    @click.option("--to", "target", type=click.Path(file_okay=False), help="Default: BACKUP_DIR.")
+    @click.option(
+        "--recipient",
+        "recipients",
+        multiple=True,
+        help="An age public key (age1…) or a file of them; default: BACKUP_AGE_RECIPIENTS.",
+    )
+    def backup_command(target, recipients):
+        """Write an encrypted backup: the database, the uploaded files, the signing key."""
+        from app.services import backup
+
+        configured = app.config.get("BACKUP_AGE_RECIPIENTS", "")
+        recipients = list(recipients) or [r.strip() for r in configured.split(",") if r.strip()]
+        try:
+            path, manifest = backup.create(target or app.config["BACKUP_DIR"], recipients)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        counts = manifest["database"]["counts"]
+        uploads = sum(1 for name in manifest["files"] if name.startswith("uploads/"))
+        click.echo(f"backup written: {path}")
+        click.echo(f"  {sum(counts.values())} documents in {len(counts)} collections")
+        click.echo(f"  {uploads} uploaded files; signing key {manifest['signing_key_id']}")
+
+    @app.cli.command("restore")
+    @click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+    @click.option(
+        "--identity",
+        required=True,
+        type=click.Path(exists=True, dir_okay=False),
+        help="The age identity (private key) file the backup was encrypted to.",
+    )
+    @click.option("--key-out", type=click.Path(dir_okay=False), help="Where to write the "
+                  "backup's signing key if this instance signs with another one.")  # fmt: skip
+    @click.option("--yes", is_flag=True, help="Do not ask before replacing the data.")
+    def restore_command(archive, identity, key_out, yes):
+        """Replace the database and uploaded files with a backup's (FerretDB stopped)."""
+        from app.services import backup
+
+        if not yes:
+            click.confirm(
+                "This replaces the whole database and every uploaded file. Go on?", abort=True
+            )
+        try:
+            report = backup.restore(archive, identity, key_out=key_out)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        total = sum(report.counts.values())
+        click.echo(f"restored: {total} documents in {len(report.counts)} collections")
+        click.echo(f"  {report.uploads} uploaded files; signing key: {report.signing_key}")
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        click.echo("Now start FerretDB, then the web and worker processes.")
+
     @app.cli.command("ensure-indexes")
     def ensure_indexes_command():
         """Create every declared index (and, on FerretDB-on-PostgreSQL, its GIN indexes)."""

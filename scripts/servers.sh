@@ -166,17 +166,21 @@ status_one() {  # status_one PIDFILE PROGRAM NAME PORT
   if alive "$1" "$2"; then echo "$3: running (pid $(cat "$1"), port $4)"; else echo "$3: stopped"; return 1; fi
 }
 
-case "${1:-}" in
-  start) start_ferretdb; start_redis ;;
-  stop)
+case "${1:-} ${2:-}" in
+  # FerretDB alone: it reads its catalogue of collections only when it starts, so a restore
+  # (flask restore) runs between `stop ferretdb` and `start ferretdb`.
+  "start ferretdb") start_ferretdb ;;
+  "stop ferretdb") stop_one "$VAR_DIR/ferretdb.pid" ferretdb FerretDB ;;
+  "start ") start_ferretdb; start_redis ;;
+  "stop ")
     stop_one "$VAR_DIR/ferretdb.pid" ferretdb FerretDB
     stop_postgres
     stop_one "$VAR_DIR/redis.pid" redis-server Redis ;;
-  status)
+  "status ")
     rc=0
     status_one "$VAR_DIR/ferretdb.pid" ferretdb FerretDB "$FERRETDB_PORT" || rc=1
     if pg_pid_alive; then echo "PostgreSQL: running (port $POSTGRES_PORT)"; else echo "PostgreSQL: stopped"; rc=1; fi
     status_one "$VAR_DIR/redis.pid" redis-server Redis "$REDIS_PORT" || rc=1
     exit $rc ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status, or start|stop ferretdb" >&2; exit 2 ;;
 esac

@@ -74,6 +74,8 @@ export SWEEP_INTERVAL_SECONDS=3
 export SLA_MINUTE_SECONDS=8
 # JSON log lines with the request id (app/logs.py), read back by the observability test.
 export LOG_FORMAT=json LIVE_LOG_DIR="$VAR_DIR/log"
+# Its own uploads, never those of `make run` (the restore test deletes and restores them).
+export UPLOAD_DIR="$VAR_DIR/uploads"
 .venv/bin/flask --app app seed || { echo "make test: seeding the live stack failed" >&2; exit 1; }
 start_stack "$VAR_DIR/log" "$WEB_PORT"
 if ! wait_healthy "$WEB_PORT" 90; then

@@ -48,15 +48,17 @@ class DocumentError(FieldErrors):
     """A revocation refused: bad input (400), not the officer's (403/404), already revoked (409)."""
 
 
-def _private_key():
+def signing_seed():
+    """The 32-byte Ed25519 seed documents are signed with: the configured key, or in
+    development one derived from SECRET_KEY (services.backup keeps it with the data)."""
     configured = current_app.config.get("DOCUMENT_SIGNING_KEY")
     if configured:
-        seed = base64.b64decode(configured)
-    else:
-        seed = hashlib.sha256(
-            b"document-signing:" + current_app.config["SECRET_KEY"].encode()
-        ).digest()
-    return Ed25519PrivateKey.from_private_bytes(seed)
+        return base64.b64decode(configured)
+    return hashlib.sha256(b"document-signing:" + current_app.config["SECRET_KEY"].encode()).digest()
+
+
+def _private_key():
+    return Ed25519PrivateKey.from_private_bytes(signing_seed())
 
 
 def public_key_pem():
