@@ -60,9 +60,11 @@ def _run(args, env, stdin=None):
 @pytest.fixture
 def age_key(tmp_path):
     identity = tmp_path / "operator-key.txt"
-    subprocess.run(["age-keygen", "-o", str(identity)], check=True, capture_output=True)  # noqa: S603, S607
-    public = subprocess.run(  # noqa: S603, S607
-        ["age-keygen", "-y", str(identity)], check=True, capture_output=True, text=True
+    keygen = shutil.which("age-keygen")
+    assert keygen, "age is not installed (scripts/system-packages.sh installs it)"
+    subprocess.run([keygen, "-o", str(identity)], check=True, capture_output=True)  # noqa: S603
+    public = subprocess.run(  # noqa: S603
+        [keygen, "-y", str(identity)], check=True, capture_output=True, text=True
     ).stdout.strip()
     return identity, public
 
