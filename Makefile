@@ -3,13 +3,17 @@ VENV   := .venv
 STAMP  := $(VENV)/.installed
 PYTHON ?= python3
 
-.PHONY: run test bench venv translations extract-messages lint servers-start servers-stop servers-status clean
+.PHONY: run test cluster bench venv translations extract-messages lint servers-start servers-stop servers-status clean
 
 run: venv translations
 	scripts/run.sh
 
 test: venv translations
 	scripts/test.sh
+
+# Two nodes behind nginx, one database and one Redis (scripts/cluster.sh, docs/deploy.md).
+cluster: venv translations
+	scripts/cluster.sh
 
 # Not part of `make test`: figures, not pass/fail (docs/performance.md). BENCH_SIZES="10000 100000"
 bench: venv translations

@@ -81,6 +81,15 @@ class Config:
         # of notifications cannot make deadlines late.
         "task_routes": {"deadlines.sweep": {"queue": "sweep"}, "stats.fold": {"queue": "sweep"}},
         "broker_connection_retry_on_startup": True,
+        # Exactly one beat schedules, however many run (one per host, for failover): RedBeat
+        # keeps the schedule in Redis under a lock that its holder renews on every tick (at
+        # least every beat_max_loop_interval) and that expires BEAT_LOCK_SECONDS after a
+        # holder dies; a standby beat waits for it. Every scheduled task is idempotent besides
+        # (services.claims), so a late renewal costs nothing but a duplicate no-op.
+        "beat_scheduler": "redbeat.RedBeatScheduler",
+        "beat_max_loop_interval": 5,
+        "redbeat_lock_timeout": max(10, int(_env("BEAT_LOCK_SECONDS", "30"))),
+        "redbeat_redis_options": {"retry_period": 30},
         "timezone": "Asia/Kolkata",
         "enable_utc": True,
     }

@@ -10,7 +10,8 @@ STACK_PIDS=()
 
 # supervise NAME LOGFILE COMMAND...: run COMMAND in the background, again whenever it exits.
 supervise() {
-  local name=$1 log=$2
+  local name=$1 log=$2 pids
+  pids=$(dirname "$log")
   shift 2
   (
     set +e  # run.sh sets -e; here an exit status is what the loop reacts to, not a reason to quit
@@ -22,6 +23,7 @@ supervise() {
       started=$SECONDS
       "$@" >>"$log" 2>&1 &
       child=$!
+      echo "$child" >"$pids/$name.pid"
       wait "$child"
       code=$?
       child=
@@ -35,7 +37,8 @@ supervise() {
   STACK_PIDS+=($!)
 }
 
-# launch NAME LOGFILE COMMAND...: supervised or plain, as SUPERVISE says.
+# launch NAME LOGFILE COMMAND...: supervised or plain, as SUPERVISE says. The running process's
+# pid is kept in NAME.pid next to its log (the cluster's kill test reads it).
 launch() {
   local name=$1 log=$2
   shift 2
@@ -44,6 +47,7 @@ launch() {
   else
     "$@" >>"$log" 2>&1 &
     STACK_PIDS+=($!)
+    echo "$!" >"$(dirname "$log")/$name.pid"
   fi
 }
 
@@ -52,9 +56,9 @@ start_stack() {
   mkdir -p "$logdir"
   # The address every link in mails, SMS and PDFs starts with (see app/security/hosts.py).
   export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$port}
-  # Every web and worker process writes its metrics here; /metrics adds them up. Emptied at
-  # each start: files of processes that are gone would count twice.
-  export PROMETHEUS_MULTIPROC_DIR=${PROMETHEUS_MULTIPROC_DIR:-$logdir/metrics}
+  # Every web and worker process of this node writes its metrics here; its /metrics adds them
+  # up. Emptied at each start: files of processes that are gone would count twice.
+  export PROMETHEUS_MULTIPROC_DIR=$logdir/metrics
   rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
   launch web "$logdir/web.log" "$py/gunicorn" --config gunicorn.conf.py --workers "${WEB_WORKERS:-2}" \
     --bind "127.0.0.1:$port" --access-logfile "$logdir/access.log" --error-logfile "$logdir/web.log" \
@@ -65,8 +69,8 @@ start_stack() {
   # a queue of notifications.
   launch sweep "$logdir/sweep.log" "$py/celery" -A app.worker worker --loglevel=INFO \
     --concurrency=1 --queues sweep --hostname "sweep-$port@%h"
-  launch beat "$logdir/beat.log" "$py/celery" -A app.worker beat --loglevel=INFO \
-    --schedule "$logdir/celerybeat-schedule" --pidfile=
+  # One beat per node; RedBeat's lock in Redis lets exactly one of them schedule (config.py).
+  launch beat "$logdir/beat.log" "$py/celery" -A app.worker beat --loglevel=INFO --pidfile=
 }
 
 wait_healthy() {  # wait_healthy PORT SECONDS
@@ -85,8 +89,9 @@ stop_stack() {
   local pid
   for pid in "${STACK_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${STACK_PIDS[@]}"; do
-    # Up to 30 s each: Celery finishes the task it holds, gunicorn its requests.
-    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    # Up to 50 s each: Celery finishes the task it holds, gunicorn its requests (graceful_timeout
+    # in gunicorn.conf.py is 45 s: a bulk upload of a thousand rows takes about 40).
+    for _ in $(seq 1 500); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     pkill -KILL -P "$pid" 2>/dev/null || true  # a supervised process that would not stop
     kill -KILL "$pid" 2>/dev/null || true
   done

@@ -1,6 +1,7 @@
 """Celery, bound to the Flask app: every task runs inside an app context and receives ids.
 
-The beat schedule is static and declared here with explicit names (one beat process per site).
+The beat schedule is static and declared here with explicit names. Any number of beat processes
+may run (one per host): RedBeat's lock in Redis lets exactly one of them schedule (config.py).
 """
 
 import logging
@@ -98,6 +99,7 @@ def celery_init_app(app):
     settings = dict(app.config["CELERY"])
     redis_url = app.config.get("REDIS_URL") or "memory://"
     settings["broker_url"] = settings.get("broker_url") or redis_url
+    settings["redbeat_redis_url"] = settings.get("redbeat_redis_url") or settings["broker_url"]
     settings["result_backend"] = settings.get("result_backend") or None
     settings.setdefault("beat_schedule", schedule_for(app.config))
     celery_app = Celery(app.name, task_cls=FlaskTask)

@@ -1,10 +1,11 @@
 """The Citizens Charter clock on the live stack: a one-minute service, two beat processes.
 
 The state administrator publishes a service whose every limit is one minute (through the API, as
-an administrator would); three requests are left untouched. The stack's beat and a second beat
-started here both sweep every SWEEP_INTERVAL_SECONDS (3 on the test stack, where a minute of a
-limit lasts SLA_MINUTE_SECONDS, 8): each request must climb designated → competent → appellate
-exactly once per tier, and each tier's officer and the applicant hear of it once.
+an administrator would); three requests are left untouched. The stack's beat sweeps every
+SWEEP_INTERVAL_SECONDS (3 on the test stack, where a minute of a limit lasts SLA_MINUTE_SECONDS,
+8); a second beat started here must wait on RedBeat's lock and schedule nothing. Each request must
+climb designated → competent → appellate exactly once per tier, and each tier's officer and the
+applicant hear of it once.
 """
 
 import os
@@ -16,34 +17,12 @@ from pathlib import Path
 
 import requests
 
-from app.services.catalogue import load_file
-from app.services.service_types import SERVICE_TYPES_DIR
 from tests.helpers.live_api import DEMO, token_headers
 from tests.helpers.service_data import valid_data
 
-from live import wait_for
+from live import one_minute_service, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def one_minute_service():
-    definition = load_file(Path(SERVICE_TYPES_DIR, "tenant_verification.yaml"))
-    definition = dict(definition, code="noise_check", number_prefix="NSC")
-    definition["name"] = {"en": "Noise check (one-minute test)", "hi": "शोर जाँच (एक मिनट परीक्षण)"}
-    definition["sla"] = {
-        "limit": {"value": 1, "unit": "minutes"},
-        "warn_at": 0.5,
-        "escalation": [
-            {"tier": "designated", "role": "sho"},
-            {
-                "tier": "competent",
-                "role": "district_supervisor",
-                "limit": {"value": 1, "unit": "minutes"},
-            },
-            {"tier": "appellate", "role": "state_admin", "limit": {"value": 1, "unit": "minutes"}},
-        ],
-    }
-    return definition
 
 
 def _second_beat(tmp_path):
@@ -135,4 +114,6 @@ def test_an_untouched_request_climbs_the_chain_once_per_tier_with_two_beats(
                 {"number": number, "event": "escalated", "recipient": users[DEMO[who]["email"]]}
             )
             assert found == count, (number, who, found)
-    assert "deadlines-sweep" in (tmp_path / "beat2.log").read_text()
+    # RedBeat's lock: the second beat waited for it all along and scheduled nothing.
+    second = (tmp_path / "beat2.log").read_text()
+    assert "beat: Starting..." in second and "Sending due task" not in second
