@@ -193,7 +193,7 @@ def _pg_dump(url, schema, out):
     pg_dump = _tool("pg_dump")
     with psycopg.connect(url) as connection:
         connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        snapshot = connection.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        snapshot = _scalar(connection, "SELECT pg_export_snapshot()")
         counts = _counts(connection, schema)
         if not counts:
             raise BackupError(f"database {schema!r} has no collections on {_safe(url)}")
@@ -218,6 +218,13 @@ def _safe(url):
     return f"{parts.scheme}://{parts.hostname}:{parts.port}{parts.path}"
 
 
+def _scalar(connection, query):
+    row = connection.execute(query).fetchone()
+    if row is None:
+        raise BackupError("PostgreSQL returned no row")
+    return row[0]
+
+
 def _counts(connection, schema):
     """{collection: rows} of FerretDB's schema, read from its own metadata table."""
     from psycopg import sql
@@ -229,7 +236,7 @@ def _counts(connection, schema):
         query = sql.SQL("SELECT count(*) FROM {}.{}").format(
             sql.Identifier(schema), sql.Identifier(table)
         )
-        counts[collection] = connection.execute(query).fetchone()[0]
+        counts[collection] = _scalar(connection, query)
     return counts
 
 
@@ -261,16 +268,20 @@ def restore(archive, identity, key_out=None):
 def _unpack(age, archive, identity, work):
     args = [age, "--decrypt", "--identity", str(identity), str(archive)]
     with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:  # noqa: S603
+        assert proc.stdout is not None and proc.stderr is not None  # noqa: S101 — PIPEs
+        unreadable = None
         try:
             with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
                 tar.extractall(work, filter="data")  # no links out, no absolute paths
         except tarfile.TarError as error:
-            proc.kill()
-            raise BackupError(f"{archive} is not a readable backup ({error})") from error
-        finally:
-            error = proc.stderr.read().decode() if proc.stderr else ""
+            unreadable = error
+            proc.stdout.read()  # drained, so age is not left blocked on a full pipe
+        said = proc.stderr.read().decode().strip()
+        # age's own reason first: a wrong key also makes the tar unreadable.
         if proc.wait() != 0:
-            raise BackupError(f"age could not decrypt {archive}: {error.strip()}")
+            raise BackupError(f"age could not decrypt {archive}: {said}")
+        if unreadable is not None:
+            raise BackupError(f"{archive} is not a readable backup ({unreadable})")
     try:
         manifest = json.loads((work / MANIFEST).read_text())
     except (OSError, ValueError) as error:
@@ -291,7 +302,9 @@ def _refuse_while_ferretdb_answers():
     from pymongo.errors import PyMongoError
 
     uri = current_app.config["MONGODB_URI"]
-    client = pymongo.MongoClient(uri, serverSelectionTimeoutMS=1500, connectTimeoutMS=1500)
+    client: pymongo.MongoClient = pymongo.MongoClient(
+        uri, serverSelectionTimeoutMS=1500, connectTimeoutMS=1500
+    )
     try:
         client.admin.command("ping")
     except PyMongoError:
