@@ -179,11 +179,9 @@ class Config:
     SECURITY_US_TOKEN_VALIDITY = 300  # seconds a code works: an SMS can take a minute or two
     SECURITY_SMS_SERVICE = "portal"
     SECURITY_PHONE_REGION_DEFAULT = "IN"
-    SECURITY_MSG_USE_CODE = (
-        "%(code)s is your code to sign in to the police citizen services portal. It expires in "
-        "5 minutes. Do not share it: the police never ask for it.",
-        "info",
-    )
+    # The bare code: the SMS's wording is the administrator's registered template
+    # (services.sms_templates, kind code_sign_in), which app.security.signin_codes fills in.
+    SECURITY_MSG_USE_CODE = ("%(code)s", "info")
     # Roles that must enrol in TOTP before they can do anything else.
     REQUIRE_TWO_FACTOR_ROLES = []
 
@@ -224,6 +222,10 @@ class Config:
     SMS_GATEWAY_URL = _env("SMS_GATEWAY_URL")
     SMS_GATEWAY_TOKEN = _env("SMS_GATEWAY_TOKEN")
     SMS_SENDER_ID = _env("SMS_SENDER_ID", "POLICE")
+    # DLT (TRAI's TCCCPR): the sender's principal entity id, sent with every SMS, and whether an
+    # SMS whose template has no DLT template id is held rather than sent (production: yes).
+    SMS_DLT_ENTITY_ID = _env("SMS_DLT_ENTITY_ID")
+    SMS_REQUIRE_DLT = _env_bool("SMS_REQUIRE_DLT", False)
 
     # Issued documents are signed with Ed25519: the base64 of a 32-byte seed. Unset outside
     # production, a key is derived from SECRET_KEY (so development documents verify across
@@ -305,6 +307,7 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     REQUIRE_TWO_FACTOR_ROLES = ["state_admin"]
     MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
+    SMS_REQUIRE_DLT = _env_bool("SMS_REQUIRE_DLT", True)
 
     @classmethod
     def check(cls, settings):

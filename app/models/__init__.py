@@ -23,6 +23,7 @@ from .exports import ExportJob
 from .firs import Fir, LawSection
 from .help import Faq, UsefulLink
 from .jurisdictions import District, Holiday, PoliceStation, State
+from .messages import SmsTemplate
 from .notifications import Notification
 from .outbox import OutboxMessage
 from .registers import CentralEntry, FeedCursor, RegisterEntry
@@ -33,6 +34,7 @@ from .uploads import Upload
 
 __all__ = [
     "ApiKey",
+    "SmsTemplate",
     "StatDirty",
     "StatFact",
     "StatTotal",
@@ -76,6 +78,7 @@ __all__ = [
 ]
 
 ALL_DOCUMENTS = (
+    SmsTemplate,
     State,
     District,
     PoliceStation,

@@ -15,7 +15,10 @@ STATUS_QUEUED = "queued"
 STATUS_SENDING = "sending"
 STATUS_SENT = "sent"
 STATUS_FAILED = "failed"
-OUTBOX_STATUSES = (STATUS_QUEUED, STATUS_SENDING, STATUS_SENT, STATUS_FAILED)
+# An SMS not sent because its template has no DLT id where one is required (SMS_REQUIRE_DLT):
+# operators would drop it; the administrator's SMS wording page counts these.
+STATUS_HELD = "held"
+OUTBOX_STATUSES = (STATUS_QUEUED, STATUS_SENDING, STATUS_SENT, STATUS_FAILED, STATUS_HELD)
 
 
 class OutboxMessage(me.Document):
@@ -29,6 +32,7 @@ class OutboxMessage(me.Document):
     subject = me.StringField(required=True, max_length=255)
     body_text = me.StringField()
     body_html = me.StringField()
+    dlt_template_id = me.StringField(max_length=30)  # SMS only (services.sms_templates)
     status = me.StringField(choices=OUTBOX_STATUSES, default=STATUS_QUEUED)
     attempts = me.IntField(default=0)
     last_error = me.StringField(max_length=500)

@@ -14,7 +14,7 @@ or a code sent by SMS. What the portal adds to Flask-Security:
 
 import hashlib
 
-from flask import abort
+from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 from flask_security import (
     SmsSenderBaseClass,
@@ -26,9 +26,10 @@ from flask_security import (
 )
 from passlib.exc import TokenError
 
+from app.i18n import current_language
 from app.models import User
 from app.models.accounts import ACCOUNT_STAFF, INDIA_PREFIX
-from app.services import claims, mail, mobile_codes
+from app.services import claims, mail, mobile_codes, sms_templates
 
 IDENTITY_ATTRIBUTES = [
     {"email": {"mapper": uia_email_mapper, "case_insensitive": True}},
@@ -45,7 +46,15 @@ class PortalSmsSender(SmsSenderBaseClass):
         if not mobile or not mobile_codes.may_send(mobile):
             return  # over the allowance: nothing is sent, and the page says what it always says
         mobile_codes.record_sign_in_send(mobile)
-        mail.queue_sms(to=mobile, body_text=str(msg), template="code_sign_in")
+        text, dlt_template_id = sms_templates.render(
+            "code_sign_in",
+            current_language(),
+            code=str(msg).strip(),  # SECURITY_MSG_USE_CODE is the bare code
+            minutes=current_app.config["SECURITY_US_TOKEN_VALIDITY"] // 60,
+        )
+        mail.queue_sms(
+            to=mobile, body_text=text, template="code_sign_in", dlt_template_id=dlt_template_id
+        )
 
 
 class SingleUseTotp(Totp):

@@ -25,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 from app.models import ServiceRequest
 from app.models.base import stored_id
 
-from . import api_keys, audit, claims, mail, numbering
+from . import api_keys, audit, claims, mail, numbering, sms_templates
 from . import requests as request_service
 from .errors import FieldErrors
 from .field_types import email_address, mobile_number
@@ -131,16 +131,22 @@ def file(
 
 def _acknowledge(created, walk_in, code):
     with force_locale(walk_in.language):
+        station = created.station.name_in(walk_in.language)
         text = _(
             "Your request %(number)s has been received at %(station)s. Track it with this "
             "number. To see it in your own account, sign in with this mobile and claim it with "
             "code %(code)s.",
             number=created.number,
-            station=created.station.name_in(walk_in.language),
+            station=station,
             code=code,
         )
+        sms_text, dlt_template_id = sms_templates.render(
+            "walk_in_received", walk_in.language, number=created.number, station=station, code=code
+        )
     key = f"{created.id}:assisted_ack"
-    mail.queue_sms(to=walk_in.mobile, body_text=text[:320], key=f"{key}:sms")
+    mail.queue_sms(
+        to=walk_in.mobile, body_text=sms_text, key=f"{key}:sms", dlt_template_id=dlt_template_id
+    )
     if walk_in.email:
         mail.queue_email(
             to=walk_in.email,

@@ -13,7 +13,13 @@ from mongoengine.queryset.visitor import Q
 
 from app import signals
 from app.models import OutboxMessage
-from app.models.outbox import STATUS_FAILED, STATUS_QUEUED, STATUS_SENDING, STATUS_SENT
+from app.models.outbox import (
+    STATUS_FAILED,
+    STATUS_HELD,
+    STATUS_QUEUED,
+    STATUS_SENDING,
+    STATUS_SENT,
+)
 from app.services import engine, metrics, sms
 
 MAX_ATTEMPTS = 5
@@ -40,10 +46,17 @@ def queue_email(*, to, subject, body_text, body_html=None, template=None, key=No
     return message
 
 
-def queue_sms(*, to, body_text, key=None, template="sms"):
-    """An SMS, delivered through services.sms's gateway (in development: kept in the outbox)."""
+def queue_sms(*, to, body_text, key=None, template="sms", dlt_template_id=None):
+    """An SMS, delivered through services.sms's gateway (in development: kept in the outbox).
+    Its text and DLT id come from services.sms_templates.render()."""
     message = OutboxMessage(
-        channel="sms", to=to, subject="SMS", body_text=body_text, template=template, key=key
+        channel="sms",
+        to=to,
+        subject="SMS",
+        body_text=body_text,
+        template=template,
+        key=key,
+        dlt_template_id=dlt_template_id,
     ).save()
     sender = current_app._get_current_object()  # type: ignore[attr-defined]  # the app behind the proxy
     signals.email_queued.send(sender, message_id=str(message.id))
@@ -78,9 +91,17 @@ def deliver(message_id, now=None):
     message = _claim(message_id, now)
     if message is None:
         return None
+    if (
+        message.channel == "sms"
+        and not message.dlt_template_id
+        and current_app.config.get("SMS_REQUIRE_DLT")
+    ):
+        # Operators drop an SMS without a registered template; say why, retry nothing.
+        engine.write_status(message, STATUS_HELD, set__last_error="no DLT template id")
+        return message
     try:
         if message.channel == "sms":
-            sms.gateway().send(message.to, message.body_text or "")
+            sms.gateway().send(message.to, message.body_text or "", message.dlt_template_id)
         elif current_app.config["MAIL_BACKEND"] == "smtp":
             _send_smtp(message)
     except (OSError, smtplib.SMTPException, sms.SmsError) as error:

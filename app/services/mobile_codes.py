@@ -16,8 +16,6 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from mongoengine.errors import OperationError
 
@@ -25,7 +23,7 @@ from app.models import PhoneCode, Role, State, User
 from app.models.accounts import ACCOUNT_CITIZEN, ACCOUNT_STAFF, INDIA_PREFIX
 from app.models.base import as_utc, is_duplicate_key
 
-from . import audit, claims, mail
+from . import audit, claims, mail, sms_templates
 from .errors import FieldErrors
 from .field_types import email_address, mobile_number
 from .keyed import keyed_digest
@@ -34,10 +32,6 @@ CODE_LIFETIME = timedelta(minutes=10)
 WINDOW = timedelta(minutes=15)
 SENDS_PER_WINDOW = 3
 MAX_ATTEMPTS = 5
-PURPOSES = {
-    "register": _l("create your account"),
-    "verify": _l("confirm your mobile number"),
-}
 
 
 class CodeError(ValueError):
@@ -78,8 +72,8 @@ def _too_many():
     )
 
 
-def _send(purpose, mobile, language, *, user=None, payload=None, text=None):
-    """Save the step and SMS its code (or `text` instead, which then carries no code)."""
+def _send(purpose, mobile, language, *, user=None, payload=None, reminder=False):
+    """Save the step and SMS its code (or, with `reminder`, that the number has an account)."""
     now = datetime.now(UTC)
     if not may_send(mobile, now):
         raise _too_many()
@@ -95,14 +89,19 @@ def _send(purpose, mobile, language, *, user=None, payload=None, text=None):
         created_at=now,
         expires_at=now + CODE_LIFETIME,
     ).save()
-    with force_locale(language):
-        body = text or _(
-            "%(code)s is your code to %(purpose)s on the police citizen services portal. It "
-            "expires in 10 minutes. Do not share it: the police never ask for it.",
-            code=code,
-            purpose=PURPOSES[purpose],
+    if reminder:  # no code: the number has an account already
+        body, dlt_template_id = sms_templates.render("account_exists", language)
+    else:
+        minutes = int(CODE_LIFETIME.total_seconds() // 60)
+        body, dlt_template_id = sms_templates.render(
+            f"code_{purpose}", language, code=code, minutes=minutes
         )
-        mail.queue_sms(to=mobile, body_text=str(body), template=f"code_{purpose}")
+    mail.queue_sms(
+        to=mobile,
+        body_text=body,
+        template=f"code_{purpose}",
+        dlt_template_id=dlt_template_id,
+    )
     return token
 
 
@@ -163,12 +162,7 @@ def start_registration(*, full_name, mobile, email, state_code, language):
         raise FieldErrors(errors)
     payload = {"full_name": full_name, "email": email, "state": state.code, "language": language}
     if _holder_of(mobile) is not None:
-        with force_locale(language):
-            reminder = _(
-                "This mobile number already has an account on the police citizen services "
-                "portal. Sign in with it and a code, or with your password."
-            )
-        return _send("register", mobile, language, payload=payload, text=reminder)
+        return _send("register", mobile, language, payload=payload, reminder=True)
     return _send("register", mobile, language, payload=payload)
 
 

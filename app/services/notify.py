@@ -32,7 +32,17 @@ from app.models import (
 )
 from app.models.base import stored_id
 
-from . import authorities, catalogue, claims, deadlines, firs, mail, registers, service_types
+from . import (
+    authorities,
+    catalogue,
+    claims,
+    deadlines,
+    firs,
+    mail,
+    registers,
+    service_types,
+    sms_templates,
+)
 
 log = logging.getLogger(__name__)
 
@@ -292,33 +302,56 @@ def notify_request_event(request_id, event, seq, detail=None):
                 with force_locale(language):
                     text, subject = _text(ctx, audience, language), _subject(ctx)
                     link = _link(request, audience)
+                    sms = _sms(ctx, audience, language) if "sms" in channels else None
                 if not text:
                     continue
                 for channel in channels:
                     key = f"{request.id}:{event}:v{seq}:{user.id}:{channel}"
                     body = f"{text}\n\n{link}" if channel == "email" else text
-                    messages.append((channel, key, user, body, subject))
+                    messages.append((channel, key, user, body, subject, sms))
     # In-app first (cheap, local), then the outside world. The pause is a test fault: the crash
     # test kills the worker here, between the two halves of one task.
     messages.sort(key=lambda m: m[0] != "in_app")
     created, paused = 0, False
-    for channel, key, user, text, subject in messages:
+    for channel, key, user, text, subject, sms in messages:
         if channel != "in_app" and not paused:
             _fault_pause()
             paused = True
-        created += _send(channel, key, user, request, event, text, subject)
+        created += _send(channel, key, user, request, event, text, subject, sms)
     return created
 
 
-def _link(request, audience):
+def _url(request, audience):
     """Where the recipient opens the request, on the public address (never a request's Host)."""
     if audience == APPLICANT and stored_id(request, "applicant") is None:
-        url = url_for("tracking.track", number=request.number, _external=True)
-    elif audience == APPLICANT:
-        url = url_for("tracking.detail", number=request.number, _external=True)
-    else:
-        url = url_for("requests.details_view", id=str(request.id), _external=True)
-    return _("Open it here: %(url)s", url=url)
+        return url_for("tracking.track", number=request.number, _external=True)
+    if audience == APPLICANT:
+        return url_for("tracking.detail", number=request.number, _external=True)
+    return url_for("requests.details_view", id=str(request.id), _external=True)
+
+
+def _link(request, audience):
+    return _("Open it here: %(url)s", url=_url(request, audience))
+
+
+def _sms(ctx, audience, language):
+    """(text, DLT id) of this event's SMS: the registered wording (services.sms_templates), with
+    the number, the service, the status and a link; never a remark, which is read in the portal."""
+    request, definition, event = ctx.request, ctx.definition, ctx.event
+    values = {
+        "number": request.number,
+        "service": definition["name"].get(language) or definition["name"]["en"],
+        "link": _url(request, audience),
+    }
+    if event in ("submitted", "transition"):
+        info = catalogue.state_info(definition, ctx.detail.get("to_state") or request.status)
+        values["status"] = info["public"].get(language) or info["public"]["en"]
+        return sms_templates.render("request_status", language, **values)
+    if event == "escalated":
+        values["authority"] = str(authorities.title_of(ctx.escalated_role()))
+        values["due"] = _when(request.due_at) if request.due_at else "-"
+        return sms_templates.render("request_escalated", language, **values)
+    return sms_templates.render("request_update", language, **values)
 
 
 def _fault_pause():
@@ -327,7 +360,7 @@ def _fault_pause():
         time.sleep(seconds)
 
 
-def _send(channel, key, user, request, event, text, subject):
+def _send(channel, key, user, request, event, text, subject, sms=None):
     if channel == "in_app":
         try:
             Notification(
@@ -349,8 +382,11 @@ def _send(channel, key, user, request, event, text, subject):
             to=user.email, subject=subject, body_text=text, template=f"request_{event}", key=key
         )
         return 1
-    if channel == "sms" and user.sms_mobile:  # only a mobile its owner has verified
-        mail.queue_sms(to=user.sms_mobile, body_text=text[:320], key=key)
+    if channel == "sms" and user.sms_mobile and sms:  # only a mobile its owner has verified
+        sms_text, dlt_template_id = sms
+        mail.queue_sms(
+            to=user.sms_mobile, body_text=sms_text, key=key, dlt_template_id=dlt_template_id
+        )
         return 1
     return 0
 
@@ -418,9 +454,11 @@ def notify_fir_event(fir_id, event, seq, detail=None):
         return 0
     created = 0
     for user in _fir_recipients(fir, audience):
-        with force_locale(user.language or "en"):
+        language = user.language or "en"
+        with force_locale(language):
             body = str(firs.notice_text(fir, event, detail))
             subject = str(_("Your FIR") if fir.number else _("Your complaint"))
+            sms = _fir_sms(fir, event, audience, language)
         if not body:
             continue
         base = f"fir:{fir.id}:{event}:v{seq}:{user.id}"
@@ -441,7 +479,13 @@ def notify_fir_event(fir_id, event, seq, detail=None):
             mail.queue_email(to=user.email, subject=subject, body_text=body, key=f"{base}:email")
             created += 1
         if user.sms_mobile and claims.take(f"notify:{base}:sms"):
-            mail.queue_sms(to=user.sms_mobile, body_text=body[:320], key=f"{base}:sms")
+            text, dlt_template_id = sms
+            mail.queue_sms(
+                to=user.sms_mobile,
+                body_text=text,
+                key=f"{base}:sms",
+                dlt_template_id=dlt_template_id,
+            )
             created += 1
     if audience == "complainant" and fir.complainant is None and fir.informant_mobile:
         created += _sms_informant(fir, event, seq, detail)
@@ -454,8 +498,29 @@ def _sms_informant(fir, event, seq, detail):
     language = fir.informant_language or "hi"
     with force_locale(language):
         body = str(firs.notice_text(fir, event, detail, desk_language=language))
+        text, dlt_template_id = _fir_sms(fir, event, "informant", language)
     key = f"fir:{fir.id}:{event}:v{seq}:informant:sms"
     if not body or not claims.take(f"notify:{key}"):
         return 0
-    mail.queue_sms(to=fir.informant_mobile, body_text=body[:320], key=key)
+    mail.queue_sms(
+        to=fir.informant_mobile, body_text=text, key=key, dlt_template_id=dlt_template_id
+    )
     return 1
+
+
+def _fir_sms(fir, event, audience, language):
+    """(text, DLT id): that the FIR is registered, or that there is news of it, and where to read
+    it; never the enquiry's reasons or any other officer's words."""
+    number = fir.number or (fir.complaint.number if fir.complaint else "")
+    if audience == "complainant":
+        url = url_for("fir_portal.detail", fir_id=str(fir.id), _external=True)
+    elif audience == "informant":
+        url = url_for("portal.index", _external=True)
+    else:
+        url = url_for("firs.details", fir_id=str(fir.id), _external=True)
+    if event == "fir_registered" and fir.station is not None:
+        station = fir.station.name_in(language)
+        return sms_templates.render(
+            "fir_registered", language, number=number, station=station, link=url
+        )
+    return sms_templates.render("fir_update", language, number=number, link=url)

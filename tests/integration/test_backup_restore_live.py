@@ -69,7 +69,7 @@ def age_key(tmp_path):
     return identity, public
 
 
-def test_backup_wipe_restore_brings_everything_back(base_url, mongo, tmp_path, age_key):
+def test_backup_wipe_restore_brings_everything_back(base_url, mongo, tmp_path, age_key, capsys):
     env = dict(os.environ)
     uploads = Path(env["UPLOAD_DIR"])
     document = mongo.issued_documents.find_one({"revoked_at": None})
@@ -108,7 +108,8 @@ def test_backup_wipe_restore_brings_everything_back(base_url, mongo, tmp_path, a
     page = wait_for(lambda: (r := requests.get(verify, timeout=10)).status_code == 200 and r)
     assert page, "the restored document does not verify"
     assert 'class="panel success"' in page.text, "the restored document is not genuine"
-    print(
-        f"\nbackup/restore: {before['counts']} documents, {len(files_before)} uploads, "
-        f"{len(before['audit'])} audit entries restored; {archive.stat().st_size} bytes encrypted"
-    )
+    with capsys.disabled():
+        print(
+            f"\nbackup/restore: {before['counts']} documents, {len(files_before)} uploads, "
+            f"{len(before['audit'])} audit entries restored; {archive.stat().st_size} bytes encrypted"
+        )

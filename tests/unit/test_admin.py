@@ -181,3 +181,20 @@ def test_admin_search_is_case_insensitive_and_literal(client, auth):
     assert "HR-GGM-SEC29" in page and "HR-FBD-NITK" not in page
     assert client.get("/admin/stations/?search=.*").status_code == 200
     assert "HR-GGM-SEC29" not in client.get("/admin/stations/?search=.*").get_data(as_text=True)
+
+
+def test_admin_lists_show_times_in_india_time_as_dd_mm_yyyy(app, client, auth):
+    from datetime import datetime
+
+    from app.models import AuditEvent, State
+
+    with app.app_context():
+        AuditEvent(
+            at=datetime(2026, 12, 1, 10, 0),  # stored UTC
+            action="test.ist_shown",
+            state=State.objects.get(code="HR"),
+        ).save()
+    auth.login("admin.haryana")
+    page = client.get("/admin/audit/?search=test.ist_shown").get_data(as_text=True)
+    assert "01-12-2026 15:30 IST" in page
+    assert "2026-12-01 10:00:00" not in page

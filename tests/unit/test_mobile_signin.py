@@ -169,11 +169,12 @@ def test_sms_about_requests_go_only_to_a_verified_mobile(app):
     with app.app_context():
         citizen = User.objects.get(email=DEMO["citizen"]["email"])
         assert citizen.sms_mobile == "9810000001"
-        assert notify._send("sms", "t:verified", citizen, None, "x", "text", "s") == 1
+        sms = ("text", None)  # (wording, DLT id): services.sms_templates.render()
+        assert notify._send("sms", "t:verified", citizen, None, "x", "text", "s", sms) == 1
         citizen.us_phone_number = None
         citizen.save()
         assert citizen.sms_mobile is None
-        assert notify._send("sms", "t:unverified", citizen, None, "x", "text", "s") == 0
+        assert notify._send("sms", "t:unverified", citizen, None, "x", "text", "s", sms) == 0
 
 
 def test_an_account_verifies_its_mobile_with_a_code(app, client, auth):

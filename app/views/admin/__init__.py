@@ -33,6 +33,7 @@ from .jurisdictions import VIEWS as JURISDICTION_VIEWS
 from .oversight import AppealsView, SeniorsView, SupervisionView
 from .registers import RegistersView
 from .requests import QueueView, RequestView
+from .sms_templates import SmsTemplatesView
 from .staff import AuditEventView, OrganisationView, PostingView, RoleView, UserView
 from .today import TodayView
 
@@ -81,6 +82,9 @@ def init_admin(app):
         )
     )
     cases = _l("Cases")
+    admin.add_view(
+        SmsTemplatesView(name=_l("SMS wording"), category=requests_menu, endpoint="sms_templates")
+    )
     admin.add_view(FirsView(name=_l("FIRs"), category=cases, endpoint="firs"))
     admin.add_view(RegistersView(name=_l("Registers"), category=cases, endpoint="registers_admin"))
     admin.add_view(

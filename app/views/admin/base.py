@@ -5,8 +5,11 @@ A view names the permission that opens it (`view_permission`) and the one that a
 state never sees, picks or saves another state's records.
 """
 
+from datetime import datetime
+
 from flask import abort, redirect, request, url_for
 from flask_admin.contrib.mongoengine import ModelView
+from flask_admin.contrib.mongoengine.typefmt import DEFAULT_FORMATTERS
 from flask_admin.form import BaseForm
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,6 +20,7 @@ from app import db
 from app.i18n import current_language
 from app.models.jurisdictions import localized
 from app.services import access, audit
+from app.views.filters import local_datetime
 
 from .fields import PortableFilterConverter, SafeModelConverter
 
@@ -48,8 +52,19 @@ class SecuredView:
         abort(403)
 
 
+def _ist_datetime(view, value, name=None):
+    return local_datetime(value)
+
+
+# Every time in the admin's lists and detail pages as officers read them: India time,
+# dd-mm-yyyy HH:MM (Flask-Admin would print the stored UTC with seconds).
+TIME_FORMATTERS = {**DEFAULT_FORMATTERS, datetime: _ist_datetime}
+
+
 class ScopedModelView(SecuredView, ModelView):
     edit_permission = None
+    column_type_formatters = TIME_FORMATTERS
+    column_type_formatters_detail = TIME_FORMATTERS
     form_base_class = AdminForm
     model_form_converter = SafeModelConverter
     filter_converter = PortableFilterConverter()
