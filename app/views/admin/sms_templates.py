@@ -17,9 +17,12 @@ class SmsTemplatesView(SecuredView, BaseView):
 
     @expose("/")
     def index(self):
+        groups = {}
+        for kind, language, spec, row in sms_templates.table():
+            groups.setdefault(kind, (kind, spec, []))[2].append((language, row))
         return self.render(
             "admin/sms_templates.html",
-            rows=sms_templates.table(),
+            groups=list(groups.values()),
             missing=sms_templates.missing_dlt(),
             held=sms_templates.held_count(),
             required=sms_templates.dlt_required(),
