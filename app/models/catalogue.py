@@ -40,6 +40,7 @@ class ServiceTypeVersion(me.Document):
     definition = me.DictField(required=True)
     created_at = me.DateTimeField(default=utcnow, required=True)
     created_by = me.ReferenceField("User")
+    reason = me.StringField(max_length=500)  # why it was published (the admin asks)
 
     meta = {
         "collection": "service_type_versions",

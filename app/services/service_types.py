@@ -25,14 +25,20 @@ class ServiceTypeError(ValueError):
     pass
 
 
-def publish(state, definition, actor=None, source=None):
-    """Validate and publish `definition` for `state`; returns the live ServiceType."""
+def publish(state, definition, actor=None, source=None, reason=None):
+    """Validate and publish `definition` for `state` as a new version, with who and why; returns
+    the live ServiceType."""
     catalogue.check(definition, source or f"service {definition.get('code', '?')}")
     code = definition["code"]
     live = ServiceType.objects(state=state, code=code).first()
     version = (live.version if live else 0) + 1
     ServiceTypeVersion(
-        code=code, state=state, version=version, definition=definition, created_by=actor
+        code=code,
+        state=state,
+        version=version,
+        definition=definition,
+        created_by=actor,
+        reason=(reason or "").strip()[:500] or None,
     ).save()
     fields = {
         "set__version": version,
@@ -56,6 +62,33 @@ def publish(state, definition, actor=None, source=None):
         live.modify(**fields)
     audit.record("catalogue.publish", actor=actor, target=live, state=state, version=version)
     return live
+
+
+def versions(state, code):
+    """Every published version of a service, newest first."""
+    return list(
+        ServiceTypeVersion.objects(state=state, code=code)
+        .order_by("-version")
+        .select_related(max_depth=1)
+    )
+
+
+def rollback(state, code, version, actor, reason):
+    """Publish version `version`'s definition again, as a new version: the history stays whole
+    and requests keep the version they were made under. Returns the live ServiceType."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceTypeError("reason")
+    old = ServiceTypeVersion.objects(state=state, code=code, version=version).first()
+    if old is None:
+        raise ServiceTypeError(f"{code} v{version} does not exist")
+    return publish(
+        state,
+        old.definition,
+        actor=actor,
+        source=f"{code} v{version}",
+        reason=f"↩ v{version}: {reason}",
+    )
 
 
 def live(state, code):

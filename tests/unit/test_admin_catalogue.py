@@ -11,7 +11,7 @@ def service_id(app, code, state="HR"):
         return str(next(s for s in ServiceType.objects(code=code) if s.state.code == state).id)
 
 
-def edit(client, auth, app, code, change):
+def edit(client, auth, app, code, change, reason="Charter revised"):
     sid = service_id(app, code)
     path = f"/admin/catalogue/edit/?id={sid}"
     page = client.get(path).get_data(as_text=True)
@@ -27,6 +27,7 @@ def edit(client, auth, app, code, change):
         data={
             "definition_yaml": catalogue.to_yaml(definition),
             "active": "y",
+            "reason": reason,
             "csrf_token": auth.csrf(path),
         },
     )
@@ -77,6 +78,7 @@ def test_a_new_service_is_created_in_the_admins_state(catalogue_seeded, client, 
         data={
             "definition_yaml": catalogue.to_yaml(definition),
             "active": "y",
+            "reason": "Noise complaints online from this month",
             "csrf_token": auth.csrf("/admin/catalogue/new/"),
         },
     )
@@ -98,3 +100,97 @@ def test_other_states_services_are_404_and_others_may_not_edit(catalogue_seeded,
     auth.logout()
     auth.login("sho.sector29")
     assert client.get("/admin/catalogue/").status_code == 403
+
+
+def test_a_publish_without_a_reason_is_refused(catalogue_seeded, client, auth):
+    app = catalogue_seeded
+    auth.login("admin.haryana")
+    response = edit(
+        client, auth, app, "grievance", lambda d: d["sla"]["limit"].update(value=5), reason=""
+    )
+    assert response.status_code == 200 and "Say what changed and why" in response.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert ServiceType.objects(code="grievance").first().version == 1
+
+
+def _add_occupation(definition):
+    definition["sla"]["limit"].update(value=5)
+    definition["fields"].append(
+        {
+            "name": "occupation",
+            "type": "text",
+            "required": True,
+            "max_length": 80,
+            "label": {"en": "Occupation", "hi": "व्यवसाय"},
+        }
+    )
+
+
+def test_the_history_says_each_change_in_words_and_a_rollback_restores_the_old_version(
+    catalogue_seeded, client, auth
+):
+    app = catalogue_seeded
+    auth.login("admin.haryana")
+    sid = service_id(app, "tenant_verification")
+    assert edit(client, auth, app, "tenant_verification", _add_occupation).status_code == 302
+    page = client.get(f"/admin/catalogue/versions/?id={sid}").get_data(as_text=True)
+    assert "Time limit: 7 → 5 working days" in page
+    assert "Field “Occupation” added (required)" in page
+    assert "Charter revised" in page
+
+    path = f"/admin/catalogue/versions/?id={sid}"
+    refused = client.post(
+        "/admin/catalogue/versions/rollback",
+        data={"id": sid, "version": 1, "reason": " ", "csrf_token": auth.csrf(path)},
+    )
+    assert refused.status_code == 302
+    with app.app_context():
+        assert ServiceType.objects.get(id=sid).version == 2
+    done = client.post(
+        "/admin/catalogue/versions/rollback",
+        data={
+            "id": sid,
+            "version": 1,
+            "reason": "Five days is too short",
+            "csrf_token": auth.csrf(path),
+        },
+    )
+    assert done.status_code == 302
+    with app.app_context():
+        from app.models import ServiceTypeVersion
+
+        live = ServiceType.objects.get(id=sid)
+        first = ServiceTypeVersion.objects.get(state=live.state, code=live.code, version=1)
+        third = ServiceTypeVersion.objects.get(state=live.state, code=live.code, version=3)
+        assert live.version == 3 and live.definition == first.definition
+        assert third.reason.endswith("Five days is too short")
+    api = client.get("/api/v1/services/tenant_verification?state=HR").get_json()
+    assert api["time_limit"]["value"] == 7
+    compared = client.get(f"/admin/catalogue/versions/?id={sid}&from=2&to=3").get_data(as_text=True)
+    assert "Time limit: 5 → 7 working days" in compared and "Field “Occupation” removed" in compared
+
+
+def test_the_history_reads_in_hindi(catalogue_seeded, client, auth):
+    app = catalogue_seeded
+    auth.login("admin.haryana")
+    assert edit(client, auth, app, "tenant_verification", _add_occupation).status_code == 302
+    client.post("/language", data={"language": "hi", "csrf_token": auth.csrf("/dashboard")})
+    sid = service_id(app, "tenant_verification")
+    page = client.get(f"/admin/catalogue/versions/?id={sid}").get_data(as_text=True)
+    assert "“व्यवसाय”" in page and "5 कार्य दिवस" in page
+
+
+def test_other_states_and_officers_cannot_see_or_roll_back_versions(catalogue_seeded, client, auth):
+    app = catalogue_seeded
+    sid = service_id(app, "grievance", "HR")
+    auth.login("admin.delhi")
+    assert client.get(f"/admin/catalogue/versions/?id={sid}").status_code == 404
+    auth.logout()
+    auth.login("sho.sector29")
+    response = client.post(
+        "/admin/catalogue/versions/rollback",
+        data={"id": sid, "version": 1, "reason": "x", "csrf_token": auth.csrf("/dashboard")},
+    )
+    assert response.status_code == 403

@@ -5,15 +5,18 @@ and published by services.service_types as a new version: live at once, no resta
 already made keep the version they were made under.
 """
 
-from flask import flash
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import BooleanField, TextAreaField
-from wtforms.validators import ValidationError
+from markupsafe import Markup
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import Length, ValidationError
 
+from app.i18n import current_language
 from app.models import ServiceType, State
-from app.services import access, catalogue, service_types
+from app.services import access, catalogue, catalogue_diff, service_types
 
 from .base import AdminForm, ScopedModelView
 
@@ -27,6 +30,17 @@ class DefinitionForm(AdminForm):
         ),
     )
     active = BooleanField(_l("Offered to the public"), default=True)
+    reason = StringField(
+        _l("What changed, and why"),
+        validators=[Length(max=500)],
+        render_kw={"required": True},
+        description=_l("Kept with the version, for whoever reads the history."),
+    )
+
+    def validate_reason(self, field):
+        # A plain string, not a lazy one: Flask-Admin's template shows only `string` errors.
+        if not (field.data or "").strip():
+            raise ValidationError(_("Say what changed and why: it is kept with the version."))
 
     def validate_definition_yaml(self, field):
         try:
@@ -53,6 +67,13 @@ class ServiceTypeView(ScopedModelView):
     }
     column_searchable_list = ("code", "name_en")
     form = DefinitionForm
+    column_formatters = {
+        # Markup.format escapes what it is given.
+        "version": lambda view, context, model, name: Markup('<a href="{}">{}</a>').format(
+            url_for(".versions", id=str(model.id)),
+            _("Version %(version)d: history", version=model.version),
+        )
+    }
 
     def get_form(self):
         return DefinitionForm
@@ -81,7 +102,9 @@ class ServiceTypeView(ScopedModelView):
         if state is None or service_types.live(state, form.definition["code"]) is not None:
             flash(_("This code is already used in your state; edit that service instead."), "error")
             return False
-        live = service_types.publish(state, form.definition, actor=current_user, source="admin")
+        live = service_types.publish(
+            state, form.definition, actor=current_user, source="admin", reason=form.reason.data
+        )
         flash(_("Published as version %(version)d.", version=live.version), "success")
         return live
 
@@ -90,9 +113,75 @@ class ServiceTypeView(ScopedModelView):
             flash(_("The code of a service cannot change."), "error")
             return False
         live = service_types.publish(
-            model.state, form.definition, actor=current_user, source="admin"
+            model.state,
+            form.definition,
+            actor=current_user,
+            source="admin",
+            reason=form.reason.data,
         )
         if live.active != bool(form.active.data):
             live.modify(set__active=bool(form.active.data))
         flash(_("Published as version %(version)d.", version=live.version), "success")
         return True
+
+    def _service(self, id):
+        service = self.get_one(id) if id else None
+        if (
+            service is None
+            or not access.scoped(ServiceType.objects, current_user).filter(id=service.id).first()
+        ):
+            abort(404)
+        return service
+
+    @expose("/versions/")
+    def versions(self):
+        """Every version with who, when and why; two compared in words; a rollback."""
+        service = self._service(request.args.get("id", "", type=str))
+        history = service_types.versions(service.state, service.code)
+        numbers = [v.version for v in history]
+        newest = numbers[0] if numbers else 0
+        after = request.args.get("to", newest, type=int)
+        before = request.args.get("from", after - 1, type=int)
+        by_number = {v.version: v for v in history}
+        compared = None
+        if before in by_number and after in by_number and before != after:
+            compared = catalogue_diff.changes(
+                by_number[before].definition, by_number[after].definition, current_language()
+            )
+        return self.render(
+            "admin/catalogue_versions.html",
+            service=service,
+            history=history,
+            numbers=numbers,
+            before=before,
+            after=after,
+            compared=compared,
+        )
+
+    @expose("/versions/rollback", methods=["POST"])
+    def rollback(self):
+        if not self.can_edit:
+            abort(403)
+        service = self._service(request.form.get("id", "", type=str))
+        version = request.form.get("version", 0, type=int)
+        reason = request.form.get("reason", "", type=str)
+        if not reason.strip():
+            flash(_("Say why you roll back: it is kept with the version."), "error")
+            return redirect(url_for(".versions", id=str(service.id)))
+        try:
+            live = service_types.rollback(
+                service.state, service.code, version, current_user, reason
+            )
+        except service_types.ServiceTypeError:
+            abort(404)
+        flash(
+            _(
+                "Version %(old)d published again as version %(new)d.",
+                old=version,
+                new=live.version,
+            ),
+            "success",
+        )
+        return redirect(
+            url_for(".versions", id=str(service.id), to=live.version, **{"from": version})
+        )
