@@ -33,15 +33,7 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-if [ -z "${MONGODB_URI:-}" ] || [ -z "${REDIS_URL:-}" ]; then
-  export VAR_DIR=$root/var/run FERRETDB_PORT=${FERRETDB_PORT:-27027} REDIS_PORT=${REDIS_PORT:-6389}
-  export POSTGRES_PORT=${POSTGRES_PORT:-$((FERRETDB_PORT + 27300))}
-  scripts/servers.sh start
-  started_servers=1
-  export MONGODB_URI=${MONGODB_URI:-mongodb://127.0.0.1:$FERRETDB_PORT/police_portal}
-  export FERRETDB_POSTGRESQL_URL=${FERRETDB_POSTGRESQL_URL:-postgres://postgres@127.0.0.1:$POSTGRES_PORT/ferretdb}
-  export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}
-fi
+if use_local_servers "$root"; then started_servers=1; fi
 [ -x /usr/sbin/nginx ] || scripts/system-packages.sh
 
 rm -rf "$CLUSTER_DIR" && mkdir -p "$CLUSTER_DIR/nginx/tmp"

@@ -73,6 +73,21 @@ start_stack() {
   launch beat "$logdir/beat.log" "$py/celery" -A app.worker beat --loglevel=INFO --pidfile=
 }
 
+# use_local_servers ROOT: unless MONGODB_URI and REDIS_URL are set, start PostgreSQL, FerretDB and
+# Redis under ROOT/var/run (scripts/servers.sh) and point the app at them; succeeds only when it
+# started them (the caller stops them again).
+use_local_servers() {
+  [ -n "${MONGODB_URI:-}" ] && [ -n "${REDIS_URL:-}" ] && return 1
+  export VAR_DIR=$1/var/run FERRETDB_PORT=${FERRETDB_PORT:-27027} REDIS_PORT=${REDIS_PORT:-6389}
+  export POSTGRES_PORT=${POSTGRES_PORT:-$((FERRETDB_PORT + 27300))}
+  # `if use_local_servers` turns set -e off inside: a failed start must end the script itself.
+  "$1/scripts/servers.sh" start || exit 1
+  export MONGODB_URI=${MONGODB_URI:-mongodb://127.0.0.1:$FERRETDB_PORT/police_portal}
+  # ensure-indexes (run by seed) adds the GIN indexes FerretDB's queries use (docs/ferretdb.md).
+  export FERRETDB_POSTGRESQL_URL=${FERRETDB_POSTGRESQL_URL:-postgres://postgres@127.0.0.1:$POSTGRES_PORT/ferretdb}
+  export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}
+}
+
 wait_healthy() {  # wait_healthy PORT SECONDS
   local url="http://127.0.0.1:$1/healthz"
   for _ in $(seq 1 $(( $2 * 2 ))); do

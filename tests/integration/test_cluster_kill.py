@@ -246,11 +246,15 @@ def _round(cluster, round_no, report):
         if index % 4 == 0:  # the citizen withdraws it at once
             done = citizen.call("POST", f"/api/v1/requests/{number}/transitions",
                                 json={"action": "withdraw"})  # fmt: skip
-            transitions["withdraw" if done is not None and done.status_code == 200 else "lost"] += 1
+            transitions[
+                "withdraw" if done is not None and done.status_code == 200 else "unanswered"
+            ] += 1
         elif index % 4 == 1:  # the station officer accepts it for verification
             done = officer.call("POST", f"/api/v1/requests/{number}/transitions",
                                 json={"action": "accept"})  # fmt: skip
-            transitions["accept" if done is not None and done.status_code == 200 else "lost"] += 1
+            transitions[
+                "accept" if done is not None and done.status_code == 200 else "unanswered"
+            ] += 1
 
     with ThreadPoolExecutor(THREADS) as pool:
         list(pool.map(one, range(BURST)))
@@ -275,14 +279,17 @@ def _round(cluster, round_no, report):
     assert wait_for(climbed, timeout=150, interval=2), "not every request reached tier 2"
     time.sleep(8)  # a few more sweeps: nothing may happen twice
 
-    escalations = 0
+    escalations = applied = 0
     for request in mongo.service_requests.find({"number": {"$in": acknowledged}}):
         levels = [e["level"] for e in request.get("escalations", [])]
         assert len(levels) == len(set(levels)) and levels == sorted(levels), request["number"]
         if request["number"] not in withdrawn:
             assert levels == [1, 2], (request["number"], levels)
         actions = Counter(h.get("action") for h in request.get("history", []))
+        # At most once, and once for every step the client saw acknowledged; a step whose
+        # answer was lost with its web instance ("unanswered") was applied once or not at all.
         assert actions["withdraw"] <= 1 and actions["accept"] <= 1, (request["number"], actions)
+        applied += actions["withdraw"] + actions["accept"]
         escalations += len(levels)
 
     # Notified once: no recipient has the same text about the same request twice, and there is
@@ -307,6 +314,7 @@ def _round(cluster, round_no, report):
             )
             assert got == count, (number, who, got)
     assert twice_in_app == 0 and twice_mailed == 0
+    assert transitions["withdraw"] + transitions["accept"] <= applied
 
     # One beat at a time: before the kill only the holder queued sweeps; after it exactly one
     # other beat did: the standby, or the holder's restarted process, whichever took the lock.
@@ -329,6 +337,7 @@ def _round(cluster, round_no, report):
         "found": len(numbers),
         "duplicates": duplicates,
         "transitions": dict(transitions),
+        "transitions_applied": applied,
         "escalations": escalations,
         "notified_twice": twice_in_app + twice_mailed,
         "client_retries": citizen.retries + officer.retries,

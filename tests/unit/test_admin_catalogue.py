@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from app.models import ServiceType
 from app.services import catalogue
 
@@ -194,3 +196,92 @@ def test_other_states_and_officers_cannot_see_or_roll_back_versions(catalogue_se
         data={"id": sid, "version": 1, "reason": "x", "csrf_token": auth.csrf("/dashboard")},
     )
     assert response.status_code == 403
+
+
+def _limits_form(auth, path, **changes):
+    form = {
+        "limit_value": "7",
+        "limit_unit": "working_days",
+        "warn_at": "80",
+        "tier0_role": "sho",
+        "tier1_role": "district_supervisor",
+        "tier1_value": "7",
+        "tier1_unit": "working_days",
+        "tier2_role": "state_admin",
+        "tier2_value": "7",
+        "tier2_unit": "working_days",
+        "csrf_token": auth.csrf(path),
+    }
+    form.update(changes)
+    return form
+
+
+def test_the_time_limit_is_changed_in_a_form_previewed_in_words_and_published(
+    catalogue_seeded, client, auth
+):
+    app = catalogue_seeded
+    auth.login("admin.haryana")
+    sid = service_id(app, "tenant_verification")
+    path = f"/admin/catalogue/limits/?id={sid}"
+    page = client.get(path).get_data(as_text=True)
+    assert 'id="limit_value"' in page and 'value="7"' in page
+    preview = client.post(path, data=_limits_form(auth, path, limit_value="5", action="preview"))
+    assert preview.status_code == 200
+    assert "Time limit: 7 → 5 working days" in preview.get_data(as_text=True)
+    with app.app_context():
+        assert ServiceType.objects.get(id=sid).version == 1  # a preview publishes nothing
+    unexplained = client.post(
+        path, data=_limits_form(auth, path, limit_value="5", action="publish")
+    )
+    assert unexplained.status_code == 400 and "Say what changed" in unexplained.get_data(
+        as_text=True
+    )
+    published = client.post(
+        path,
+        data=_limits_form(
+            auth, path, limit_value="5", action="publish", reason="State notification 12/2026"
+        ),
+    )
+    assert published.status_code == 302
+    assert "5 working days" in client.get("/services?state=HR").get_data(as_text=True)
+    history = client.get(f"/admin/catalogue/versions/?id={sid}").get_data(as_text=True)
+    assert "Time limit: 7 → 5 working days" in history and "State notification 12/2026" in history
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("limit_value", "0", "Time limit: enter a whole number"),
+        ("limit_value", "seven", "Time limit: enter a whole number"),
+        ("limit_unit", "fortnights", "Time limit: choose a unit"),
+        ("warn_at", "100", "Warning: enter a share from 1 to 99"),
+        ("tier1_role", "home_guard", "Tier 2: choose who decides"),
+        ("tier2_value", "", "Tier 3: enter a whole number"),
+        ("tier1_unit", "minutes", "Tier 2: choose a unit"),  # minutes only for minute services
+    ],
+)
+def test_each_refusal_names_its_field_and_nothing_is_published(
+    catalogue_seeded, client, auth, field, value, message
+):
+    app = catalogue_seeded
+    auth.login("admin.haryana")
+    sid = service_id(app, "tenant_verification")
+    path = f"/admin/catalogue/limits/?id={sid}"
+    response = client.post(
+        path, data=_limits_form(auth, path, action="publish", reason="x", **{field: value})
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and message in page
+    assert f'id="{field}-error"' in page and f'href="#{field}"' in page
+    with app.app_context():
+        assert ServiceType.objects.get(id=sid).version == 1
+
+
+def test_only_the_services_administrators_may_change_time_limits(catalogue_seeded, client, auth):
+    app = catalogue_seeded
+    sid = service_id(app, "tenant_verification")
+    auth.login("admin.delhi")
+    assert client.get(f"/admin/catalogue/limits/?id={sid}").status_code == 404
+    auth.logout()
+    auth.login("sho.sector29")
+    assert client.get(f"/admin/catalogue/limits/?id={sid}").status_code == 403

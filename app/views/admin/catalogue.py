@@ -16,7 +16,7 @@ from wtforms.validators import Length, ValidationError
 
 from app.i18n import current_language
 from app.models import ServiceType, State
-from app.services import access, catalogue, catalogue_diff, service_types
+from app.services import access, catalogue, catalogue_diff, service_types, time_limits
 
 from .base import AdminForm, ScopedModelView
 
@@ -69,9 +69,13 @@ class ServiceTypeView(ScopedModelView):
     form = DefinitionForm
     column_formatters = {
         # Markup.format escapes what it is given.
-        "version": lambda view, context, model, name: Markup('<a href="{}">{}</a>').format(
+        "version": lambda view, context, model, name: Markup(
+            '<a href="{}">{}</a><br><a href="{}">{}</a>'
+        ).format(
             url_for(".versions", id=str(model.id)),
             _("Version %(version)d: history", version=model.version),
+            url_for(".limits", id=str(model.id)),
+            _("Time limits"),
         )
     }
 
@@ -182,6 +186,51 @@ class ServiceTypeView(ScopedModelView):
             ),
             "success",
         )
+        # The page then compares the version that was live with the one just published.
         return redirect(
-            url_for(".versions", id=str(service.id), to=live.version, **{"from": version})
+            url_for(".versions", id=str(service.id), to=live.version, **{"from": live.version - 1})
         )
+
+    @expose("/limits/", methods=["GET", "POST"])
+    def limits(self):
+        """The time limit, the warning and the escalation tiers as a form, not YAML: checked
+        field by field (each error names its field), previewed as a change in words, and
+        published as a new version with a reason."""
+        if not self.can_edit:
+            abort(403)
+        service = self._service(request.values.get("id", "", type=str))
+        live = service.definition
+        values = time_limits.form_values(live) if request.method == "GET" else request.form
+        errors, changed, definition = {}, None, None
+        if request.method == "POST":
+            definition, errors = time_limits.apply(live, request.form)
+            if not errors:
+                changed = catalogue_diff.changes(live, definition, current_language())
+                if request.form.get("action") == "publish":
+                    reason = request.form.get("reason", "", type=str).strip()
+                    if not changed:
+                        errors["form"] = _("Nothing changed.")
+                    elif not reason:
+                        errors["reason"] = _(
+                            "Say what changed and why: it is kept with the version."
+                        )
+                    else:
+                        published = service_types.publish(
+                            service.state, definition, actor=current_user, source="admin",
+                            reason=reason,
+                        )  # fmt: skip
+                        flash(_("Published as version %(version)d.", version=published.version),
+                              "success")  # fmt: skip
+                        return redirect(url_for(".versions", id=str(service.id)))
+        page = self.render(
+            "admin/catalogue_limits.html",
+            service=service,
+            values=values,
+            tiers=live.get("sla", {}).get("escalation", []),
+            units=time_limits.units_for(live),
+            roles=time_limits.ROLES,
+            tier_titles=time_limits.TIERS,
+            errors=errors,
+            changed=changed,
+        )
+        return page, 400 if errors else 200
