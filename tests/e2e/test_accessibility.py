@@ -109,6 +109,7 @@ def _check_admin(tab, prefix):
             "a[href$='/admin/firs/new'], table a[href^='/admin/firs/']",
             "table a[href*='/admin/catalogue/versions/']",  # a service's versions and diff
             "table a[href*='/admin/catalogue/limits/']",  # its time limits as a form
+            "table a[href*='/admin/catalogue/fields/']",  # its fields as a table
             "a[href^='/admin/sms_templates/request_status/']",  # an SMS wording's edit page
         ):
             for link in _same_site_links(tab.page, tab.base_url, selector)[:1]:

@@ -1,7 +1,10 @@
-"""A state administrator changes a service's time limit with the keyboard alone: the form,
-a preview of the change in words, publishing with a reason; the public charter shows the new
-limit at once; the history says it in words; a rollback (keyboard again) restores the old one.
-Employee verification: no other browser or integration test uses it."""
+"""A state administrator changes a service with the keyboard alone: adds a required field with a
+Hindi label in the fields table, changes the time limit in its form, previews each change in
+words and publishes it with a reason; the citizen's form shows the field and the public charter
+the new limit at once; the history says both changes in words; a rollback (keyboard again)
+restores version N−1. Employee verification: no other browser or integration test uses it."""
+
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -11,7 +14,7 @@ from tests.helpers.live_api import DEMO
 SERVICE = "employee_verification"
 
 
-def _tab_to(page, element_id, limit=60):
+def _tab_to(page, element_id, limit=80):
     """Press Tab until the element with this id has the focus, checking each stop is visible."""
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -25,55 +28,98 @@ def _tab_to(page, element_id, limit=60):
     pytest.fail(f"{element_id} cannot be reached by Tab")
 
 
-def _limit(base_url):
+def _live(base_url):
     service = requests.get(f"{base_url}/api/v1/services/{SERVICE}?state=HR", timeout=10).json()
-    return service["time_limit"]["value"], service["version"]
+    return service["time_limit"]["value"], service["version"], service["schema"]["required"]
 
 
-def test_a_time_limit_changes_and_rolls_back_by_keyboard_alone(tab_factory, base_url):
-    before, version = _limit(base_url)
-    assert before == 20
-    tab = tab_factory()
-    admin = DEMO["admin.haryana"]
-    tab.csrf_form_login(admin["email"], admin["password"])
+def _english(tab):
     home = tab.open("/admin/")
     english = home.locator("form.language-switch button[value=en]")
     if english.count():  # the account may have been left in Hindi by another test
         english.first.focus()
         home.keyboard.press("Enter")
         home.wait_for_load_state()
+
+
+def test_a_field_and_a_time_limit_change_and_roll_back_by_keyboard_alone(tab_factory, base_url):
+    limit, version, required = _live(base_url)
+    assert limit == 20 and "previous_employer" not in required
+    tab = tab_factory()
+    admin = DEMO["admin.haryana"]
+    tab.csrf_form_login(admin["email"], admin["password"])
+    _english(tab)
     listing = tab.open(f"/admin/catalogue/?search={SERVICE}")
+    fields = listing.locator("table a[href*='/admin/catalogue/fields/']").first.get_attribute(
+        "href"
+    )
     limits = listing.locator("table a[href*='/admin/catalogue/limits/']").first.get_attribute(
         "href"
     )
-    page = tab.open(limits)
 
+    # 1. A required field with a Hindi label, in the fields table.
+    page = tab.open(fields)
+    _tab_to(page, "fb-new_label_en")
+    page.keyboard.type("Previous employer")
+    _tab_to(page, "fb-new_label_hi")
+    page.keyboard.type("पिछला नियोक्ता")
+    _tab_to(page, "fb-new_name")
+    page.keyboard.type("previous_employer")
+    _tab_to(page, "fb-new_required")
+    page.keyboard.press("Space")
+    _tab_to(page, "action=add")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "Field “Previous employer” added (required)" in page.inner_text("#fields-changes")
+    _tab_to(page, "action=preview:hi")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "पिछला नियोक्ता" in page.inner_text("#fields-preview-title + fieldset")
+    tab.check("84-fields-draft-preview-hi")
+    assert _live(base_url)[1] == version  # a draft publishes nothing
+    _tab_to(page, "fb-reason")
+    page.keyboard.type("Employers asked for the previous employer")
+    _tab_to(page, "action=publish")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/catalogue/versions/**")
+    assert "previous_employer" in _live(base_url)[2]
+
+    # 2. The time limit, in its form.
+    page = tab.open(limits)
     _tab_to(page, "limit_value")
     page.keyboard.press("Control+A")
     page.keyboard.type("15")
     _tab_to(page, "reason")
-    page.keyboard.type("Karnataka's 2026 notification: fifteen days")
+    page.keyboard.type("The 2026 notification: fifteen days")
     _tab_to(page, "action=preview")
     page.keyboard.press("Enter")
     page.wait_for_selector("#limits-changes")
     assert "Time limit: 20 → 15 days" in page.inner_text("#limits-changes")
     tab.check("85-limits-preview")
-    assert _limit(base_url) == (20, version)  # a preview publishes nothing
-
     _tab_to(page, "action=publish")
     page.keyboard.press("Enter")
     page.wait_for_url("**/admin/catalogue/versions/**")
-    assert _limit(base_url) == (15, version + 1)
-    charter = requests.get(f"{base_url}/services?state=HR", timeout=10).text
-    assert "15 days" in charter
+    assert _live(base_url)[:2] == (15, version + 2)
+
+    # The citizen sees both at once.
+    assert "15 days" in requests.get(f"{base_url}/services?state=HR", timeout=10).text
+    citizen = tab_factory()
+    citizen.csrf_form_login(DEMO["citizen"]["email"], DEMO["citizen"]["password"])
+    form = citizen.open(f"/services/{SERVICE}/apply?state=HR")
+    assert "Previous employer" in form.inner_text("main")
+
+    # 3. The history says both in words; a rollback restores version N−1.
+    service_id = parse_qs(urlsplit(page.url).query)["id"][0]
+    page = tab.open(f"/admin/catalogue/versions/?id={service_id}&from={version}&to={version + 2}")
     changes = page.inner_text("#version-changes")
     assert "Time limit: 20 → 15 days" in changes
-    tab.check("86-versions-after-publish")
-
-    _tab_to(page, f"rollback-{version}")
-    page.keyboard.type("Published by mistake")
+    assert "Field “Previous employer” added (required)" in changes
+    tab.check("86-versions-both-changes")
+    _tab_to(page, f"rollback-{version + 1}")
+    page.keyboard.type("Fifteen days was published too early")
     page.keyboard.press("Enter")
     page.wait_for_selector("#version-changes")
-    assert _limit(base_url) == (20, version + 2)
+    limit, now, required = _live(base_url)
+    assert (limit, now) == (20, version + 3) and "previous_employer" in required
     assert "Time limit: 15 → 20 days" in page.inner_text("#version-changes")
     tab.check("87-versions-after-rollback")

@@ -285,3 +285,196 @@ def test_only_the_services_administrators_may_change_time_limits(catalogue_seede
     auth.logout()
     auth.login("sho.sector29")
     assert client.get(f"/admin/catalogue/limits/?id={sid}").status_code == 403
+
+
+def _draft(page):
+    import html
+
+    return html.unescape(re.search(r'name="draft" value="([^"]*)"', page).group(1))
+
+
+def test_a_required_field_with_a_hindi_label_is_added_previewed_and_published(
+    catalogue_seeded, client, auth
+):
+    app = catalogue_seeded
+    auth.login("admin.haryana")
+    sid = service_id(app, "tenant_verification")
+    path = f"/admin/catalogue/fields/?id={sid}"
+    page = client.get(path).get_data(as_text=True)
+    assert "Owner&#39;s full name" in page or "Owner's full name" in page
+    new = {
+        "new_label_en": "Occupation",
+        "new_label_hi": "",
+        "new_name": "occupation",
+        "new_type": "text",
+        "new_required": "y",
+    }
+    refused = client.post(
+        path,
+        data={"draft": _draft(page), "action": "add", **new, "csrf_token": auth.csrf(path)},
+    )
+    assert refused.status_code == 400 and "Label (Hindi): enter it." in refused.get_data(
+        as_text=True
+    )
+    added = client.post(
+        path,
+        data={
+            "draft": _draft(page),
+            "action": "add",
+            **dict(new, new_label_hi="व्यवसाय"),
+            "csrf_token": auth.csrf(path),
+        },
+    ).get_data(as_text=True)
+    assert "Field “Occupation” added (required)" in added
+    assert 'for="occupation"' in added  # the citizen's form as it will look
+    with app.app_context():
+        assert ServiceType.objects.get(id=sid).version == 1  # a draft publishes nothing
+    hindi = client.post(
+        path,
+        data={"draft": _draft(added), "action": "preview:hi", "csrf_token": auth.csrf(path)},
+    ).get_data(as_text=True)
+    assert "व्यवसाय" in hindi and "(हिन्दी)" in hindi
+    published = client.post(
+        path,
+        data={
+            "draft": _draft(added),
+            "action": "publish",
+            "reason": "Occupation asked by the 2026 order",
+            "csrf_token": auth.csrf(path),
+        },
+    )
+    assert published.status_code == 302
+    api = client.get("/api/v1/services/tenant_verification?state=HR").get_json()
+    assert api["version"] == 2
+    assert "occupation" in api["schema"]["required"]
+
+
+def test_fields_move_and_go_in_the_draft_and_a_tampered_draft_is_refused(
+    catalogue_seeded, client, auth
+):
+    app = catalogue_seeded
+    auth.login("admin.haryana")
+    sid = service_id(app, "grievance")
+    path = f"/admin/catalogue/fields/?id={sid}"
+    page = client.get(path).get_data(as_text=True)
+    import json
+
+    names = [f["name"] for f in json.loads(_draft(page))]
+    moved = client.post(
+        path, data={"draft": _draft(page), "action": "down:0", "csrf_token": auth.csrf(path)}
+    ).get_data(as_text=True)
+    assert [f["name"] for f in json.loads(_draft(moved))][:2] == [names[1], names[0]]
+    assert "Fields reordered" in moved
+    removed = client.post(
+        path, data={"draft": _draft(moved), "action": "remove:0", "csrf_token": auth.csrf(path)}
+    ).get_data(as_text=True)
+    assert names[1] not in [f["name"] for f in json.loads(_draft(removed))]
+    tampered = client.post(
+        path, data={"draft": "{not json", "action": "up:1", "csrf_token": auth.csrf(path)}
+    )
+    assert tampered.status_code == 400
+    with app.app_context():
+        assert ServiceType.objects.get(id=sid).version == 1
+
+
+def test_the_builder_and_the_api_store_the_same_definition_for_the_same_change(
+    catalogue_seeded, client, auth
+):
+    """The same change made in the builder (fields table, time-limits form) and sent whole by
+    PUT /api/v1/services/<code> is stored identically, and survives the YAML export."""
+    import copy
+
+    from app.models import ServiceTypeVersion
+    from tests.unit.test_requests import token_client
+
+    app = catalogue_seeded
+    auth.login("admin.haryana")
+    sid = service_id(app, "tenant_verification")
+    with app.app_context():
+        original = copy.deepcopy(ServiceType.objects.get(id=sid).definition)
+    fields = f"/admin/catalogue/fields/?id={sid}"
+    page = client.get(fields).get_data(as_text=True)
+    added = client.post(
+        fields,
+        data={
+            "draft": _draft(page),
+            "action": "add",
+            "new_label_en": "Occupation",
+            "new_label_hi": "व्यवसाय",
+            "new_name": "occupation",
+            "new_type": "text",
+            "new_required": "y",
+            "csrf_token": auth.csrf(fields),
+        },
+    ).get_data(as_text=True)
+    client.post(
+        fields,
+        data={
+            "draft": _draft(added),
+            "action": "publish",
+            "reason": "r",
+            "csrf_token": auth.csrf(fields),
+        },
+    )
+    limits = f"/admin/catalogue/limits/?id={sid}"
+    client.post(
+        limits, data=_limits_form(auth, limits, limit_value="5", action="publish", reason="r")
+    )
+    with app.app_context():
+        built = ServiceType.objects.get(id=sid).definition
+        assert ServiceType.objects.get(id=sid).version == 3
+
+    by_hand = copy.deepcopy(original)
+    by_hand["fields"].append(
+        {
+            "name": "occupation",
+            "type": "text",
+            "required": True,
+            "label": {"en": "Occupation", "hi": "व्यवसाय"},
+            "max_length": 100,
+        }
+    )
+    by_hand["sla"]["limit"]["value"] = 5
+    api, headers = token_client(app, "admin.haryana")
+    put = api.put("/api/v1/services/tenant_verification", headers=headers, json=by_hand)
+    assert put.status_code in (200, 201), put.get_json()
+    with app.app_context():
+        live = ServiceType.objects.get(id=sid)
+        assert live.version == 4
+        via_api = ServiceTypeVersion.objects.get(state=live.state, code=live.code, version=4)
+        assert via_api.definition == built
+        assert catalogue.parse_yaml(catalogue.to_yaml(built)) == built
+
+
+def test_a_fields_labels_are_changed_in_place_and_its_name_and_type_stay(
+    catalogue_seeded, client, auth
+):
+    import json
+
+    app = catalogue_seeded
+    auth.login("admin.haryana")
+    sid = service_id(app, "tenant_verification")
+    path = f"/admin/catalogue/fields/?id={sid}"
+    page = client.get(path).get_data(as_text=True)
+    opened = client.post(
+        path, data={"draft": _draft(page), "action": "edit:0", "csrf_token": auth.csrf(path)}
+    ).get_data(as_text=True)
+    assert "Change the field “owner_name”" in opened and 'value="owner_name" readonly' in opened
+    saved = client.post(
+        path,
+        data={
+            "draft": _draft(opened),
+            "action": "add",
+            "editing": "0",
+            "new_name": "renamed",  # ignored: the name stays
+            "new_type": "number",  # ignored: the type stays
+            "new_label_en": "Owner's full name",
+            "new_label_hi": "मकान मालिक का पूरा नाम",
+            "new_required": "y",
+            "csrf_token": auth.csrf(path),
+        },
+    ).get_data(as_text=True)
+    first = json.loads(_draft(saved))[0]
+    assert (first["name"], first["type"], first["max_length"]) == ("owner_name", "text", 100)
+    assert first["label"]["hi"] == "मकान मालिक का पूरा नाम"
+    assert "Label of field “owner_name” (Hindi): मालिक का पूरा नाम → मकान मालिक का पूरा नाम" in saved

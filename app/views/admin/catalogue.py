@@ -5,8 +5,9 @@ and published by services.service_types as a new version: live at once, no resta
 already made keep the version they were made under.
 """
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_admin import expose
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,7 +17,14 @@ from wtforms.validators import Length, ValidationError
 
 from app.i18n import current_language
 from app.models import ServiceType, State
-from app.services import access, catalogue, catalogue_diff, service_types, time_limits
+from app.services import (
+    access,
+    catalogue,
+    catalogue_diff,
+    field_builder,
+    service_types,
+    time_limits,
+)
 
 from .base import AdminForm, ScopedModelView
 
@@ -70,12 +78,14 @@ class ServiceTypeView(ScopedModelView):
     column_formatters = {
         # Markup.format escapes what it is given.
         "version": lambda view, context, model, name: Markup(
-            '<a href="{}">{}</a><br><a href="{}">{}</a>'
+            '<a href="{}">{}</a><br><a href="{}">{}</a><br><a href="{}">{}</a>'
         ).format(
             url_for(".versions", id=str(model.id)),
             _("Version %(version)d: history", version=model.version),
             url_for(".limits", id=str(model.id)),
             _("Time limits"),
+            url_for(".fields", id=str(model.id)),
+            _("Fields"),
         )
     }
 
@@ -234,3 +244,78 @@ class ServiceTypeView(ScopedModelView):
             changed=changed,
         )
         return page, 400 if errors else 200
+
+    @expose("/fields/", methods=["GET", "POST"])
+    def fields(self):
+        """The form's fields as a table: add, remove, move, required or optional, on a draft the
+        page carries until it is published with a reason (services.field_builder)."""
+        if not self.can_edit:
+            abort(403)
+        service = self._service(request.values.get("id", "", type=str))
+        live = service.definition
+        draft, errors, form = field_builder.draft_of(live), {}, request.form
+        # One language at a time: the citizen's form in both at once would repeat its ids.
+        preview_language = current_language()
+        if request.method == "POST":
+            try:
+                draft = field_builder.parse(request.form.get("draft", ""))
+            except field_builder.DraftError:
+                abort(400)
+            action = request.form.get("action", "", type=str)
+            if action in ("preview:en", "preview:hi"):
+                preview_language = action.partition(":")[2]
+            if action == "publish":
+                errors = self._publish_fields(service, draft)
+                if errors is None:
+                    return redirect(url_for(".versions", id=str(service.id)))
+            elif (
+                action.startswith("edit:") and action[5:].isdigit() and int(action[5:]) < len(draft)
+            ):
+                form = field_builder.form_for(draft, int(action[5:]))
+            elif action == "cancel":
+                form = {}
+            else:
+                draft, errors = field_builder.apply(draft, action, request.form)
+                if not errors and action == "add":
+                    form = {}  # the field is in the table: an empty form for the next
+        definition = field_builder.definition_with(live, draft)
+        problems = catalogue.validate(definition) if draft != live.get("fields") else []
+        page = self.render(
+            "admin/catalogue_fields.html",
+            service=service,
+            draft=draft,
+            draft_json=field_builder.to_json(draft),
+            types=field_builder.types(),
+            accept=field_builder.ACCEPT_CHOICES,
+            form=form,
+            errors=errors,
+            problems=problems,
+            changed=catalogue_diff.changes(live, definition, current_language()),
+            preview=self._preview(draft, preview_language),
+            preview_language=preview_language,
+        )
+        return page, 400 if errors else 200
+
+    def _publish_fields(self, service, draft):
+        """None when published, else the errors to show."""
+        definition = field_builder.definition_with(service.definition, draft)
+        reason = request.form.get("reason", "", type=str).strip()
+        if draft == service.definition.get("fields"):
+            return {"form": _("Nothing changed.")}
+        if catalogue.validate(definition):
+            return {"form": _("The draft has problems (listed below); nothing was published.")}
+        if not reason:
+            return {"reason": _("Say what changed and why: it is kept with the version.")}
+        published = service_types.publish(
+            service.state, definition, actor=current_user, source="admin", reason=reason
+        )
+        flash(_("Published as version %(version)d.", version=published.version), "success")
+        return None
+
+    def _preview(self, draft, language):
+        """The citizen's form as it will look, in `language` (the portal's own field macro)."""
+        with force_locale(language):
+            html = render_template(
+                "admin/_fields_preview.html", fields=draft, current_language=language
+            )
+        return Markup(html)  # noqa: S704 — a rendered (autoescaped) template

@@ -1,0 +1,181 @@
+"""A service's form fields edited as a table (the admin's "Fields" page) instead of YAML.
+
+The page carries a draft of the field list (JSON in a hidden input) from one step to the next:
+add a field, remove one, move one up or down, make one required or optional. Nothing is stored
+until the administrator publishes the draft with a reason; until then "discard" is reloading the
+page. apply() performs one step on a draft and returns it with the errors of that step, each
+under the name of the form field at fault; the draft's definition is always checked whole by
+services.catalogue before it can be published, so this page cannot publish what YAML could not.
+"""
+
+import copy
+import json
+
+from flask_babel import gettext as _
+
+from . import catalogue, field_types
+
+MAX_DRAFT = 200_000  # characters of JSON: a definition's fields are a few kB
+# Types whose further settings this page asks for: choices, accepted files.
+ACCEPT_CHOICES = ("image/jpeg", "image/png", "application/pdf")
+
+
+class DraftError(ValueError):
+    """The posted draft is not a list of fields (tampered with, or cut off)."""
+
+
+def draft_of(definition):
+    return copy.deepcopy(definition.get("fields") or [])
+
+
+def to_json(draft):
+    return json.dumps(draft, ensure_ascii=False)
+
+
+def parse(text):
+    if not isinstance(text, str) or len(text) > MAX_DRAFT:
+        raise DraftError("draft")
+    try:
+        draft = json.loads(text)
+    except ValueError as error:
+        raise DraftError("draft") from error
+    if not isinstance(draft, list) or not all(
+        isinstance(f, dict) and isinstance(f.get("name"), str) for f in draft
+    ):
+        raise DraftError("draft")
+    return draft
+
+
+def types():
+    """The field types an administrator may choose, by name."""
+    return sorted(field_types.TYPES)
+
+
+def form_for(draft, index):
+    """The add-a-field inputs filled with field `index`, to change it (name and type stay)."""
+    spec = draft[index]
+    values = {
+        "editing": str(index),
+        "new_name": spec["name"],
+        "new_type": spec.get("type", ""),
+        "new_required": "y" if spec.get("required") else "",
+    }
+    for lang in ("en", "hi"):
+        values[f"new_label_{lang}"] = (spec.get("label") or {}).get(lang, "")
+        values[f"new_help_{lang}"] = (spec.get("help") or {}).get(lang, "")
+    values["new_choices"] = "\n".join(
+        f"{c.get('value')} | {c.get('en')} | {c.get('hi')}" for c in spec.get("choices") or []
+    )
+    for mime in spec.get("accept") or []:
+        values[f"new_accept_{mime}"] = "y"
+    return values
+
+
+def apply(draft, action, form):
+    """(draft after `action`, {form field: message}); `draft` itself is not changed."""
+    draft = copy.deepcopy(draft)
+    verb, _sep, where = (action or "").partition(":")
+    if verb == "add":
+        editing = str(form.get("editing", ""))
+        if editing.isdigit() and int(editing) < len(draft):
+            return _change(draft, int(editing), form)
+        spec, errors = _new_field(form, {f["name"] for f in draft})
+        if not errors:
+            draft.append(spec)
+        return draft, errors
+    if not where.isdigit() or not 0 <= int(where) < len(draft):
+        return draft, {}
+    index = int(where)
+    if verb == "up" and index > 0:
+        draft[index - 1], draft[index] = draft[index], draft[index - 1]
+    elif verb == "down" and index < len(draft) - 1:
+        draft[index + 1], draft[index] = draft[index], draft[index + 1]
+    elif verb == "remove":
+        draft.pop(index)
+    elif verb == "required":
+        draft[index]["required"] = not draft[index].get("required", False)
+    return draft, {}
+
+
+def _change(draft, index, form):
+    """Field `index` with the form's labels, help, required and choices; its name, type and
+    every setting the form does not show (limits, conditions) stay as they were."""
+    existing = draft[index]
+    fixed = dict(form, new_name=existing["name"], new_type=existing.get("type", ""))
+    spec, errors = _new_field(fixed, set())
+    if errors:
+        return draft, errors
+    changed = dict(existing, label=spec["label"], required=spec["required"])
+    changed.pop("help", None)
+    if "help" in spec:
+        changed["help"] = spec["help"]
+    for key in ("choices", "accept"):
+        if key in spec:
+            changed[key] = spec[key]
+    draft[index] = changed
+    return draft, {}
+
+
+def _new_field(form, taken):
+    errors = {}
+    name = str(form.get("new_name", "")).strip()
+    if not catalogue.IDENTIFIER.match(name):
+        errors["new_name"] = _(
+            "Name: lower-case letters, digits and _, starting with a letter (as occupation)."
+        )
+    elif name in taken:
+        errors["new_name"] = _("Name: the form has a field “%(name)s” already.", name=name)
+    kind = str(form.get("new_type", ""))
+    if kind not in field_types.TYPES:
+        errors["new_type"] = _("Type: choose one.")
+    label = {lang: str(form.get(f"new_label_{lang}", "")).strip()[:200] for lang in ("en", "hi")}
+    if not label["en"]:
+        errors["new_label_en"] = _("Label (English): enter it.")
+    if not label["hi"]:
+        errors["new_label_hi"] = _("Label (Hindi): enter it.")
+    spec = {"name": name, "type": kind, "required": bool(form.get("new_required")), "label": label}
+    help_text = {lang: str(form.get(f"new_help_{lang}", "")).strip()[:300] for lang in ("en", "hi")}
+    if help_text["en"] or help_text["hi"]:
+        if not (help_text["en"] and help_text["hi"]):
+            errors["new_help_hi" if help_text["en"] else "new_help_en"] = _(
+                "Help: give it in both languages, or in neither."
+            )
+        spec["help"] = help_text
+    if kind in ("text", "long_text"):
+        spec["max_length"] = 100 if kind == "text" else 500
+    if kind in ("select", "multi_select"):
+        choices, problem = _choices(str(form.get("new_choices", "")))
+        if problem:
+            errors["new_choices"] = problem
+        spec["choices"] = choices
+    if kind == "file":
+        accept = [m for m in ACCEPT_CHOICES if form.get(f"new_accept_{m}")]
+        if not accept:
+            errors["new_accept"] = _("Accepted files: tick at least one kind.")
+        spec.update(accept=accept, max_kb=4096)
+    return spec, errors
+
+
+def _choices(text):
+    """Lines "value | English | Hindi" → choices, or a message naming the line at fault."""
+    choices = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) != 3 or not all(parts) or not catalogue.IDENTIFIER.match(parts[0]):
+            return [], _(
+                "Choices, line %(number)d: write value | English | Hindi, the value in "
+                "lower-case letters, digits and _.",
+                number=number,
+            )
+        choices.append({"value": parts[0], "en": parts[1], "hi": parts[2]})
+    if len(choices) < 2:
+        return [], _("Choices: give at least two, one per line.")
+    return choices, None
+
+
+def definition_with(definition, draft):
+    new = copy.deepcopy(definition)
+    new["fields"] = draft
+    return new
