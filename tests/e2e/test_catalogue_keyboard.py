@@ -1,6 +1,6 @@
 """A state administrator changes a service with the keyboard alone: adds a required field with a
 Hindi label in the fields table, changes the time limit in its form, previews each change in
-words and publishes it with a reason; the citizen's form shows the field and the public charter
+words and publishes it with a reason; the applicant's form shows the field and the public charter
 the new limit at once; the history says both changes in words; a rollback (keyboard again)
 restores version N−1. Employee verification: no other browser or integration test uses it."""
 
@@ -14,7 +14,7 @@ from tests.helpers.live_api import DEMO
 SERVICE = "employee_verification"
 
 
-def _tab_to(page, element_id, limit=80):
+def _tab_to(page, element_id, limit=250):
     """Press Tab until the element with this id has the focus, checking each stop is visible."""
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -28,6 +28,12 @@ def _tab_to(page, element_id, limit=80):
     pytest.fail(f"{element_id} cannot be reached by Tab")
 
 
+def _submit(page):
+    """Enter on the focused button, and wait for the page it brings."""
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
 def _live(base_url):
     service = requests.get(f"{base_url}/api/v1/services/{SERVICE}?state=HR", timeout=10).json()
     return service["time_limit"]["value"], service["version"], service["schema"]["required"]
@@ -38,8 +44,8 @@ def _english(tab):
     english = home.locator("form.language-switch button[value=en]")
     if english.count():  # the account may have been left in Hindi by another test
         english.first.focus()
-        home.keyboard.press("Enter")
-        home.wait_for_load_state()
+        with home.expect_navigation():
+            home.keyboard.press("Enter")
 
 
 def test_a_field_and_a_time_limit_change_and_roll_back_by_keyboard_alone(tab_factory, base_url):
@@ -68,20 +74,18 @@ def test_a_field_and_a_time_limit_change_and_roll_back_by_keyboard_alone(tab_fac
     _tab_to(page, "fb-new_required")
     page.keyboard.press("Space")
     _tab_to(page, "action=add")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    _submit(page)
     assert "Field “Previous employer” added (required)" in page.inner_text("#fields-changes")
     _tab_to(page, "action=preview:hi")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    _submit(page)
     assert "पिछला नियोक्ता" in page.inner_text("#fields-preview-title + fieldset")
     tab.check("84-fields-draft-preview-hi")
     assert _live(base_url)[1] == version  # a draft publishes nothing
     _tab_to(page, "fb-reason")
     page.keyboard.type("Employers asked for the previous employer")
     _tab_to(page, "action=publish")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/admin/catalogue/versions/**")
+    _submit(page)
+    assert "/admin/catalogue/versions/" in page.url
     assert "previous_employer" in _live(base_url)[2]
 
     # 2. The time limit, in its form.
@@ -92,20 +96,19 @@ def test_a_field_and_a_time_limit_change_and_roll_back_by_keyboard_alone(tab_fac
     _tab_to(page, "reason")
     page.keyboard.type("The 2026 notification: fifteen days")
     _tab_to(page, "action=preview")
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#limits-changes")
+    _submit(page)
     assert "Time limit: 20 → 15 days" in page.inner_text("#limits-changes")
     tab.check("85-limits-preview")
     _tab_to(page, "action=publish")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/admin/catalogue/versions/**")
+    _submit(page)
+    assert "/admin/catalogue/versions/" in page.url
     assert _live(base_url)[:2] == (15, version + 2)
 
-    # The citizen sees both at once.
+    # The public sees both at once.
     assert "15 days" in requests.get(f"{base_url}/services?state=HR", timeout=10).text
-    citizen = tab_factory()
-    citizen.csrf_form_login(DEMO["citizen"]["email"], DEMO["citizen"]["password"])
-    form = citizen.open(f"/services/{SERVICE}/apply?state=HR")
+    employer = tab_factory()  # employee verification is applied for by organisations
+    employer.csrf_form_login(DEMO["hotel"]["email"], DEMO["hotel"]["password"])  # approved
+    form = employer.open(f"/services/{SERVICE}/apply?state=HR")
     assert "Previous employer" in form.inner_text("main")
 
     # 3. The history says both in words; a rollback restores version N−1.
@@ -117,8 +120,7 @@ def test_a_field_and_a_time_limit_change_and_roll_back_by_keyboard_alone(tab_fac
     tab.check("86-versions-both-changes")
     _tab_to(page, f"rollback-{version + 1}")
     page.keyboard.type("Fifteen days was published too early")
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#version-changes")
+    _submit(page)
     limit, now, required = _live(base_url)
     assert (limit, now) == (20, version + 3) and "previous_employer" in required
     assert "Time limit: 15 → 20 days" in page.inner_text("#version-changes")
