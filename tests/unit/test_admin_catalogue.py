@@ -436,13 +436,18 @@ def test_the_builder_and_the_api_store_the_same_definition_for_the_same_change(
     )
     by_hand["sla"]["limit"]["value"] = 5
     api, headers = token_client(app, "admin.haryana")
-    put = api.put("/api/v1/services/tenant_verification", headers=headers, json=by_hand)
+    put = api.put(
+        "/api/v1/services/tenant_verification?reason=Same%20change%20by%20API",
+        headers=headers,
+        json=by_hand,
+    )
     assert put.status_code in (200, 201), put.get_json()
     with app.app_context():
         live = ServiceType.objects.get(id=sid)
         assert live.version == 4
         via_api = ServiceTypeVersion.objects.get(state=live.state, code=live.code, version=4)
         assert via_api.definition == built
+        assert via_api.reason == "Same change by API"  # the API's publish keeps its why too
         assert catalogue.parse_yaml(catalogue.to_yaml(built)) == built
 
 

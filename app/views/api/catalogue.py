@@ -92,6 +92,13 @@ def service(code):
     "Publish a service definition for the caller's state",
     tag="Catalogue",
     auth="user",
+    query={
+        "reason": (
+            {"type": "string", "maxLength": 500},
+            "What changed and why, kept with the version (its history shows it)",
+            False,
+        )
+    },
     body="ServiceDefinition",
     responses={200: "ServiceSummary", 201: "ServiceSummary"},
     errors=(400, 401, 403),
@@ -110,7 +117,10 @@ def put_service(code):
     if errors:
         raise ApiError(400, {e.split(": ", 1)[0]: e.split(": ", 1)[1] for e in errors})
     existed = service_types.live(state, code) is not None
-    live = service_types.publish(state, definition, actor=current_user, source=f"service {code}")
+    reason = request.args.get("reason", "", type=str)[:500]
+    live = service_types.publish(
+        state, definition, actor=current_user, source=f"service {code}", reason=reason
+    )
     return jsonify(service_summary(live, current_language())), (200 if existed else 201)
 
 
