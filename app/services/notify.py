@@ -133,16 +133,21 @@ def _when(value):
     return format_datetime(value, "d MMM yyyy, HH:mm")
 
 
+def _status(ctx, language):
+    """The public text of the state this event reached (not the request's state by the time
+    the message is sent), in `language`."""
+    state = ctx.detail.get("to_state") or ctx.request.status
+    info = catalogue.state_info(ctx.definition, state)
+    return info["public"].get(language) or info["public"]["en"]
+
+
 def _text(ctx, audience, language):
     """The message for one audience, in `language` (the caller forces the locale)."""
     request, definition, event = ctx.request, ctx.definition, ctx.event
     service = definition["name"].get(language) or definition["name"]["en"]
     args = {"number": request.number, "service": service}
     if event in ("submitted", "transition"):
-        # The state this event reached, not the request's state by the time it is sent.
-        state = ctx.detail.get("to_state") or request.status
-        info = catalogue.state_info(definition, state)
-        status = info["public"].get(language) or info["public"]["en"]
+        status = _status(ctx, language)
         text = _("Request %(number)s (%(service)s): %(status)s", status=status, **args)
         if "remark" in ctx.detail:
             remark = ctx.detail["remark"]
@@ -344,8 +349,7 @@ def _sms(ctx, audience, language):
         "link": _url(request, audience),
     }
     if event in ("submitted", "transition"):
-        info = catalogue.state_info(definition, ctx.detail.get("to_state") or request.status)
-        values["status"] = info["public"].get(language) or info["public"]["en"]
+        values["status"] = _status(ctx, language)
         return sms_templates.render("request_status", language, **values)
     if event == "escalated":
         values["authority"] = str(authorities.title_of(ctx.escalated_role()))

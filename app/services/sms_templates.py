@@ -145,14 +145,21 @@ def _row(kind, language):
     return SmsTemplate.objects(kind=kind, language=language).first()
 
 
+def wording(kind, language):
+    """(text with its placeholders, DLT template id or None) in use for `kind` in `language`:
+    the administrator's wording, else the default."""
+    row = _row(kind, language)
+    text = (row.text if row and row.text else None) or default_text(kind, language)
+    return text, (row.dlt_template_id if row else None)
+
+
 def render(kind, language, **values):
     """(text, DLT template id or None) of one SMS of `kind` in `language`."""
     language = language if language in LANGUAGES else "en"
-    row = _row(kind, language)
-    text = (row.text if row and row.text else None) or default_text(kind, language)
+    text, dlt_template_id = wording(kind, language)
     with force_locale(language):
         filled = {name: str(values.get(name, "-")) for name in KINDS[kind].placeholders}
-    return text.format_map(filled)[:MAX_LENGTH], (row.dlt_template_id if row else None)
+    return text.format_map(filled)[:MAX_LENGTH], dlt_template_id
 
 
 def check(kind, text):

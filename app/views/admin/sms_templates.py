@@ -48,14 +48,8 @@ class SmsTemplatesView(SecuredView, BaseView):
         if kind not in sms_templates.KINDS or language not in sms_templates.LANGUAGES:
             abort(404)
         if request.method == "GET":
-            row = next(
-                (r for k, lang, _spec, r in sms_templates.table() if (k, lang) == (kind, language)),
-                None,
-            )
-            text = (row.text if row and row.text else None) or sms_templates.default_text(
-                kind, language
-            )
-            return self._edit_page(kind, language, text, row.dlt_template_id if row else "")
+            text, dlt_id = sms_templates.wording(kind, language)
+            return self._edit_page(kind, language, text, dlt_id or "")
         text = request.form.get("text", "", type=str)
         dlt_id = request.form.get("dlt_template_id", "", type=str)
         action = request.form.get("action", "save", type=str)
