@@ -23,7 +23,7 @@ from .exports import ExportJob
 from .firs import Fir, LawSection
 from .help import Faq, UsefulLink
 from .jurisdictions import District, Holiday, PoliceStation, State
-from .messages import SmsTemplate
+from .messages import NoticeTemplate, SmsTemplate
 from .notifications import Notification
 from .outbox import OutboxMessage
 from .registers import CentralEntry, FeedCursor, RegisterEntry
@@ -35,6 +35,7 @@ from .uploads import Upload
 __all__ = [
     "ApiKey",
     "SmsTemplate",
+    "NoticeTemplate",
     "StatDirty",
     "StatFact",
     "StatTotal",
@@ -79,6 +80,7 @@ __all__ = [
 
 ALL_DOCUMENTS = (
     SmsTemplate,
+    NoticeTemplate,
     State,
     District,
     PoliceStation,

@@ -24,6 +24,7 @@ import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -646,62 +647,26 @@ NOTICE_AUDIENCE = {
 }
 
 
-def notice_text(fir, event, detail, desk_language=None):
-    """The words of an FIR notice, in the current locale (the recipient's). `desk_language`: to
-    an informant without an account, by SMS to the mobile given at the desk, in that language."""
+def notice_values(fir, event, detail, language):
+    """The values of an FIR notice's placeholders (services.notice_templates, whose kinds are
+    named after the events), in `language`; None when the event says nothing to its audience."""
     detail = detail or {}
     complaint = fir.complaint.number if fir.complaint else ""
-    if desk_language and event == "fir_registered":
-        return _(
-            "FIR %(number)s has been registered at %(station)s on your information. Keep this "
-            "number; the station gives you a free copy and you will be told of the case here.",
-            number=fir.number,
-            station=fir.station.name_in(desk_language),
-        )
+    station = fir.station.name_in(language) if fir.station is not None else ""
     if event == "fir_confirm":
-        return _(
-            "An FIR has been drafted from your complaint %(complaint)s. It is taken on record "
-            "only when you confirm it on your request page by %(date)s.",
-            complaint=complaint,
-            date=_local(fir.confirm_by),
-        )
-    if event == "fir_registered":
-        return _(
-            "FIR %(number)s has been registered at %(station)s. You can follow the case and "
-            "download a free copy from your account.",
-            number=fir.number,
-            station=fir.station.name_en,
-        )
+        return {"complaint": complaint, "date": _local(fir.confirm_by)}
+    if event in ("fir_registered", "fir_transferred"):
+        return {"number": fir.number, "station": station}
     if event == "fir_lapsed":
-        return _(
-            "The FIR drafted from your complaint %(complaint)s was not confirmed within three "
-            "days and has lapsed. The police station may contact you; you can also visit it.",
-            complaint=complaint,
-        )
+        return {"complaint": complaint}
     if event == "fir_enquiry_closed":
-        return _(
-            "The preliminary enquiry found no offence to register: %(reasons)s",
-            reasons=detail.get("reasons", ""),
-        )
+        return {"complaint": complaint, "reasons": detail.get("reasons", "")}
     if event == "fir_enquiry_overdue":
-        return _(
-            "The preliminary enquiry into the complaint of %(name)s at %(station)s has run "
-            "past its 14 days. Register the FIR or close the enquiry with reasons.",
-            name=fir.informant_name,
-            station=fir.station.name_en,
-        )
-    if event == "fir_transferred":
-        return _(
-            "Zero FIR %(number)s of %(station)s has been transferred to your police station. "
-            "Re-register it under your own number.",
-            number=fir.number,
-            station=fir.station.name_en,
-        )
+        return {"complaint": complaint, "name": fir.informant_name, "station": station}
     if event == "fir_progress":
         index = detail.get("update")
         if not isinstance(index, int) or not 0 <= index < len(fir.updates):
-            return ""
-        return _(
-            "FIR %(number)s: %(text)s", number=fir.number, text=update_line(fir.updates[index])
-        )
-    return ""
+            return None
+        with force_locale(language):
+            return {"number": fir.number, "text": str(update_line(fir.updates[index]))}
+    return None

@@ -39,6 +39,7 @@ from . import (
     deadlines,
     firs,
     mail,
+    notice_templates,
     registers,
     service_types,
     sms_templates,
@@ -141,63 +142,43 @@ def _status(ctx, language):
     return info["public"].get(language) or info["public"]["en"]
 
 
-def _text(ctx, audience, language):
-    """The message for one audience, in `language` (the caller forces the locale)."""
+def _notice(ctx, audience, language):
+    """(kind of notice in services.notice_templates, its values) for one audience, in
+    `language` (the caller forces the locale); None when there is nothing to say."""
     request, definition, event = ctx.request, ctx.definition, ctx.event
     service = definition["name"].get(language) or definition["name"]["en"]
     args = {"number": request.number, "service": service}
     if event in ("submitted", "transition"):
-        status = _status(ctx, language)
-        text = _("Request %(number)s (%(service)s): %(status)s", status=status, **args)
         if "remark" in ctx.detail:
             remark = ctx.detail["remark"]
         else:
             remark = request.history[-1].remark if request.history else None
-        if remark:
-            text += " " + _("Remark: %(remark)s", remark=remark)
-        return text
-    if event == "escalated":
-        role = ctx.escalated_role()
-        authority = str(authorities.title_of(role))
+        remark = _("Remark: %(remark)s", remark=remark) if remark else ""
+        return "request_status", dict(args, status=_status(ctx, language), remark=remark)
+    if event in ("escalated", "warning"):
         due = _when(request.due_at) if request.due_at else "-"
+        if event == "warning":
+            return "request_warning", dict(args, due=due)
+        authority = str(authorities.title_of(ctx.escalated_role()))
         if audience == APPLICANT:
-            return _(
-                "Request %(number)s (%(service)s) was not decided within its time limit and has "
-                "been escalated to the %(authority)s, who must decide by %(due)s. You may also "
-                "file an appeal.",
-                authority=authority,
-                due=due,
-                **args,
-            )
-        return _(
-            "Request %(number)s (%(service)s) of %(station)s missed its deadline and is escalated "
-            "to you (%(authority)s). Decide by %(due)s.",
-            station=_station_name(request, language),
-            authority=authority,
-            due=due,
-            **args,
-        )
-    if event == "warning":
-        return _(
-            "Request %(number)s (%(service)s) is due by %(due)s. Please act before the deadline.",
-            due=_when(request.due_at) if request.due_at else "-",
-            **args,
+            return "request_escalated_applicant", dict(args, authority=authority, due=due)
+        station = _station_name(request, language)
+        return "request_escalated_officer", dict(
+            args, authority=authority, due=due, station=station
         )
     if event == "senior_visit_missed":
         senior = SeniorCitizen.objects(request=request.id).first()
-        return _(
-            "The beat visit to senior citizen %(number)s (%(name)s) was due on %(due)s and has "
-            "not been recorded.",
-            number=request.number,
-            name=senior.name if senior else request.applicant_name,
-            due=format_date(date.fromordinal(ctx.seq), "d MMM yyyy"),
-        )
+        return "senior_visit_missed", {
+            "number": request.number,
+            "name": senior.name if senior else request.applicant_name,
+            "due": format_date(date.fromordinal(ctx.seq), "d MMM yyyy"),
+        }
     if event in ("transferred", "transfer_proposed", "transfer_refused"):
-        return _transfer_text(ctx, audience, args, language)
-    return _appeal_text(ctx, audience, args)
+        return _transfer_notice(ctx, audience, args, language)
+    return _appeal_notice(ctx, audience, args)
 
 
-def _transfer_text(ctx, audience, args, language):
+def _transfer_notice(ctx, audience, args, language):
     codes = [ctx.detail.get("to_station"), ctx.detail.get("from_station")]
     stations = {s.code: s for s in PoliceStation.objects(code__in=[c for c in codes if c])}
 
@@ -207,79 +188,32 @@ def _transfer_text(ctx, audience, args, language):
             return code or "-"
         return station.name_in(language)
 
-    reason = ctx.detail.get("reason") or "-"
-    if ctx.event == "transfer_refused":
-        return _(
-            "The transfer of request %(number)s (%(service)s) to %(station)s was refused. "
-            "It stays where it is. Reason: %(reason)s",
-            station=name(codes[0]),
-            reason=reason,
-            **args,
-        )
-    if ctx.event == "transfer_proposed":
-        return _(
-            "A transfer of request %(number)s (%(service)s) to %(station)s waits for your "
-            "decision. Reason: %(reason)s",
-            station=name(codes[0]),
-            reason=reason,
-            **args,
-        )
+    args = dict(args, reason=ctx.detail.get("reason") or "-")
+    if ctx.event in ("transfer_refused", "transfer_proposed"):
+        return ctx.event, dict(args, station=name(codes[0]))
     if audience == APPLICANT:
-        return _(
-            "Request %(number)s (%(service)s) was transferred to %(station)s, which will now "
-            "deal with it. Reason: %(reason)s",
-            station=name(codes[0]),
-            reason=reason,
-            **args,
-        )
-    return _(
-        "Request %(number)s (%(service)s) was transferred to your station from %(old)s. "
-        "Reason: %(reason)s",
-        old=name(codes[1]),
-        reason=reason,
-        **args,
-    )
+        return "transferred_applicant", dict(args, station=name(codes[0]))
+    return "transferred_station", dict(args, from_station=name(codes[1]))
 
 
-def _appeal_text(ctx, audience, args):
+def _appeal_notice(ctx, audience, args):
     appeal = ctx.appeal
     if appeal is None:
         return None
     args = dict(args, appeal=appeal.number, due=_when(appeal.due_at))
     if ctx.event == "appeal_filed":
         if audience == APPLICANT:
-            return _(
-                "Your appeal %(appeal)s on request %(number)s has been filed. The %(authority)s "
-                "will decide it by %(due)s.",
-                authority=str(authorities.title_of(appeal.authority_role)),
-                **args,
-            )
-        return _(
-            "Appeal %(appeal)s on request %(number)s (%(service)s) awaits your decision by "
-            "%(due)s.",
-            **args,
-        )
+            authority = str(authorities.title_of(appeal.authority_role))
+            return "appeal_filed_applicant", dict(args, authority=authority)
+        return "appeal_filed_authority", args
     if ctx.event == "appeal_overdue":
-        return _("Appeal %(appeal)s is past its decision date of %(due)s.", **args)
+        return "appeal_overdue", args
     outcome = _("allowed") if appeal.status == "allowed" else _("dismissed")
-    return _(
-        "Your appeal %(appeal)s on request %(number)s has been %(outcome)s. Reasons: %(reasons)s",
-        outcome=outcome,
-        reasons=appeal.decision or "",
-        **args,
-    )
+    return "appeal_decided", dict(args, outcome=outcome, reasons=appeal.decision or "")
 
 
 def _station_name(request, language):
     return request.station.name_in(language)
-
-
-def _subject(ctx):
-    if ctx.event.startswith("appeal_") and ctx.appeal is not None:
-        return _("Appeal %(appeal)s", appeal=ctx.appeal.number)
-    if ctx.event == "senior_visit_missed":
-        return _("Senior citizen visit overdue: %(number)s", number=ctx.request.number)
-    return _("Update on request %(number)s", number=ctx.request.number)
 
 
 def notify_request_event(request_id, event, seq, detail=None):
@@ -305,14 +239,19 @@ def notify_request_event(request_id, event, seq, detail=None):
                     audience = APPLICANT
                 language = user.language or "en"
                 with force_locale(language):
-                    text, subject = _text(ctx, audience, language), _subject(ctx)
+                    notice = _notice(ctx, audience, language)
                     link = _link(request, audience)
                     sms = _sms(ctx, audience, language) if "sms" in channels else None
-                if not text:
+                if notice is None:
                     continue
+                kind, values = notice
                 for channel in channels:
                     key = f"{request.id}:{event}:v{seq}:{user.id}:{channel}"
-                    body = f"{text}\n\n{link}" if channel == "email" else text
+                    subject, body = None, None
+                    if channel in notice_templates.CHANNELS:
+                        subject, body = notice_templates.render(kind, channel, language, **values)
+                    if channel == "email":
+                        body = f"{body}\n\n{link}"
                     messages.append((channel, key, user, body, subject, sms))
     # In-app first (cheap, local), then the outside world. The pause is a test fault: the crash
     # test kills the worker here, between the two halves of one task.
@@ -459,12 +398,12 @@ def notify_fir_event(fir_id, event, seq, detail=None):
     created = 0
     for user in _fir_recipients(fir, audience):
         language = user.language or "en"
-        with force_locale(language):
-            body = str(firs.notice_text(fir, event, detail))
-            subject = str(_("Your FIR") if fir.number else _("Your complaint"))
-            sms = _fir_sms(fir, event, audience, language)
-        if not body:
+        notice = firs.notice_values(fir, event, detail, language)
+        if notice is None:
             continue
+        with force_locale(language):
+            sms = _fir_sms(fir, event, audience, language)
+        _subject, body = notice_templates.render(event, "in_app", language, **notice)
         base = f"fir:{fir.id}:{event}:v{seq}:{user.id}"
         try:
             Notification(
@@ -480,7 +419,8 @@ def notify_fir_event(fir_id, event, seq, detail=None):
         except (NotUniqueError, DuplicateKeyError):
             pass  # sent before this run; email and SMS are claimed on their own keys
         if user.email and claims.take(f"notify:{base}:email"):
-            mail.queue_email(to=user.email, subject=subject, body_text=body, key=f"{base}:email")
+            subject, text = notice_templates.render(event, "email", language, **notice)
+            mail.queue_email(to=user.email, subject=subject, body_text=text, key=f"{base}:email")
             created += 1
         if user.sms_mobile and claims.take(f"notify:{base}:sms"):
             text, dlt_template_id = sms
@@ -501,10 +441,11 @@ def _sms_informant(fir, event, seq, detail):
     language they chose there."""
     language = fir.informant_language or "hi"
     with force_locale(language):
-        body = str(firs.notice_text(fir, event, detail, desk_language=language))
         text, dlt_template_id = _fir_sms(fir, event, "informant", language)
     key = f"fir:{fir.id}:{event}:v{seq}:informant:sms"
-    if not body or not claims.take(f"notify:{key}"):
+    if firs.notice_values(fir, event, detail, language) is None:
+        return 0
+    if not claims.take(f"notify:{key}"):
         return 0
     mail.queue_sms(
         to=fir.informant_mobile, body_text=text, key=key, dlt_template_id=dlt_template_id

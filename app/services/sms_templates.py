@@ -13,8 +13,7 @@ the administrator's SMS wording page counts what is missing and held.
 """
 
 import re
-import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app
@@ -24,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import OutboxMessage, SmsTemplate
 
-from . import audit
+from . import audit, template_text
 from .errors import FieldErrors
 
 LANGUAGES = ("en", "hi")
@@ -42,20 +41,7 @@ class Kind:
     default: object
     placeholders: tuple[str, ...]
     required: tuple[str, ...] = ("number",)
-    sample: dict = field(default_factory=dict)
 
-
-_SAMPLE = {
-    "number": "HR-TEN-2026-000123-K",
-    "service": _l("Tenant verification"),
-    "status": _l("Verification in progress"),
-    "authority": _l("Superintendent of Police"),
-    "due": "05-12-2026 17:00",
-    "station": _l("Police Station Sector 29"),
-    "code": "482913",
-    "minutes": "5",
-    "link": "https://portal.example.gov.in/track/HR-TEN-2026-000123-K",
-}
 
 KINDS = {
     "request_status": Kind(
@@ -158,37 +144,17 @@ def render(kind, language, **values):
     language = language if language in LANGUAGES else "en"
     text, dlt_template_id = wording(kind, language)
     with force_locale(language):
-        filled = {name: str(values.get(name, "-")) for name in KINDS[kind].placeholders}
-    return text.format_map(filled)[:MAX_LENGTH], dlt_template_id
+        filled = template_text.fill(text, KINDS[kind].placeholders, values)
+    return filled[:MAX_LENGTH], dlt_template_id
 
 
 def check(kind, text):
     """The wording's problems as {"text": message}, each naming the placeholder at fault."""
     spec = KINDS[kind]
-    try:
-        parts = list(string.Formatter().parse(text))
-    except ValueError:
-        return {"text": _("Braces must come in pairs around a placeholder's name, as {number}.")}
-    offered = ", ".join("{" + name + "}" for name in spec.placeholders)
-    used = set()
-    for _literal, name, spec_text, conversion in parts:
-        if name is None:
-            continue
-        if name not in spec.placeholders or spec_text or conversion:
-            return {
-                "text": _(
-                    "Unknown placeholder {%(name)s}: this SMS can use %(offered)s.",
-                    name=name
-                    + (("!" + conversion) if conversion else "")
-                    + ((":" + spec_text) if spec_text else ""),
-                    offered=offered,
-                )
-            }
-        used.add(name)
-    for name in spec.required:
-        if name not in used:
-            return {"text": _("The text must contain {%(name)s}.", name=name)}
-    longest = text.format_map({name: str(_SAMPLE[name]) for name in spec.placeholders})
+    fault = template_text.problem(text, spec.placeholders, spec.required)
+    if fault:
+        return {"text": fault}
+    longest = template_text.fill(text, spec.placeholders, template_text.sample(spec.placeholders))
     if len(text) > MAX_LENGTH or len(longest) > MAX_LENGTH:
         return {
             "text": _(
@@ -202,9 +168,9 @@ def check(kind, text):
 def preview(kind, language, text=None):
     """The SMS as a citizen would read it, with sample values."""
     text = text or default_text(kind, language)
+    placeholders = KINDS[kind].placeholders
     with force_locale(language):
-        sample = {name: str(_SAMPLE[name]) for name in KINDS[kind].placeholders}
-    return text.format_map(sample)
+        return template_text.fill(text, placeholders, template_text.sample(placeholders))
 
 
 def save(kind, language, text, dlt_template_id, actor):

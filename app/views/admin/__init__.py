@@ -30,6 +30,7 @@ from .exports import ExportsView
 from .firs import FirsView, LawSectionView
 from .help import FaqView, UsefulLinkView
 from .jurisdictions import VIEWS as JURISDICTION_VIEWS
+from .notice_templates import NoticeTemplatesView
 from .oversight import AppealsView, SeniorsView, SupervisionView
 from .registers import RegistersView
 from .requests import QueueView, RequestView
@@ -84,6 +85,11 @@ def init_admin(app):
     cases = _l("Cases")
     admin.add_view(
         SmsTemplatesView(name=_l("SMS wording"), category=requests_menu, endpoint="sms_templates")
+    )
+    admin.add_view(
+        NoticeTemplatesView(
+            name=_l("Notice and email wording"), category=requests_menu, endpoint="notice_templates"
+        )
     )
     admin.add_view(FirsView(name=_l("FIRs"), category=cases, endpoint="firs"))
     admin.add_view(RegistersView(name=_l("Registers"), category=cases, endpoint="registers_admin"))

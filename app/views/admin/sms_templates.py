@@ -31,15 +31,27 @@ class SmsTemplatesView(SecuredView, BaseView):
 
     def _edit_page(self, kind, language, text, dlt_id, errors=None, preview=None, status=200):
         page = self.render(
-            "admin/sms_template_edit.html",
-            kind=kind,
+            "admin/message_template_edit.html",
+            title=sms_templates.KINDS[kind].title,
+            channel_title=_("SMS"),
             language=language,
-            spec=sms_templates.KINDS[kind],
+            placeholders=sms_templates.KINDS[kind].placeholders,
             text=text,
-            dlt_id=dlt_id,
+            subject=None,
+            dlt_id=dlt_id or "",
+            max_length=sms_templates.MAX_LENGTH,
             errors=errors or {},
             preview=preview,
+            preview_subject=None,
             default=sms_templates.default_text(kind, language),
+            default_subject=None,
+            note=_(
+                "At most 320 characters with them filled in. An officer’s remarks are never "
+                "sent by SMS."
+            ),  # fmt: skip
+            reset_question=_("Go back to the default wording? Its DLT id is removed as well."),
+            action_url=url_for(".edit", kind=kind, language=language),
+            back_url=url_for(".index"),
         )
         return page, status
 
