@@ -316,6 +316,7 @@ FIELD_KEYS = frozenset(
         "choices",
         "accept",
         "max_kb",
+        "show_when",
     }
 )
 STATE_KEYS = frozenset(
@@ -379,7 +380,31 @@ def _check_fields(c, fields, known=FIELD_KEYS):
                     if mime not in ACCEPTED_MIME:
                         c.error(f"{path}.accept", f"'{mime}' is not an accepted type")
             c.positive_number(spec.get("max_kb"), f"{path}.max_kb")
+        if "show_when" in spec:
+            _check_show_when(c, spec["show_when"], f"{path}.show_when", found, name)
     return found
+
+
+def _check_show_when(c, condition, path, earlier, name):
+    """A field asked only when an earlier select or yes/no field has one answer:
+    {field: <name>, equals: <a choice's value, or true/false>}."""
+    if not c.mapping(condition, path):
+        return
+    _unknown_keys(c, condition, {"field", "equals"}, path, "condition")
+    other = earlier.get(condition.get("field")) if condition.get("field") != name else None
+    if other is None:
+        c.error(f"{path}.field", "must name a field earlier in the form")
+        return
+    equals = condition.get("equals")
+    if other.get("type") == "boolean":
+        if not isinstance(equals, bool):
+            c.error(f"{path}.equals", "must be true or false for a yes/no field")
+    elif other.get("type") == "select":
+        values = [choice.get("value") for choice in other.get("choices") or []]
+        if equals not in values:
+            c.error(f"{path}.equals", f"must be one of the choices of '{condition['field']}'")
+    else:
+        c.error(f"{path}.field", "must name a select or yes/no field")
 
 
 def _check_report(c, report, path):
@@ -431,8 +456,8 @@ def _check_routing(c, routing, fields):
         field = routing.get("field")
         if field not in fields or fields[field].get("type") != "pincode":
             c.error("routing.field", "must name a pincode field of the form")
-        elif not fields[field].get("required"):
-            c.error("routing.field", "the routing pincode field must be required")
+        elif not fields[field].get("required") or "show_when" in fields[field]:
+            c.error("routing.field", "the routing pincode field must be required, always")
 
 
 def _check_eligibility(c, rules, fields):
@@ -527,27 +552,46 @@ def _check_workflow(c, workflow):
         c.bilingual(transition.get("label"), f"{path}.label")
         if "report" in transition:
             _check_report(c, transition["report"], f"{path}.report")
-    reachable = {workflow.get("initial")}
-    changed = True
-    while changed:
-        changed = False
-        for transition in transitions:
-            if not isinstance(transition, dict):
-                continue
-            if any(s in reachable for s in sources_of(transition)) and (
-                transition.get("to") not in reachable
-            ):
-                reachable.add(transition.get("to"))
-                changed = True
-    leaving = {s for t in transitions if isinstance(t, dict) for s in sources_of(t)}
-    for name, info in states.items():
+    reachable = reachable_states(workflow)
+    stuck = dead_ends(workflow)
+    for name in states:
         if name not in reachable:
             c.error(f"workflow.states.{name}", "cannot be reached from the initial state")
-        if isinstance(info, dict) and not info.get("final") and name not in leaving:
+        if name in stuck:
             c.error(f"workflow.states.{name}", "is not final and no transition leaves it")
     if not any(info.get("final") for info in states.values() if isinstance(info, dict)):
         c.error("workflow.states", "needs at least one final state")
     return states
+
+
+def _steps(workflow):
+    transitions = workflow.get("transitions") or []
+    return [t for t in transitions if isinstance(t, dict)] if isinstance(transitions, list) else []
+
+
+def reachable_states(workflow):
+    """The states a request can reach from the workflow's initial state."""
+    reachable = {workflow.get("initial")}
+    changed = True
+    while changed:
+        changed = False
+        for transition in _steps(workflow):
+            target = transition.get("to")
+            if target not in reachable and any(s in reachable for s in sources_of(transition)):
+                reachable.add(target)
+                changed = True
+    return reachable
+
+
+def dead_ends(workflow):
+    """States that are not final and that no transition leaves: a request there is stuck."""
+    leaving = {s for t in _steps(workflow) for s in sources_of(t)}
+    states = workflow.get("states") or {}
+    return {
+        name
+        for name, info in states.items()
+        if isinstance(info, dict) and not info.get("final") and name not in leaving
+    }
 
 
 def _check_sla(c, sla, instant, fields):

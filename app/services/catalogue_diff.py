@@ -9,6 +9,8 @@ else that differs is named by its key, so no change goes unmentioned.
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
+from .field_builder import condition_words
+
 _KNOWN = {"name", "sla", "fields", "workflow", "fee", "notifications", "code"}
 
 
@@ -123,7 +125,19 @@ def _fields(old, new, language):
         if was.get("type") != now.get("type"):
             said.append(_arrow(_("Type of field “%(label)s”", label=label), was.get("type"),
                                now.get("type")))  # fmt: skip
-        other = {k for k in was.keys() | now.keys() if k not in ("label", "required", "type")}
+        if was.get("show_when") != now.get("show_when"):
+            if now.get("show_when"):
+                said.append(
+                    _(
+                        "Field “%(label)s” is now asked only when %(condition)s",
+                        label=label,
+                        condition=condition_words(new, language).get(name, ""),
+                    )
+                )
+            else:
+                said.append(_("Field “%(label)s” is now always asked", label=label))
+        shown = ("label", "required", "type", "show_when")
+        other = {k for k in was.keys() | now.keys() if k not in shown}
         if any(was.get(k) != now.get(k) for k in other):
             said.append(_("Field “%(label)s”: other settings changed", label=label))
     common = [n for n in (f["name"] for f in old or []) if n in after]

@@ -32,13 +32,18 @@ def to_json(draft):
     return json.dumps(draft, ensure_ascii=False)
 
 
-def parse(text):
+def load_json(text):
+    """The JSON a builder page carried in its hidden draft input, or DraftError."""
     if not isinstance(text, str) or len(text) > MAX_DRAFT:
         raise DraftError("draft")
     try:
-        draft = json.loads(text)
+        return json.loads(text)
     except ValueError as error:
         raise DraftError("draft") from error
+
+
+def parse(text):
+    draft = load_json(text)
     if not isinstance(draft, list) or not all(
         isinstance(f, dict) and isinstance(f.get("name"), str) for f in draft
     ):
@@ -68,7 +73,69 @@ def form_for(draft, index):
     )
     for mime in spec.get("accept") or []:
         values[f"new_accept_{mime}"] = "y"
+    condition = spec.get("show_when")
+    if condition:
+        values["new_show_when"] = _condition_key(condition["field"], condition["equals"])
     return values
+
+
+def _condition_key(field, equals):
+    return f"{field}={str(equals).lower() if isinstance(equals, bool) else equals}"
+
+
+def conditions(draft, position, language):
+    """The answers a field at `position` may be asked on: [(key, words)] for each choice of an
+    earlier select field and each answer of an earlier yes/no field."""
+    offered = []
+    for spec in draft[:position]:
+        label = (spec.get("label") or {}).get(language) or spec["name"]
+        if spec.get("type") == "select":
+            for choice in spec.get("choices") or []:
+                answer = choice.get(language) or choice.get("en") or choice.get("value")
+                offered.append(
+                    (
+                        _condition_key(spec["name"], choice.get("value")),
+                        _("“%(field)s” is “%(answer)s”", field=label, answer=answer),
+                    )
+                )
+        elif spec.get("type") == "boolean":
+            offered.append(
+                (_condition_key(spec["name"], True), _("“%(field)s” is ticked", field=label))
+            )
+            offered.append(
+                (
+                    _condition_key(spec["name"], False),
+                    _("“%(field)s” is not ticked", field=label),
+                )
+            )
+    return offered
+
+
+def condition_words(draft, language):
+    """{field name: its condition in words} for the fields asked only on another answer."""
+    words = {}
+    for position, spec in enumerate(draft):
+        condition = spec.get("show_when")
+        if isinstance(condition, dict):
+            key = _condition_key(condition.get("field"), condition.get("equals"))
+            words[spec["name"]] = dict(conditions(draft, position, language)).get(key, key)
+    return words
+
+
+def _condition(key, draft, position):
+    """The show_when of a field at `position` from its key ("" for always), or ValueError."""
+    if not key:
+        return None
+    for spec in draft[:position]:
+        if spec.get("type") == "boolean" and key in (
+            _condition_key(spec["name"], True),
+            _condition_key(spec["name"], False),
+        ):
+            return {"field": spec["name"], "equals": key.endswith("=true")}
+        for choice in spec.get("choices") or [] if spec.get("type") == "select" else []:
+            if key == _condition_key(spec["name"], choice.get("value")):
+                return {"field": spec["name"], "equals": choice.get("value")}
+    raise ValueError(key)
 
 
 def apply(draft, action, form):
@@ -79,7 +146,7 @@ def apply(draft, action, form):
         editing = str(form.get("editing", ""))
         if editing.isdigit() and int(editing) < len(draft):
             return _change(draft, int(editing), form)
-        spec, errors = _new_field(form, {f["name"] for f in draft})
+        spec, errors = _new_field(form, {f["name"] for f in draft}, draft, len(draft))
         if not errors:
             draft.append(spec)
         return draft, errors
@@ -102,21 +169,20 @@ def _change(draft, index, form):
     every setting the form does not show (limits, conditions) stay as they were."""
     existing = draft[index]
     fixed = dict(form, new_name=existing["name"], new_type=existing.get("type", ""))
-    spec, errors = _new_field(fixed, set())
+    spec, errors = _new_field(fixed, set(), draft, index)
     if errors:
         return draft, errors
     changed = dict(existing, label=spec["label"], required=spec["required"])
-    changed.pop("help", None)
-    if "help" in spec:
-        changed["help"] = spec["help"]
-    for key in ("choices", "accept"):
+    for key in ("help", "show_when"):
+        changed.pop(key, None)
+    for key in ("help", "show_when", "choices", "accept"):
         if key in spec:
             changed[key] = spec[key]
     draft[index] = changed
     return draft, {}
 
 
-def _new_field(form, taken):
+def _new_field(form, taken, draft, position):
     errors = {}
     name = str(form.get("new_name", "")).strip()
     if not catalogue.IDENTIFIER.match(name):
@@ -141,6 +207,13 @@ def _new_field(form, taken):
                 "Help: give it in both languages, or in neither."
             )
         spec["help"] = help_text
+    try:
+        condition = _condition(str(form.get("new_show_when", "")), draft, position)
+    except ValueError:
+        errors["new_show_when"] = _("Asked only when: choose one of the answers listed.")
+    else:
+        if condition:
+            spec["show_when"] = condition
     if kind in ("text", "long_text"):
         spec["max_length"] = 100 if kind == "text" else 500
     if kind in ("select", "multi_select"):

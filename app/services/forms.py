@@ -15,7 +15,15 @@ from app.constants import IST
 from . import catalogue
 from .field_types import TYPES, FieldError, aadhaar_token, verhoeff_valid
 
-__all__ = ["FieldError", "aadhaar_token", "verhoeff_valid", "clean", "coerce", "display"]
+__all__ = [
+    "FieldError",
+    "aadhaar_token",
+    "verhoeff_valid",
+    "clean",
+    "coerce",
+    "display",
+    "shown",
+]
 
 
 def coerce(spec, value, today, now):
@@ -35,11 +43,14 @@ def clean(definition, raw, now=None, language="en"):
     fields = catalogue.field_map(definition)
     if not isinstance(raw, dict):
         return {}, {"data": _l("Must be an object of field values.")}
-    errors, data = {}, {}
+    errors: dict = {}
+    data: dict = {}
     for name in raw:
         if name not in fields:
             errors[str(name)[:60]] = _l("Unknown field.")
     for name, spec in fields.items():
+        if not shown(spec, data):
+            continue  # not asked: an answer left in the form (no script) is dropped, not kept
         value = raw.get(name)
         if spec["type"] == "boolean" and value is None:
             value = False
@@ -54,6 +65,18 @@ def clean(definition, raw, now=None, language="en"):
     if not errors:
         errors.update(check_eligibility(definition, data, today, language))
     return data, errors
+
+
+def shown(spec, answers):
+    """Whether a field is asked, given the answers before it: a field with `show_when` only when
+    the field it names has the answer it names (catalogue._check_show_when)."""
+    condition = spec.get("show_when")
+    if condition is None:
+        return True
+    answer = answers.get(condition["field"])
+    if isinstance(condition["equals"], bool):
+        return bool(answer) is condition["equals"]
+    return answer == condition["equals"]
 
 
 def _age(born, today):

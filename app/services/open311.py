@@ -90,7 +90,8 @@ def definition_of(state, live, language):
             "variable": True,
             "code": spec["name"],
             "datatype": datatype,
-            "required": bool(spec.get("required")),
+            # A field asked only on another answer cannot be required unconditionally.
+            "required": bool(spec.get("required")) and "show_when" not in spec,
             "datatype_description": _text(spec.get("help"), language),
             "order": order,
             "description": _text(spec["label"], language),

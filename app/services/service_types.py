@@ -25,9 +25,11 @@ class ServiceTypeError(ValueError):
     pass
 
 
-def publish(state, definition, actor=None, source=None, reason=None):
+def publish(state, definition, actor=None, source=None, reason=None, active=True):
     """Validate and publish `definition` for `state` as a new version, with who and why; returns
-    the live ServiceType."""
+    the live ServiceType. A new service is offered to the public if `active`; an existing one
+    stays offered or withdrawn as it was (publishing a change does not bring back a service an
+    administrator withdrew)."""
     catalogue.check(definition, source or f"service {definition.get('code', '?')}")
     code = definition["code"]
     live = ServiceType.objects(state=state, code=code).first()
@@ -45,7 +47,6 @@ def publish(state, definition, actor=None, source=None, reason=None):
         "set__definition": definition,
         "set__name_en": definition["name"]["en"],
         "set__name_hi": definition["name"]["hi"],
-        "set__active": True,
         "set__updated_by": actor,
     }
     if live is None:
@@ -56,6 +57,7 @@ def publish(state, definition, actor=None, source=None, reason=None):
             definition=definition,
             name_en=definition["name"]["en"],
             name_hi=definition["name"]["hi"],
+            active=active,
             updated_by=actor,
         ).save()
     else:

@@ -110,7 +110,10 @@ def _check_admin(tab, prefix):
             "table a[href*='/admin/catalogue/versions/']",  # a service's versions and diff
             "table a[href*='/admin/catalogue/limits/']",  # its time limits as a form
             "table a[href*='/admin/catalogue/fields/']",  # its fields as a table
+            "table a[href*='/admin/catalogue/workflow/']",  # its workflow, drawn
+            "table a[href*='/admin/catalogue/copy/']",  # a new service from a copy of it
             "a[href^='/admin/sms_templates/request_status/']",  # an SMS wording's edit page
+            "a[href^='/admin/notice_templates/appeal_decided/email/']",  # an email's wording
         ):
             for link in _same_site_links(tab.page, tab.base_url, selector)[:1]:
                 if link not in listings and link not in records and "export" not in link:

@@ -483,3 +483,169 @@ def test_a_fields_labels_are_changed_in_place_and_its_name_and_type_stay(
     assert (first["name"], first["type"], first["max_length"]) == ("owner_name", "text", 100)
     assert first["label"]["hi"] == "मकान मालिक का पूरा नाम"
     assert "Label of field “owner_name” (Hindi): मालिक का पूरा नाम → मकान मालिक का पूरा नाम" in saved
+
+
+def test_the_workflow_is_changed_in_forms_drawn_flagged_and_published(
+    catalogue_seeded, client, auth
+):
+    app = catalogue_seeded
+    auth.login("admin.haryana")
+    sid = service_id(app, "tenant_verification")
+    path = f"/admin/catalogue/workflow/?id={sid}"
+    page = client.get(path).get_data(as_text=True)
+    assert '<svg class="workflow-svg"' in page and "Received at the police station" in page
+
+    def post(draft_page, **data):
+        data = {"draft": _draft(draft_page), "csrf_token": auth.csrf(path), **data}
+        return client.post(path, data=data)
+
+    state = {"st_name": "field_visit", "st_public_en": "Field visit", "st_public_hi": ""}
+    refused = post(page, action="state", **state)
+    assert refused.status_code == 400
+    assert 'href="#wf-st_public_hi"' in refused.get_data(as_text=True)
+    added = post(page, action="state", **dict(state, st_public_hi="क्षेत्र दौरा"))
+    added = added.get_data(as_text=True)
+    # Flagged before publishing, in words and in the drawing.
+    assert "no step leads to it from the first state" in added
+    assert 'stroke-dasharray="6 4"' in added
+    assert "State “Field visit” added" in added
+    refused = post(added, action="publish", reason="Field visits")
+    assert refused.status_code == 400 and "nothing was published" in refused.get_data(as_text=True)
+    step = {
+        "tr_action": "visit",
+        "tr_label_en": "Go on a field visit",
+        "tr_label_hi": "क्षेत्र दौरे पर जाएँ",
+        "tr_from_under_verification": "y",
+        "tr_to": "field_visit",
+        "tr_role_station_officer": "y",
+    }
+    there = post(added, action="step", **step).get_data(as_text=True)
+    back = dict(
+        step,
+        tr_action="visited",
+        tr_label_en="Visit done",
+        tr_label_hi="दौरा पूरा",
+        tr_from_under_verification="",
+        tr_from_field_visit="y",
+        tr_to="under_verification",
+    )
+    ready = post(there, action="step", **back).get_data(as_text=True)
+    assert "no step leads to it" not in ready and "Step “Visit done” added" in ready
+    with app.app_context():
+        assert ServiceType.objects.get(id=sid).version == 1  # a draft publishes nothing
+    assert post(ready, action="publish", reason="Field visits ordered").status_code == 302
+    with app.app_context():
+        live = ServiceType.objects.get(id=sid)
+        assert live.version == 2 and "field_visit" in live.definition["workflow"]["states"]
+    tampered = client.post(
+        path, data={"draft": "[]", "action": "state", "csrf_token": auth.csrf(path)}
+    )
+    assert tampered.status_code == 400
+
+
+def test_only_the_services_administrators_may_change_the_workflow(catalogue_seeded, client, auth):
+    app = catalogue_seeded
+    sid = service_id(app, "tenant_verification")
+    auth.login("sho.sector29")
+    assert client.get(f"/admin/catalogue/workflow/?id={sid}").status_code == 403
+    auth.logout()
+    auth.login("admin.delhi")
+    assert client.get(f"/admin/catalogue/workflow/?id={sid}").status_code == 404
+
+
+def test_a_field_asked_only_on_another_answer_is_added_in_the_builder(
+    catalogue_seeded, client, auth
+):
+    app = catalogue_seeded
+    auth.login("admin.haryana")
+    sid = service_id(app, "tenant_verification")
+    path = f"/admin/catalogue/fields/?id={sid}"
+    page = client.get(path).get_data(as_text=True)
+    # The seed's own conditional field is listed with its condition in words.
+    assert "asked only when “Occupation” is “Other”" in page
+    new = {
+        "new_label_en": "Name of the college",
+        "new_label_hi": "कॉलेज का नाम",
+        "new_name": "college",
+        "new_type": "text",
+        "new_required": "y",
+        "new_show_when": "tenant_occupation=student",
+    }
+
+    def post(draft_page, **data):
+        data = {"draft": _draft(draft_page), "csrf_token": auth.csrf(path), **data}
+        return client.post(path, data=data)
+
+    refused = post(page, action="add", **dict(new, new_show_when="owner_name=x"))
+    assert refused.status_code == 400
+    assert "Asked only when: choose one" in refused.get_data(as_text=True)
+    added = post(page, action="add", **new).get_data(as_text=True)
+    assert "Field “Name of the college” is now asked" not in added  # a new field: "added"
+    assert "Field “Name of the college” added (required)" in added
+    assert "Only if “Occupation” is “Student”." in added  # the preview says when
+    assert 'data-show-when="tenant_occupation" data-show-equals="student"' in added
+    assert post(added, action="publish", reason="Students' colleges").status_code == 302
+    api = client.get("/api/v1/services/tenant_verification?state=HR").get_json()
+    assert api["schema"]["properties"]["college"]["x-show-when"] == {
+        "field": "tenant_occupation",
+        "equals": "student",
+    }
+    assert "college" not in api["schema"]["required"]  # required only when asked
+    # Changed back to "always asked": said in words.
+    page = client.get(path).get_data(as_text=True)
+    index = [f["name"] for f in __import__("json").loads(_draft(page))].index("college")
+    form = post(page, action=f"edit:{index}").get_data(as_text=True)
+    assert 'value="tenant_occupation=student" selected' in form
+    changed = post(page, action="add", editing=str(index), **dict(new, new_show_when="")).get_data(
+        as_text=True
+    )
+    assert "Field “Name of the college” is now always asked" in changed
+
+
+def test_a_new_service_is_copied_from_another_checked_and_withdrawn_until_offered(
+    catalogue_seeded, client, auth
+):
+    app = catalogue_seeded
+    auth.login("admin.haryana")
+    path = "/admin/catalogue/copy/"
+    page = client.get(path + "?source=event_permission").get_data(as_text=True)
+    assert 'value="event_permission" selected' in page
+    form = {
+        "source": "event_permission",
+        "code": "event_permission",
+        "name_en": "Loudspeaker permission",
+        "name_hi": "",
+        "number_prefix": "EVP",
+        "csrf_token": auth.csrf(path),
+    }
+    with app.app_context():
+        taken = ServiceType.objects(code="event_permission").first().definition["number_prefix"]
+    refused = client.post(path, data=dict(form, number_prefix=taken))
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "Code: “event_permission” is the code of" in text
+    assert "Name (Hindi): enter it." in text
+    assert f"“{taken}” is used by" in text
+    assert 'href="#cp-code"' in text and 'href="#cp-name_hi"' in text
+    made = client.post(
+        path,
+        data=dict(
+            form, code="loudspeaker_permission", name_hi="लाउडस्पीकर अनुमति", number_prefix="lsp"
+        ),
+    )
+    assert made.status_code == 302 and "/admin/catalogue/fields/" in made.headers["Location"]
+    with app.app_context():
+        copy = ServiceType.objects(code="loudspeaker_permission").first()
+        assert copy.version == 1 and not copy.active  # not offered until changed and offered
+        assert copy.definition["number_prefix"] == "LSP"
+        assert (
+            copy.definition["fields"]
+            == ServiceType.objects(code="event_permission", state=copy.state)
+            .first()
+            .definition["fields"]
+        )
+    # Not offered: the public catalogue does not have it; publishing a change keeps it so.
+    assert client.get("/api/v1/services/loudspeaker_permission?state=HR").status_code == 404
+    auth.logout()
+    auth.login("sho.sector29")
+    assert client.get(path).status_code == 403

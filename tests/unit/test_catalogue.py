@@ -49,7 +49,7 @@ def tenant():
         (lambda d: d["fields"].append(dict(d["fields"][0])), "(owner_name).name: is used twice"),
         (lambda d: d.update(surprise=1), "surprise: is not a known part"),
         (lambda d: d["workflow"]["states"].update(orphan={"public": {"en": "x", "hi": "x"}}), "workflow.states.orphan: cannot be reached"),
-        (lambda d: d["fields"][15].update(accept=["text/html"]), "'text/html' is not an accepted type"),
+        (lambda d: _field(d, "tenant_photo").update(accept=["text/html"]), "'text/html' is not an accepted type"),
         (lambda d: d["workflow"]["states"]["submitted"].update(rejection=True), "workflow.states.submitted.rejection: only a final state"),
         (lambda d: d["workflow"]["states"]["verified"].update(pauses_clock=True), "workflow.states.verified.pauses_clock: a final state has no clock"),
         (lambda d: d["workflow"]["states"]["verified"].update(enrols="pensioner"), "workflow.states.verified.enrols: must be one of"),
@@ -63,6 +63,10 @@ def test_a_bad_definition_is_refused_naming_the_field(change, expected):
     change(definition)
     errors = catalogue.validate(definition)
     assert any(expected in error for error in errors), errors
+
+
+def _field(d, name):
+    return next(f for f in d["fields"] if f["name"] == name)
 
 
 def _add_stuck_state(d):
@@ -87,6 +91,12 @@ def _add_stuck_state(d):
         (lambda d: d["workflow"]["transitions"][0].update(effect="register_fir"), "workflow.transitions[0].effect: is not a known part of a transition"),
         (lambda d: d["fields"][0].update(requird=True), "fields[0] (owner_name).requird: is not a known part of a field"),
         (_add_stuck_state, "workflow.states.stuck: is not final and no transition leaves it"),
+        (lambda d: _field(d, "tenant_occupation_other")["show_when"].update(field="reference_2"), "fields[11] (tenant_occupation_other).show_when.field: must name a field earlier in the form"),
+        (lambda d: _field(d, "tenant_occupation_other")["show_when"].update(field="owner_name"), "fields[11] (tenant_occupation_other).show_when.field: must name a select or yes/no field"),
+        (lambda d: _field(d, "tenant_occupation_other")["show_when"].update(equals="pilot"), "fields[11] (tenant_occupation_other).show_when.equals: must be one of the choices of 'tenant_occupation'"),
+        (lambda d: _field(d, "tenant_occupation_other")["show_when"].update(colour="red"), "fields[11] (tenant_occupation_other).show_when.colour: is not a known part of a condition"),
+        (lambda d: _field(d, "owner_mobile").update(show_when={"field": "tenant_occupation", "equals": "other"}), "fields[1] (owner_mobile).show_when.field: must name a field earlier"),
+        (lambda d: d["fields"].insert(0, d["fields"].pop(10)) or _field(d, "property_pincode").update(show_when={"field": "tenant_occupation", "equals": "other"}), "routing.field: the routing pincode field must be required, always"),
     ],
 )  # fmt: skip
 def test_each_mistake_gets_one_precise_error(change, expected):

@@ -230,3 +230,27 @@ def test_the_review_step_carries_every_type_through_unchanged(app, name):
             "checkboxes",
             "file",
         }
+
+
+def test_a_conditional_field_is_required_only_when_shown_and_dropped_when_not(tenant):
+    """tenant_occupation_other is asked only when the occupation is "other"."""
+    data = valid_data(tenant, fake_upload)
+    data.update(tenant_occupation="other", tenant_occupation_other="")
+    assert "tenant_occupation_other" in forms.clean(tenant, data)[1]
+    data.update(tenant_occupation_other="Boat builder")
+    cleaned, errors = forms.clean(tenant, data)
+    assert errors == {} and cleaned["tenant_occupation_other"] == "Boat builder"
+    # Another occupation: not asked, and an answer left in the form (no script) is not kept.
+    data.update(tenant_occupation="salaried")
+    cleaned, errors = forms.clean(tenant, data)
+    assert errors == {} and "tenant_occupation_other" not in cleaned
+    data.pop("tenant_occupation_other")
+    assert forms.clean(tenant, data)[1] == {}
+
+
+def test_a_condition_on_a_yes_no_field():
+    spec = {"name": "b", "show_when": {"field": "a", "equals": True}}
+    assert forms.shown(spec, {"a": True}) and not forms.shown(spec, {"a": False})
+    assert not forms.shown(spec, {})
+    spec["show_when"]["equals"] = False
+    assert forms.shown(spec, {"a": False}) and forms.shown(spec, {})

@@ -14,6 +14,24 @@
     type.addEventListener("change", sync);
     sync();
   }
+  // A service's field asked only on another answer (show_when) is hidden until that answer is
+  // given; its inputs are disabled while hidden, so nothing the citizen cannot see is sent.
+  document.querySelectorAll("[data-show-when]").forEach(function (box) {
+    var form = box.closest("form");
+    if (!form) { return; }
+    var controls = form.querySelectorAll("[name='" + box.getAttribute("data-show-when") + "']");
+    var sync = function () {
+      var answer = "";
+      controls.forEach(function (control) {
+        answer = control.type === "checkbox" ? String(control.checked) : control.value;
+      });
+      var show = answer === box.getAttribute("data-show-equals");
+      box.hidden = !show;
+      box.querySelectorAll("input, select, textarea").forEach(function (el) { el.disabled = !show; });
+    };
+    controls.forEach(function (control) { control.addEventListener("change", sync); });
+    sync();
+  });
   // A file is checked when it is chosen (type and size), not only after the review step; the
   // server checks it again.
   document.querySelectorAll("input[type=file][data-max-kb]").forEach(function (input) {

@@ -22,8 +22,11 @@ from app.services import (
     catalogue,
     catalogue_diff,
     field_builder,
+    service_copies,
     service_types,
     time_limits,
+    workflow_builder,
+    workflow_diagram,
 )
 
 from .base import AdminForm, ScopedModelView
@@ -79,6 +82,7 @@ class ServiceTypeView(ScopedModelView):
         # Markup.format escapes what it is given.
         "version": lambda view, context, model, name: Markup(
             '<a href="{}">{}</a><br><a href="{}">{}</a><br><a href="{}">{}</a>'
+            '<br><a href="{}">{}</a><br><a href="{}">{}</a>'
         ).format(
             url_for(".versions", id=str(model.id)),
             _("Version %(version)d: history", version=model.version),
@@ -86,6 +90,10 @@ class ServiceTypeView(ScopedModelView):
             _("Time limits"),
             url_for(".fields", id=str(model.id)),
             _("Fields"),
+            url_for(".workflow", id=str(model.id)),
+            _("Workflow"),
+            url_for(".copy", source=model.code),
+            _("Copy as a new service"),
         )
     }
 
@@ -113,7 +121,10 @@ class ServiceTypeView(ScopedModelView):
 
     def create_model(self, form):
         state = self._my_state()
-        if state is None or service_types.live(state, form.definition["code"]) is not None:
+        code = form.definition["code"]
+        # Any service of the state, offered or withdrawn: publishing would make a new version of
+        # a withdrawn one.
+        if state is None or ServiceType.objects(state=state, code=code).first() is not None:
             flash(_("This code is already used in your state; edit that service instead."), "error")
             return False
         live = service_types.publish(
@@ -265,7 +276,7 @@ class ServiceTypeView(ScopedModelView):
             if action in ("preview:en", "preview:hi"):
                 preview_language = action.partition(":")[2]
             if action == "publish":
-                errors = self._publish_fields(service, draft)
+                errors = self._publish(service, field_builder.definition_with(live, draft))
                 if errors is None:
                     return redirect(url_for(".versions", id=str(service.id)))
             elif (
@@ -280,6 +291,8 @@ class ServiceTypeView(ScopedModelView):
                     form = {}  # the field is in the table: an empty form for the next
         definition = field_builder.definition_with(live, draft)
         problems = catalogue.validate(definition) if draft != live.get("fields") else []
+        editing = str(form.get("editing", ""))
+        position = int(editing) if editing.isdigit() else len(draft)
         page = self.render(
             "admin/catalogue_fields.html",
             service=service,
@@ -287,6 +300,8 @@ class ServiceTypeView(ScopedModelView):
             draft_json=field_builder.to_json(draft),
             types=field_builder.types(),
             accept=field_builder.ACCEPT_CHOICES,
+            conditions=field_builder.conditions(draft, position, current_language()),
+            condition_words=field_builder.condition_words(draft, current_language()),
             form=form,
             errors=errors,
             problems=problems,
@@ -296,11 +311,10 @@ class ServiceTypeView(ScopedModelView):
         )
         return page, 400 if errors else 200
 
-    def _publish_fields(self, service, draft):
-        """None when published, else the errors to show."""
-        definition = field_builder.definition_with(service.definition, draft)
+    def _publish(self, service, definition):
+        """None when `definition` was published, else the errors to show."""
         reason = request.form.get("reason", "", type=str).strip()
-        if draft == service.definition.get("fields"):
+        if definition == service.definition:
             return {"form": _("Nothing changed.")}
         if catalogue.validate(definition):
             return {"form": _("The draft has problems (listed below); nothing was published.")}
@@ -311,6 +325,89 @@ class ServiceTypeView(ScopedModelView):
         )
         flash(_("Published as version %(version)d.", version=published.version), "success")
         return None
+
+    @expose("/copy/", methods=["GET", "POST"])
+    def copy(self):
+        """A new service from a copy of one of the state's services, checked field by field and
+        created withdrawn from the public, to be changed in the builder before it is offered."""
+        if not self.can_create:
+            abort(403)
+        state = self._my_state()
+        if state is None:
+            abort(404)
+        form, errors = request.values, {}
+        if request.method == "POST":
+            definition, errors = service_copies.start_from(state, request.form)
+            if not errors:
+                created = service_copies.create(
+                    state, definition, current_user, request.form["source"]
+                )
+                flash(
+                    _(
+                        "“%(name)s” created from the copy. It is not offered to the public yet: "
+                        "change its fields, workflow and time limits, then offer it.",
+                        name=created.name_en,
+                    ),
+                    "success",
+                )
+                return redirect(url_for(".fields", id=str(created.id)))
+        services = ServiceType.objects(state=state).only("code", "name_en", "name_hi")
+        page = self.render(
+            "admin/catalogue_copy.html", services=services.order_by("name_en"), form=form,
+            errors=errors,
+        )  # fmt: skip
+        return page, 400 if errors else 200
+
+    @expose("/workflow/", methods=["GET", "POST"])
+    def workflow(self):
+        """States and steps in forms, on a draft the page carries until it is published with a
+        reason (services.workflow_builder), drawn as a diagram that shows each change."""
+        if not self.can_edit:
+            abort(403)
+        service = self._service(request.values.get("id", "", type=str))
+        live = service.definition
+        draft, errors, form = workflow_builder.draft_of(live), {}, request.form
+        if request.method == "POST":
+            try:
+                draft = workflow_builder.parse(request.form.get("draft", ""))
+            except field_builder.DraftError:
+                abort(400)
+            action = request.form.get("action", "", type=str)
+            verb, _sep, where = action.partition(":")
+            if action == "publish":
+                errors = self._publish(service, workflow_builder.definition_with(live, draft))
+                if errors is None:
+                    return redirect(url_for(".versions", id=str(service.id)))
+            elif verb == "edit_state" and where in draft["states"]:
+                form = workflow_builder.state_form(draft, where)
+            elif verb == "edit_step" and where.isdigit() and int(where) < len(draft["transitions"]):
+                form = workflow_builder.step_form(draft, int(where))
+            elif action == "cancel":
+                form = {}
+            else:
+                draft, errors = workflow_builder.apply(draft, action, request.form)
+                if not errors and verb in ("state", "step"):
+                    form = {}  # saved in the draft: empty forms for the next
+        definition = workflow_builder.definition_with(live, draft)
+        language = current_language()
+        faults = workflow_builder.flags(draft)
+        page = self.render(
+            "admin/catalogue_workflow.html",
+            service=service,
+            draft=draft,
+            draft_json=field_builder.to_json(draft),
+            form=form,
+            errors=errors,
+            faults=faults,
+            problems=catalogue.validate(definition) if definition != live else [],
+            changed=catalogue_diff.changes(live, definition, language),
+            diagram=workflow_diagram.layout(draft, language, faults),
+            roles=workflow_builder.ROLES,
+            documents=workflow_builder.documents(),
+            text_of=workflow_builder.text_of,
+            sources_of=catalogue.sources_of,
+        )
+        return page, 400 if errors else 200
 
     def _preview(self, draft, language):
         """The citizen's form as it will look, in `language` (the portal's own field macro)."""

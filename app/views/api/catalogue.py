@@ -28,6 +28,9 @@ def field_schema(spec, language):
     schema = field_types.TYPES[spec["type"]].schema(spec)
     schema["x-field-type"] = spec["type"]
     schema["title"] = spec["label"].get(language) or spec["label"]["en"]
+    if "show_when" in spec:
+        # Asked (and, if required, required) only when another answer is the one named.
+        schema["x-show-when"] = spec["show_when"]
     return schema
 
 
@@ -75,7 +78,9 @@ def service(code):
     language = current_language()
     definition = live.definition
     body = service_summary(live, language)
-    required = [f["name"] for f in definition["fields"] if f.get("required")]
+    required = [
+        f["name"] for f in definition["fields"] if f.get("required") and "show_when" not in f
+    ]
     body["schema"] = {
         "type": "object",
         "additionalProperties": False,
