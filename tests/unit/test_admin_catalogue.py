@@ -380,7 +380,7 @@ def test_fields_move_and_go_in_the_draft_and_a_tampered_draft_is_refused(
 def test_the_builder_and_the_api_store_the_same_definition_for_the_same_change(
     catalogue_seeded, client, auth
 ):
-    """The same change made in the builder (fields table, time-limits form) and sent whole by
+    """The same change made in the builder (fields table, time-limits form, workflow) and sent by
     PUT /api/v1/services/<code> is stored identically, and survives the YAML export."""
     import copy
 
@@ -420,9 +420,34 @@ def test_the_builder_and_the_api_store_the_same_definition_for_the_same_change(
     client.post(
         limits, data=_limits_form(auth, limits, limit_value="5", action="publish", reason="r")
     )
+    from app.services import workflow_builder
+
+    workflow = f"/admin/catalogue/workflow/?id={sid}"
+    page = client.get(workflow).get_data(as_text=True)
+    draft = workflow_builder.parse(_draft(page))
+    accept = next(i for i, t in enumerate(draft["transitions"]) if t["action"] == "accept")
+    changed = client.post(
+        workflow,
+        data={
+            **workflow_builder.step_form(draft, accept),
+            "tr_remark": "y",
+            "draft": _draft(page),
+            "action": "step",
+            "csrf_token": auth.csrf(workflow),
+        },
+    ).get_data(as_text=True)
+    client.post(
+        workflow,
+        data={
+            "draft": _draft(changed),
+            "action": "publish",
+            "reason": "r",
+            "csrf_token": auth.csrf(workflow),
+        },
+    )
     with app.app_context():
         built = ServiceType.objects.get(id=sid).definition
-        assert ServiceType.objects.get(id=sid).version == 3
+        assert ServiceType.objects.get(id=sid).version == 4
 
     by_hand = copy.deepcopy(original)
     by_hand["fields"].append(
@@ -435,6 +460,9 @@ def test_the_builder_and_the_api_store_the_same_definition_for_the_same_change(
         }
     )
     by_hand["sla"]["limit"]["value"] = 5
+    next(t for t in by_hand["workflow"]["transitions"] if t["action"] == "accept")["remark"] = (
+        "required"
+    )
     api, headers = token_client(app, "admin.haryana")
     put = api.put(
         "/api/v1/services/tenant_verification?reason=Same%20change%20by%20API",
@@ -444,8 +472,8 @@ def test_the_builder_and_the_api_store_the_same_definition_for_the_same_change(
     assert put.status_code in (200, 201), put.get_json()
     with app.app_context():
         live = ServiceType.objects.get(id=sid)
-        assert live.version == 4
-        via_api = ServiceTypeVersion.objects.get(state=live.state, code=live.code, version=4)
+        assert live.version == 5
+        via_api = ServiceTypeVersion.objects.get(state=live.state, code=live.code, version=5)
         assert via_api.definition == built
         assert via_api.reason == "Same change by API"  # the API's publish keeps its why too
         assert catalogue.parse_yaml(catalogue.to_yaml(built)) == built
