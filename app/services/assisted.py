@@ -18,14 +18,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.models import ServiceRequest
 from app.models.base import stored_id
 
-from . import api_keys, audit, claims, mail, numbering, sms_templates
+from . import api_keys, audit, claims, mail, notice_templates, numbering, sms_templates
 from . import requests as request_service
 from .errors import FieldErrors
 from .field_types import email_address, mobile_number
@@ -130,30 +128,18 @@ def file(
 
 
 def _acknowledge(created, walk_in, code):
-    with force_locale(walk_in.language):
-        station = created.station.name_in(walk_in.language)
-        text = _(
-            "Your request %(number)s has been received at %(station)s. Track it with this "
-            "number. To see it in your own account, sign in with this mobile and claim it with "
-            "code %(code)s.",
-            number=created.number,
-            station=station,
-            code=code,
-        )
-        sms_text, dlt_template_id = sms_templates.render(
-            "walk_in_received", walk_in.language, number=created.number, station=station, code=code
-        )
+    station = created.station.name_in(walk_in.language)
+    values = {"number": created.number, "station": station, "code": code}
+    sms_text, dlt_template_id = sms_templates.render("walk_in_received", walk_in.language, **values)
     key = f"{created.id}:assisted_ack"
     mail.queue_sms(
         to=walk_in.mobile, body_text=sms_text, key=f"{key}:sms", dlt_template_id=dlt_template_id
     )
     if walk_in.email:
-        mail.queue_email(
-            to=walk_in.email,
-            subject=_("Request %(number)s received", number=created.number),
-            body_text=text,
-            key=f"{key}:email",
+        subject, text = notice_templates.render(
+            "walk_in_received", "email", walk_in.language, **values
         )
+        mail.queue_email(to=walk_in.email, subject=subject, body_text=text, key=f"{key}:email")
 
 
 def claim(user, number, code, now=None):

@@ -7,14 +7,12 @@ and lives for LINK_MAX_AGE.
 """
 
 from flask import current_app, url_for
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app.models import User
 
-from . import audit, mail
+from . import audit, mail, notice_templates
 
 LINK_MAX_AGE = 2 * 24 * 3600
 SALT = "add-email"
@@ -32,15 +30,8 @@ def send(user, email):
     """Mail `email` a link that adds it to `user`."""
     token = _serializer().dumps({"u": str(user.fs_uniquifier), "e": email})
     link = url_for("accounts.confirm_email", token=token, _external=True)
-    with force_locale(user.language or "en"):
-        body = _(
-            "Open this link to add this email address to your account on the police citizen "
-            "services portal: %(link)s\n\nIt works for two days. If you did not ask for this, "
-            "ignore this email.",
-            link=link,
-        )
-        subject = _("Confirm your email address")
-    mail.queue_email(to=email, subject=str(subject), body_text=str(body), template="add_email")
+    subject, body = notice_templates.render("add_email", "email", user.language, link=link)
+    mail.queue_email(to=email, subject=subject, body_text=body, template="add_email")
 
 
 def confirm(token):

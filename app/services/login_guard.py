@@ -13,13 +13,10 @@ nothing about whether an account exists.
 import hashlib
 from datetime import UTC, datetime, timedelta
 
-from flask_babel import force_locale
-from flask_babel import gettext as _
-
 from app.models import LoginThrottle, User
 from app.models.base import as_utc
 
-from . import mail
+from . import mail, notice_templates
 
 FREE_FAILURES = 5
 WINDOW = timedelta(minutes=15)
@@ -72,16 +69,5 @@ def _tell_owner(email, failures):
     user = User.with_email(email).first() if email else None
     if user is None or not user.email:
         return
-    with force_locale(user.language or "en"):
-        mail.queue_email(
-            to=user.email,
-            subject=_("Failed logins to your account"),
-            body_text=_(
-                "There were %(count)d failed attempts to log in to your account in the last "
-                "few minutes, so logins to it are paused for a short while. If this was not "
-                "you, nothing is needed: your password was not accepted. If you have forgotten "
-                "your password, reset it from the login page.",
-                count=failures,
-            ),
-            template="login_locked",
-        )
+    subject, body = notice_templates.render("login_locked", "email", user.language, count=failures)
+    mail.queue_email(to=user.email, subject=subject, body_text=body, template="login_locked")

@@ -39,6 +39,7 @@ class Kind:
     subject: object
     placeholders: tuple[str, ...]
     required: tuple[str, ...] = ("number",)
+    channels: tuple[str, ...] = ("in_app", "email")
 
 
 _REQUEST = ("number", "service")
@@ -215,6 +216,54 @@ KINDS = {
         _l("Zero FIR %(number)s transferred to your station"),
         ("number", "station"),
     ),
+    "register_match": Kind(
+        _l("A possible match in the registers (to the SHOs of both stations)"),
+        _l(
+            "Possible match (%(points)s of 5): %(found)s recorded at %(found_station)s may be "
+            "the missing person %(name)s of %(missing_station)s. Compare them in the registers."
+        ),
+        _l("Possible match in the registers"),
+        ("points", "found", "found_station", "name", "missing_station"),
+        (),
+        ("in_app",),
+    ),
+    "walk_in_received": Kind(
+        _l("A request filed at the desk (to the walk-in citizen's email)"),
+        _l(
+            "Your request %(number)s has been received at %(station)s. Track it with this "
+            "number. To see it in your own account, sign in with this mobile and claim it with "
+            "code %(code)s."
+        ),
+        _l("Request %(number)s received"),
+        ("number", "station", "code"),
+        ("number", "code"),
+        ("email",),
+    ),
+    "add_email": Kind(
+        _l("A link to add an email address to an account"),
+        _l(
+            "Open this link to add this email address to your account on the police citizen "
+            "services portal: %(link)s\n\nIt works for two days. If you did not ask for this, "
+            "ignore this email."
+        ),
+        _l("Confirm your email address"),
+        ("link",),
+        ("link",),
+        ("email",),
+    ),
+    "login_locked": Kind(
+        _l("Logins paused after failed attempts (to the account's owner)"),
+        _l(
+            "There were %(count)s failed attempts to log in to your account in the last few "
+            "minutes, so logins to it are paused for a short while. If this was not you, "
+            "nothing is needed: your password was not accepted. If you have forgotten your "
+            "password, reset it from the login page."
+        ),
+        _l("Failed logins to your account"),
+        ("count",),
+        (),
+        ("email",),
+    ),
     "fir_progress": Kind(
         _l("News of a case (to the complainant)"),
         _l("FIR %(number)s: %(text)s"),
@@ -222,6 +271,11 @@ KINDS = {
         ("number", "text"),
     ),
 }
+
+
+def offered(kind, channel):
+    """Whether notices of `kind` go out on `channel` (and so have a wording to edit there)."""
+    return kind in KINDS and channel in KINDS[kind].channels
 
 
 def default_text(kind, language):
@@ -293,7 +347,7 @@ def preview(kind, language, text, subject=None):
 def save(kind, channel, language, text, subject, actor):
     """Store the text (and an email's subject), or raise TemplateError naming what is wrong;
     nothing is stored then. A text equal to the default is stored as "the default"."""
-    if kind not in KINDS or channel not in CHANNELS or language not in LANGUAGES:
+    if not offered(kind, channel) or language not in LANGUAGES:
         raise TemplateError({"kind": "unknown"})
     text = (text or "").strip()
     subject = (subject or "").strip() if channel == "email" else None
@@ -331,7 +385,7 @@ def table():
             spec,
             [
                 (channel, language, rows.get((kind, channel, language)))
-                for channel in CHANNELS
+                for channel in spec.channels
                 for language in LANGUAGES
             ],
         )

@@ -366,7 +366,9 @@ def notify_register_match(found_id, detail):
         return 0
     created = 0
     for sho in registers.match_audience(missing, found):
-        text = registers.match_notice(missing, found, detail["points"], sho.language or "en")
+        language = sho.language or "en"
+        values = registers.match_notice(missing, found, detail["points"], language)
+        _subject, text = notice_templates.render("register_match", "in_app", language, **values)
         try:
             Notification(
                 key=f"match:{found.id}:{missing.id}:{sho.id}:in_app",

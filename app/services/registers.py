@@ -15,8 +15,6 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 
 import yaml
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app import db
@@ -288,18 +286,15 @@ def _announce_match(missing, found, points):
 
 
 def match_notice(missing, found, points, language):
-    """What an SHO reads about a possible match, in `language`."""
-    with force_locale(language):
-        return _(
-            "Possible match (%(points)d of 5): %(found)s recorded at %(found_station)s may "
-            "be the missing person %(name)s of %(missing_station)s. Compare them in the "
-            "registers.",
-            points=points,
-            found=_kind_name(found.kind, language),
-            found_station=found.station.name_en,
-            name=missing.data.get("name", ""),
-            missing_station=missing.station.name_en,
-        )
+    """The values of the notice an SHO reads about a possible match, in `language`
+    (services.notice_templates' "register_match")."""
+    return {
+        "points": points,
+        "found": _kind_name(found.kind, language),
+        "found_station": found.station.name_in(language),
+        "name": missing.data.get("name", ""),
+        "missing_station": missing.station.name_in(language),
+    }
 
 
 def match_audience(missing, found):

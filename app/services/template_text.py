@@ -36,6 +36,11 @@ SAMPLE = {
     "reasons": _l("The report was filed without a visit."),
     "complaint": "HR-CMP-2026-000321-M",
     "text": _l("Charge sheet filed in court"),
+    "points": "4",
+    "found": _l("Unidentified dead body"),
+    "found_station": _l("Police Station Sector 14"),
+    "missing_station": _l("Police Station Sector 29"),
+    "count": "6",
 }
 
 

@@ -110,3 +110,26 @@ def test_the_administrator_previews_saves_and_resets_a_wording(app, client, auth
     auth.logout()
     auth.login("officer.sector29")
     assert client.get("/admin/notice_templates/").status_code in (403, 404)
+
+
+def test_a_kind_is_edited_only_on_the_channels_it_goes_out_on(app, client, auth):
+    auth.login("admin.haryana")
+    assert client.get("/admin/notice_templates/add_email/email/en").status_code == 200
+    assert client.get("/admin/notice_templates/add_email/in_app/en").status_code == 404
+    assert client.get("/admin/notice_templates/register_match/email/hi").status_code == 404
+    assert client.get("/admin/notice_templates/no_such_kind/email/en").status_code == 404
+    with app.test_request_context():
+        with pytest.raises(notice_templates.TemplateError):
+            notice_templates.save("add_email", "in_app", "en", "{link}", None, None)
+
+
+def test_the_lockout_email_uses_the_administrators_wording(app):
+    from app.services import login_guard
+
+    with app.test_request_context():
+        notice_templates.save(
+            "login_locked", "email", "en", "{count} failed logins: paused.", "Logins paused", None
+        )
+        login_guard._tell_owner("citizen@demo.police.example", 7)
+        sent = OutboxMessage.objects.get(channel="email", subject="Logins paused")
+        assert sent.body_text == "7 failed logins: paused."

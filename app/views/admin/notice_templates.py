@@ -55,8 +55,7 @@ class NoticeTemplatesView(SecuredView, BaseView):
     @expose("/<kind>/<channel>/<language>", methods=["GET", "POST"])
     def edit(self, kind, channel, language):
         if (
-            kind not in notice_templates.KINDS
-            or channel not in notice_templates.CHANNELS
+            not notice_templates.offered(kind, channel)
             or language not in notice_templates.LANGUAGES
         ):
             abort(404)
