@@ -18,6 +18,15 @@ from . import catalogue, field_types
 MAX_DRAFT = 200_000  # characters of JSON: a definition's fields are a few kB
 # Types whose further settings this page asks for: choices, accepted files.
 ACCEPT_CHOICES = ("image/jpeg", "image/png", "application/pdf")
+# The limits this page sets, by type (other settings, such as a pattern, stay as they were).
+LIMITS = {
+    "text": ("max_length",),
+    "long_text": ("max_length",),
+    "number": ("min", "max"),
+    "file": ("max_kb",),
+    "date": ("not_future",),
+    "datetime": ("not_future",),
+}
 
 
 class DraftError(ValueError):
@@ -73,6 +82,10 @@ def form_for(draft, index):
     )
     for mime in spec.get("accept") or []:
         values[f"new_accept_{mime}"] = "y"
+    for key in ("max_length", "min", "max", "max_kb"):
+        if key in spec:
+            values[f"new_{key}"] = str(spec[key])
+    values["new_not_future"] = "y" if spec.get("not_future") else ""
     condition = spec.get("show_when")
     if condition:
         values["new_show_when"] = _condition_key(condition["field"], condition["equals"])
@@ -173,9 +186,9 @@ def _change(draft, index, form):
     if errors:
         return draft, errors
     changed = dict(existing, label=spec["label"], required=spec["required"])
-    for key in ("help", "show_when"):
+    for key in ("help", "show_when", *LIMITS.get(changed.get("type"), ())):
         changed.pop(key, None)
-    for key in ("help", "show_when", "choices", "accept"):
+    for key in ("help", "show_when", "choices", "accept", *LIMITS.get(changed.get("type"), ())):
         if key in spec:
             changed[key] = spec[key]
     draft[index] = changed
@@ -214,8 +227,7 @@ def _new_field(form, taken, draft, position):
     else:
         if condition:
             spec["show_when"] = condition
-    if kind in ("text", "long_text"):
-        spec["max_length"] = 100 if kind == "text" else 500
+    errors.update(_limits(form, kind, spec))
     if kind in ("select", "multi_select"):
         choices, problem = _choices(str(form.get("new_choices", "")))
         if problem:
@@ -225,8 +237,48 @@ def _new_field(form, taken, draft, position):
         accept = [m for m in ACCEPT_CHOICES if form.get(f"new_accept_{m}")]
         if not accept:
             errors["new_accept"] = _("Accepted files: tick at least one kind.")
-        spec.update(accept=accept, max_kb=4096)
+        spec["accept"] = accept
     return spec, errors
+
+
+def _whole_number(form, name, low, high, what):
+    """(int or None when blank, error or None) for one number input of the form."""
+    raw = str(form.get(name, "")).strip()
+    if not raw:
+        return None, None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        return None, _("%(what)s: a whole number from %(low)d to %(high)d.", what=what, low=low,
+                       high=high)  # fmt: skip
+    return value, None
+
+
+def _limits(form, kind, spec):
+    """Set the limits of a field of `kind` on `spec` from the form; {form field: error}."""
+    errors = {}
+    if kind in ("text", "long_text"):
+        longest, errors["new_max_length"] = _whole_number(
+            form, "new_max_length", 1, 5000, _("Longest answer")
+        )
+        spec["max_length"] = longest or (100 if kind == "text" else 500)
+    elif kind == "number":
+        for key, what in (("min", _("Smallest number")), ("max", _("Largest number"))):
+            value, errors[f"new_{key}"] = _whole_number(form, f"new_{key}", -(10**9), 10**9, what)
+            if value is not None:
+                spec[key] = value
+        if errors.get("new_min") is None and spec.get("min", 0) > spec.get("max", 10**9):
+            errors["new_max"] = _("Largest number: not smaller than the smallest.")
+    elif kind == "file":
+        largest, errors["new_max_kb"] = _whole_number(
+            form, "new_max_kb", 10, 10240, _("Largest file (KB)")
+        )
+        spec["max_kb"] = largest or 4096
+    elif kind in ("date", "datetime") and form.get("new_not_future"):
+        spec["not_future"] = True
+    return {name: message for name, message in errors.items() if message}
 
 
 def _choices(text):

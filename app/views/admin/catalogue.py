@@ -32,6 +32,15 @@ from app.services import (
 from .base import AdminForm, ScopedModelView
 
 
+def _bad_draft():
+    """A builder page posted with its draft changed or cut off: said, and nothing kept."""
+    message = _(
+        "The page's draft (its hidden “draft” field) was changed or cut off, so nothing was "
+        "kept. Open the page again from the service catalogue."
+    )
+    return render_template("errors/error.html", status=400, message=message), 400
+
+
 class DefinitionForm(AdminForm):
     definition_yaml = TextAreaField(
         _l("Definition (YAML)"),
@@ -271,7 +280,7 @@ class ServiceTypeView(ScopedModelView):
             try:
                 draft = field_builder.parse(request.form.get("draft", ""))
             except field_builder.DraftError:
-                abort(400)
+                return _bad_draft()
             action = request.form.get("action", "", type=str)
             if action in ("preview:en", "preview:hi"):
                 preview_language = action.partition(":")[2]
@@ -371,7 +380,7 @@ class ServiceTypeView(ScopedModelView):
             try:
                 draft = workflow_builder.parse(request.form.get("draft", ""))
             except field_builder.DraftError:
-                abort(400)
+                return _bad_draft()
             action = request.form.get("action", "", type=str)
             verb, _sep, where = action.partition(":")
             if action == "publish":
