@@ -186,9 +186,10 @@ def _change(draft, index, form):
     if errors:
         return draft, errors
     changed = dict(existing, label=spec["label"], required=spec["required"])
-    for key in ("help", "show_when", *LIMITS.get(changed.get("type"), ())):
+    limits = LIMITS.get(str(existing.get("type", "")), ())
+    for key in ("help", "show_when", *limits):
         changed.pop(key, None)
-    for key in ("help", "show_when", "choices", "accept", *LIMITS.get(changed.get("type"), ())):
+    for key in ("help", "show_when", "choices", "accept", *limits):
         if key in spec:
             changed[key] = spec[key]
     draft[index] = changed
