@@ -125,3 +125,62 @@ def test_a_field_and_a_time_limit_change_and_roll_back_by_keyboard_alone(tab_fac
     assert (limit, now) == (20, version + 3) and "previous_employer" in required
     assert "Time limit: 15 → 20 days" in page.inner_text("#version-changes")
     tab.check("87-versions-after-rollback")
+
+
+def test_a_copy_gets_a_new_state_and_step_in_the_workflow_by_keyboard_alone(tab_factory):
+    """A new service from a copy of employee verification (withdrawn from the public, so no
+    other test sees it), then a state and a step to it added in the workflow builder: the
+    diagram flags the state while nothing leads to it and draws the step once it is added."""
+    tab = tab_factory()
+    admin = DEMO["admin.haryana"]
+    tab.csrf_form_login(admin["email"], admin["password"])
+    _english(tab)
+    page = tab.open(f"/admin/catalogue/copy/?source={SERVICE}")
+    for element_id, text in (
+        ("cp-name_en", "Contract worker verification"),
+        ("cp-name_hi", "संविदा कर्मी सत्यापन"),
+        ("cp-code", "contract_worker_verification"),
+        ("cp-number_prefix", "CWV"),
+    ):
+        _tab_to(page, element_id)
+        page.keyboard.type(text)
+    tab.check("88-copy-form")
+    _submit(page)  # Enter in the prefix, the last input, sends the form
+    assert "/admin/catalogue/fields/" in page.url
+    service_id = parse_qs(urlsplit(page.url).query)["id"][0]
+
+    page = tab.open(f"/admin/catalogue/workflow/?id={service_id}")
+    _tab_to(page, "wf-st_public_en")
+    page.keyboard.type("Contractor asked")
+    _tab_to(page, "wf-st_public_hi")
+    page.keyboard.type("ठेकेदार से पूछा गया")
+    _tab_to(page, "wf-st_name")
+    page.keyboard.type("contractor_asked")
+    _tab_to(page, "action=state")
+    _submit(page)
+    assert "“Contractor asked” (contractor_asked): no step leads to it" in page.inner_text(
+        "#wf-faults"
+    )
+    assert page.locator("#wf-diagram rect[stroke-dasharray]").count() == 1
+    tab.check("89-workflow-state-flagged")
+
+    _tab_to(page, "wf-tr_label_en")
+    page.keyboard.type("Ask the contractor")
+    _tab_to(page, "wf-tr_label_hi")
+    page.keyboard.type("ठेकेदार से पूछें")
+    _tab_to(page, "wf-tr_action")
+    page.keyboard.type("ask_contractor")
+    _tab_to(page, "wf-tr_to")
+    page.keyboard.type("Contractor")  # a select takes the first option typed
+    first_from = page.locator("#wf-tr_from input").first.get_attribute("id")
+    _tab_to(page, first_from)
+    page.keyboard.press("Space")
+    _tab_to(page, "wf-role-3")  # station officer
+    page.keyboard.press("Space")
+    _tab_to(page, "action=step")
+    _submit(page)
+    # It is reached now, but nothing leaves it: still flagged, for that alone.
+    faults = page.inner_text("#wf-faults")
+    assert "no step leads to it" not in faults and "no step leaves it" in faults
+    assert "Ask the contractor" in page.inner_text("#wf-diagram")
+    assert "Step “Ask the contractor” added" in page.inner_text("#wf-changes")
