@@ -677,3 +677,18 @@ def test_a_new_service_is_copied_from_another_checked_and_withdrawn_until_offere
     auth.logout()
     auth.login("sho.sector29")
     assert client.get(path).status_code == 403
+
+
+def test_a_definition_downloads_as_yaml_that_reads_back_the_same(catalogue_seeded, client, auth):
+    app = catalogue_seeded
+    auth.login("admin.haryana")
+    sid = service_id(app, "tenant_verification")
+    response = client.get(f"/admin/catalogue/export/?id={sid}")
+    assert response.status_code == 200
+    assert 'filename="tenant_verification-v1.yaml"' in response.headers["Content-Disposition"]
+    with app.app_context():
+        live = ServiceType.objects.get(id=sid).definition
+    assert catalogue.parse_yaml(response.get_data(as_text=True)) == live
+    auth.logout()
+    auth.login("admin.delhi")
+    assert client.get(f"/admin/catalogue/export/?id={sid}").status_code == 404

@@ -5,7 +5,7 @@ and published by services.service_types as a new version: live at once, no resta
 already made keep the version they were made under.
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -91,7 +91,7 @@ class ServiceTypeView(ScopedModelView):
         # Markup.format escapes what it is given.
         "version": lambda view, context, model, name: Markup(
             '<a href="{}">{}</a><br><a href="{}">{}</a><br><a href="{}">{}</a>'
-            '<br><a href="{}">{}</a><br><a href="{}">{}</a>'
+            '<br><a href="{}">{}</a><br><a href="{}">{}</a><br><a href="{}">{}</a>'
         ).format(
             url_for(".versions", id=str(model.id)),
             _("Version %(version)d: history", version=model.version),
@@ -103,6 +103,8 @@ class ServiceTypeView(ScopedModelView):
             _("Workflow"),
             url_for(".copy", source=model.code),
             _("Copy as a new service"),
+            url_for(".export", id=str(model.id)),
+            _("Download as YAML"),
         )
     }
 
@@ -334,6 +336,21 @@ class ServiceTypeView(ScopedModelView):
         )
         flash(_("Published as version %(version)d.", version=published.version), "success")
         return None
+
+    @expose("/export/")
+    def export(self):
+        """The live definition as a YAML file: what the "advanced" editor shows, to keep or to
+        send to another state, whose administrator pastes it into a new service."""
+        service = self._service(request.args.get("id", "", type=str))
+        return Response(
+            catalogue.to_yaml(service.definition),
+            mimetype="application/yaml",
+            headers={
+                "Content-Disposition": (
+                    f'attachment; filename="{service.code}-v{service.version}.yaml"'
+                )
+            },
+        )
 
     @expose("/copy/", methods=["GET", "POST"])
     def copy(self):
