@@ -3,7 +3,8 @@
 Like the fields page, the page carries a draft of the workflow (JSON in a hidden input) from one
 step to the next: add or change a state (its public text in English and Hindi, whether it is
 final, pauses the clock, issues a document), remove one, add or change a step between states (who
-may take it, whether a remark is required), remove one, choose the first state. apply() performs
+may take it, whether a remark is required, whether whoever took the step before may take it),
+remove one, choose the first state. apply() performs
 one step and returns the draft with the errors of that step, each under the name of the form
 field at fault. flags() says which states a request could never reach or could never leave, so
 the page shows them before anything is published; services.catalogue checks the whole definition
@@ -108,6 +109,7 @@ def step_form(draft, index):
         "tr_label_hi": (step.get("label") or {}).get("hi", ""),
         "tr_to": step.get("to", ""),
         "tr_remark": "y" if step.get("remark") == "required" else "",
+        "tr_not_self": "y" if step.get("self_approval") is False else "",
     }
     for source in catalogue.sources_of(step):
         values[f"tr_from_{source}"] = "y"
@@ -267,8 +269,10 @@ def _save_step(draft, form):
     }
     if form.get("tr_remark"):
         step["remark"] = "required"
-    if index is not None:  # keep what this form does not show (self-approval, report, via)
-        kept = ("action", "from", "to", "roles", "label", "remark")
+    if form.get("tr_not_self"):
+        step["self_approval"] = False
+    if index is not None:  # keep what this form does not show (the officer's report, via)
+        kept = ("action", "from", "to", "roles", "label", "remark", "self_approval")
         old = draft["transitions"][index]
         step.update((key, value) for key, value in old.items() if key not in kept)
     if index is None:

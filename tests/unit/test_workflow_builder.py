@@ -149,6 +149,18 @@ def test_changing_a_step_keeps_what_the_form_does_not_show(app, draft):
     assert step["remark"] == "required"
 
 
+def test_a_step_may_be_barred_to_whoever_took_the_step_before(app, draft):
+    index = next(i for i, t in enumerate(draft["transitions"]) if t["action"] == "approve")
+    assert draft["transitions"][index]["self_approval"] is False
+    with app.test_request_context():
+        form = workflow_builder.step_form(draft, index)
+        assert form["tr_not_self"] == "y"
+        after, errors = workflow_builder.apply(draft, "step", dict(form, tr_not_self=""))
+        assert errors == {} and "self_approval" not in after["transitions"][index]
+        again, _ = workflow_builder.apply(after, "step", form)
+        assert again["transitions"][index]["self_approval"] is False
+
+
 def test_changing_a_state_keeps_its_name_and_hidden_settings(app, definition):
     definition["workflow"]["states"]["verified"]["enrols"] = "senior_citizen"
     draft = workflow_builder.draft_of(definition)
