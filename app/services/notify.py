@@ -156,7 +156,8 @@ def _notice(ctx, audience, language):
         remark = _("Remark: %(remark)s", remark=remark) if remark else ""
         return "request_status", dict(args, status=_status(ctx, language), remark=remark)
     if event in ("escalated", "warning"):
-        due = _when(request.due_at) if request.due_at else "-"
+        due = _tier_due(request, ctx.seq)
+        due = _when(due) if due else "-"
         if event == "warning":
             return "request_warning", dict(args, due=due)
         authority = str(authorities.title_of(ctx.escalated_role()))
@@ -176,6 +177,20 @@ def _notice(ctx, audience, language):
     if event in ("transferred", "transfer_proposed", "transfer_refused"):
         return _transfer_notice(ctx, audience, args, language)
     return _appeal_notice(ctx, audience, args)
+
+
+def _tier_due(request, level):
+    """The deadline of tier `level` of the chain: the request's own while it is at that tier,
+    else the one its escalation record kept. A notice processed late (a worker restarted after
+    the request climbed again) must not give the next tier's deadline as its own."""
+    if level == (request.escalation_level or 0):
+        return request.due_at
+    for entry in request.escalations or []:
+        if entry.level == level:
+            return entry.due_at
+        if entry.level == level + 1:
+            return entry.missed_due_at
+    return request.due_at
 
 
 def _transfer_notice(ctx, audience, args, language):

@@ -278,3 +278,32 @@ def test_after_a_long_stop_the_sweep_jumps_over_empty_hours(catalogue_seeded, ct
     assert sweep.run(request.due_at + timedelta(minutes=1))["escalated"] == 1
     assert len(reads) <= 2 * (due_hours.WALK + 3)  # not one read per hour of the year
     assert Model.objects.get(id=request.id).escalation_level == 1
+
+
+def test_a_notice_processed_after_the_request_climbed_again_gives_its_own_tiers_deadline(
+    catalogue_seeded, ctx, app
+):
+    """A worker restarted late may process the tier-0 warning after the tier-1 escalation: the
+    warning must still give the deadline tier 0 had, not tier 1's (the cluster kill test saw two
+    warnings with the same text)."""
+    from flask_babel import force_locale
+
+    from app.services import service_types
+
+    request = submit_at("tenant_verification", MONDAY)
+    first_due = request.due_at
+    sweep.run(first_due + timedelta(minutes=1))
+    request = _reload(request)
+    second_due = request.due_at
+    sweep.run(second_due + timedelta(minutes=1))
+    request = _reload(request)
+    assert notify._tier_due(request, 0) == first_due
+    assert notify._tier_due(request, 1) == second_due
+    assert notify._tier_due(request, 2) == request.due_at
+    definition = service_types.definition_of(request)
+    with app.test_request_context(), force_locale("en"):
+        kind, values = notify._notice(
+            notify.Context(request, definition, "warning", 0), "assignee", "en"
+        )
+        assert kind == "request_warning" and values["due"] == notify._when(first_due)
+        assert values["due"] != notify._when(second_due)
