@@ -313,7 +313,11 @@ def _round(cluster, round_no, report):
                 {"number": number, "event": "escalated", "recipient": users[DEMO[who]["email"]]}
             )
             assert got == count, (number, who, got)
-    assert twice_in_app == 0 and twice_mailed == 0
+    # Name what came twice, so a failure says which notice (and so which path) repeated.
+    assert twice_in_app == 0 and twice_mailed == 0, (
+        [key for key, count in in_app.items() if count > 1][:5],
+        [key for key, count in outbox.items() if count > 1][:5],
+    )
     assert transitions["withdraw"] + transitions["accept"] <= applied
 
     # One beat at a time: before the kill only the holder queued sweeps; after it exactly one
