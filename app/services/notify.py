@@ -91,9 +91,16 @@ class Context:
         if event.startswith("appeal_"):
             self.appeal = Appeal.objects(key=f"{request.id}:A{seq}").first()
 
+    def level(self):
+        """The tier of the chain this event is about: a warning's own (its seq), whenever it is
+        processed; for other events, the tier the request is at."""
+        if self.event == "warning":
+            return self.seq
+        return self.request.escalation_level or 0
+
     def tier_role(self):
         tiers = deadlines.chain(self.definition)
-        level = min(self.request.escalation_level or 0, len(tiers) - 1)
+        level = min(self.level(), len(tiers) - 1)
         return tiers[level]["role"] if tiers else None
 
     def recipients(self, who):
@@ -107,7 +114,7 @@ class Context:
             role = self.escalated_role()
             return [(u, STAFF) for u in authorities.holders(role, request.station)] if role else []
         if who == "assignee":
-            if request.assigned_to is not None and (request.escalation_level or 0) == 0:
+            if request.assigned_to is not None and self.level() == 0:
                 return [(request.assigned_to, STAFF)]
             role = self.tier_role()
             return [(u, STAFF) for u in authorities.holders(role, request.station)] if role else []

@@ -284,8 +284,8 @@ def test_a_notice_processed_after_the_request_climbed_again_gives_its_own_tiers_
     catalogue_seeded, ctx, app
 ):
     """A worker restarted late may process the tier-0 warning after the tier-1 escalation: the
-    warning must still give the deadline tier 0 had, not tier 1's (the cluster kill test saw two
-    warnings with the same text)."""
+    warning must still go to tier 0's officer with the deadline tier 0 had, not to tier 1's with
+    tier 1's (the cluster kill test saw tier 1's officer get two warnings that read the same)."""
     from flask_babel import force_locale
 
     from app.services import service_types
@@ -307,3 +307,5 @@ def test_a_notice_processed_after_the_request_climbed_again_gives_its_own_tiers_
         )
         assert kind == "request_warning" and values["due"] == notify._when(first_due)
         assert values["due"] != notify._when(second_due)
+        late = notify.Context(request, definition, "warning", 0)
+        assert [u.email for u, _ in late.recipients("assignee")] == [user("sho.sector29").email]
