@@ -75,12 +75,13 @@ def flags(draft):
     return found
 
 
-def steps_using(draft, state):
-    """The steps that leave from or lead to `state`, by their English labels."""
+def steps_using(draft, state, leaving_only=False):
+    """The steps that leave from (or, unless `leaving_only`, lead to) `state`, by their English
+    labels."""
     return [
         text_of(t.get("label"), "en") or t.get("action", "")
         for t in draft["transitions"]
-        if state in catalogue.sources_of(t) or t.get("to") == state
+        if state in catalogue.sources_of(t) or (not leaving_only and t.get("to") == state)
     ]
 
 
@@ -207,11 +208,7 @@ def _save_state(draft, form):
     else:
         if info.get("pauses_clock"):
             errors["st_pauses_clock"] = _("Pauses the clock: a final state has no clock to pause.")
-        leaving = [
-            text_of(t.get("label"), "en") or t.get("action", "")
-            for t in draft["transitions"]
-            if editing and editing in catalogue.sources_of(t)
-        ]
+        leaving = steps_using(draft, editing, leaving_only=True) if editing else []
         if leaving:
             errors["st_final"] = _(
                 "Final: the steps %(steps)s leave this state; remove them first.",
