@@ -67,6 +67,12 @@ def clean(definition, raw, now=None, language="en"):
     return data, errors
 
 
+def always_required(spec):
+    """Whether every request must answer the field: required and asked whatever the other
+    answers (a field asked only on another answer is required only then), as a schema says it."""
+    return bool(spec.get("required")) and "show_when" not in spec
+
+
 def shown(spec, answers):
     """Whether a field is asked, given the answers before it: a field with `show_when` only when
     the field it names has the answer it names (catalogue._check_show_when)."""

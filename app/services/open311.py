@@ -21,7 +21,7 @@ from app.constants import IST
 from app.models import PoliceStation, ServiceRequest, State
 from app.models.base import as_utc
 
-from . import assisted, catalogue, service_types
+from . import assisted, catalogue, forms, service_types
 from .errors import FieldErrors
 from .requests import NotAllowed
 
@@ -90,8 +90,7 @@ def definition_of(state, live, language):
             "variable": True,
             "code": spec["name"],
             "datatype": datatype,
-            # A field asked only on another answer cannot be required unconditionally.
-            "required": bool(spec.get("required")) and "show_when" not in spec,
+            "required": forms.always_required(spec),
             "datatype_description": _text(spec.get("help"), language),
             "order": order,
             "description": _text(spec["label"], language),

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app.i18n import current_language
 from app.models import PoliceStation, State
-from app.services import access, catalogue, field_types, service_types
+from app.services import access, catalogue, field_types, forms, service_types
 
 from .core import ApiError, api_doc, bp, json_body, login_required
 
@@ -78,9 +78,7 @@ def service(code):
     language = current_language()
     definition = live.definition
     body = service_summary(live, language)
-    required = [
-        f["name"] for f in definition["fields"] if f.get("required") and "show_when" not in f
-    ]
+    required = [f["name"] for f in definition["fields"] if forms.always_required(f)]
     body["schema"] = {
         "type": "object",
         "additionalProperties": False,
