@@ -18,7 +18,7 @@ from app.constants import IST
 from app.models import Notification, Posting, Role, ServiceRequest, ServiceType
 from app.models.base import as_utc
 
-from . import claims, mail
+from . import claims, mail, notice_templates
 
 DIGEST_ROLES = {"sho": "station", "district_supervisor": "district"}
 
@@ -57,36 +57,36 @@ def _name(service_type, code, language):
     return service_type.name_hi if language == "hi" else service_type.name_en
 
 
-def compose(user, place_name, tallies, names, now, language):
-    """(subject, text) of one officer's digest, in `language`."""
+def compose(place_name, tallies, names, now, language, channel="email"):
+    """(subject, text) of one officer's digest on `channel`, in `language`: the per-service
+    lines filled into the wording an administrator may change (services.notice_templates)."""
     with force_locale(language):
         day = format_date(now.astimezone(IST).date(), "d MMM yyyy")
         total: Counter = sum(tallies.values(), Counter())
-        subject = _("Daily summary for %(place)s, %(date)s", place=place_name, date=day)
         lines = [
-            _(
-                "%(open)d open, %(due)d due today, %(overdue)d overdue.",
-                open=total["open"],
-                due=total["due_today"],
-                overdue=total["overdue"],
+            "- "
+            + _(
+                "%(service)s: %(open)d open, %(due)d due today, %(overdue)d overdue",
+                service=_name(names.get(code), code, language),
+                open=tallies[code]["open"],
+                due=tallies[code]["due_today"],
+                overdue=tallies[code]["overdue"],
             )
-        ]
-        for code in sorted(tallies):
-            tally = tallies[code]
-            lines.append(
-                "- "
-                + _(
-                    "%(service)s: %(open)d open, %(due)d due today, %(overdue)d overdue",
-                    service=_name(names.get(code), code, language),
-                    open=tally["open"],
-                    due=tally["due_today"],
-                    overdue=tally["overdue"],
-                )
-            )
-        if not tallies:
-            lines.append(_("No open requests."))
-        lines += ["", _("Your queue: %(url)s", url=url_for("queue.index", _external=True))]
-    return subject, "\n".join(lines)
+            for code in sorted(tallies)
+        ] or [_("No open requests.")]
+        queue = url_for("queue.index", _external=True)
+    return notice_templates.render(
+        "daily_digest",
+        channel,
+        language,
+        place=place_name,
+        date=day,
+        open=total["open"],
+        due_today=total["due_today"],
+        overdue=total["overdue"],
+        services="\n".join(lines),
+        queue=queue,
+    )
 
 
 def _postings():
@@ -113,15 +113,9 @@ def send_daily(now=None):
         names = names_by_state.setdefault(state_id, _service_names(state_id))
         tallies = counts({level: place.id}, now)
         language = user.language or "en"
-        subject, text = compose(
-            user,
-            place.name_hi if language == "hi" else place.name_en,
-            tallies,
-            names,
-            now,
-            language,
-        )
+        place_name = place.name_hi if language == "hi" else place.name_en
         key = f"digest:{day}:{user.id}:{place.id}"
+        _subject, text = compose(place_name, tallies, names, now, language, "in_app")
         try:
             Notification(
                 key=f"{key}:in_app", recipient=user, event="digest", text=text[:1000]
@@ -130,6 +124,7 @@ def send_daily(now=None):
         except (NotUniqueError, DuplicateKeyError):
             pass
         if user.email and claims.take(f"notify:{key}:email"):
+            subject, text = compose(place_name, tallies, names, now, language)
             mail.queue_email(
                 to=user.email,
                 subject=subject,

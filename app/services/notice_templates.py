@@ -40,6 +40,7 @@ class Kind:
     placeholders: tuple[str, ...]
     required: tuple[str, ...] = ("number",)
     channels: tuple[str, ...] = ("in_app", "email")
+    longest: int = MAX_TEXT  # characters of the filled-in text
 
 
 _REQUEST = ("number", "service")
@@ -264,6 +265,88 @@ KINDS = {
         (),
         ("email",),
     ),
+    "daily_digest": Kind(
+        _l("The daily summary (to each SHO and district supervisor)"),
+        _l(
+            "%(open)s open, %(due_today)s due today, %(overdue)s overdue.\n%(services)s\n\n"
+            "Your queue: %(queue)s"
+        ),
+        _l("Daily summary for %(place)s, %(date)s"),
+        ("place", "date", "open", "due_today", "overdue", "services", "queue"),
+        (),
+        longest=4000,  # one line per service
+    ),
+    # Flask-Security's account emails (app.security.mailer sends these words instead of its own).
+    "account_welcome": Kind(
+        _l("A new account: confirm the email address (to the person who registered)"),
+        _l(
+            "Welcome to the police citizen services portal. To finish registering, confirm "
+            "your email address %(email)s by opening this link: %(link)s\n\nIf you did not "
+            "register, ignore this email; no account is used without this confirmation."
+        ),
+        _l("Confirm your email address"),
+        ("email", "link"),
+        ("link",),
+        ("email",),
+    ),
+    "account_exists": Kind(
+        _l("A registration with an email that has an account already (to its owner)"),
+        _l(
+            "Someone, perhaps you, tried to register on the police citizen services portal with "
+            "%(email)s, which has an account already. If you have forgotten your password, "
+            "choose a new one here: %(link)s\n\nIf it was not you, ignore this email."
+        ),
+        _l("Your account on the police citizen services portal"),
+        ("email", "link"),
+        (),
+        ("email",),
+    ),
+    "account_confirm": Kind(
+        _l("A new link to confirm the email address (asked for again)"),
+        _l(
+            "Confirm your email address %(email)s for the police citizen services portal by "
+            "opening this link: %(link)s"
+        ),
+        _l("Confirm your email address"),
+        ("email", "link"),
+        ("link",),
+        ("email",),
+    ),
+    "password_reset": Kind(
+        _l("A link to choose a password (forgotten password, or a new staff account)"),
+        _l(
+            "Open this link to choose a password for your account %(email)s on the police "
+            "citizen services portal: %(link)s\n\nIf you did not ask for it, ignore this "
+            "email; your password stays as it is."
+        ),
+        _l("Choose your password"),
+        ("email", "link"),
+        ("link",),
+        ("email",),
+    ),
+    "password_reset_notice": Kind(
+        _l("A password chosen through the emailed link (to the account's owner)"),
+        _l(
+            "A new password was chosen for your account %(email)s through the link we emailed. "
+            "If this was not you, tell your police station or the portal's help desk at once."
+        ),
+        _l("Your password was changed"),
+        ("email",),
+        (),
+        ("email",),
+    ),
+    "password_changed": Kind(
+        _l("A password changed while signed in (to the account's owner)"),
+        _l(
+            "The password of your account %(email)s was changed. If this was not you, choose a "
+            "new one through “Forgot your password?” on the login page and tell your police "
+            "station or the portal's help desk."
+        ),
+        _l("Your password was changed"),
+        ("email",),
+        (),
+        ("email",),
+    ),
     "fir_progress": Kind(
         _l("News of a case (to the complainant)"),
         _l("FIR %(number)s: %(text)s"),
@@ -309,7 +392,7 @@ def render(kind, channel, language, **values):
     with force_locale(language):
         subject = template_text.fill(subject, placeholders, values)
         text = template_text.fill(text, placeholders, values)
-    return " ".join(subject.split())[:MAX_SUBJECT], text.strip()[:MAX_TEXT]
+    return " ".join(subject.split())[:MAX_SUBJECT], text.strip()[: KINDS[kind].longest]
 
 
 def check(kind, text, subject=None):

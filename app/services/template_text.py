@@ -41,6 +41,16 @@ SAMPLE = {
     "found_station": _l("Police Station Sector 14"),
     "missing_station": _l("Police Station Sector 29"),
     "count": "6",
+    "email": "ramesh.kumar@example.in",
+    "place": _l("Police Station Sector 29"),
+    "open": "12",
+    "due_today": "3",
+    "overdue": "1",
+    "services": _l(
+        "- Tenant verification: 8 open, 2 due today, 1 overdue\n"
+        "- Character certificate: 4 open, 1 due today, 0 overdue"
+    ),
+    "queue": "https://portal.example.gov.in/queue/",
 }
 
 

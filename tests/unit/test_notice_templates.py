@@ -1,6 +1,8 @@
 """Notice and email wording: checked on save (an unknown placeholder is refused by its name),
 previewed with sample values, used for the next notice, and reset to the default."""
 
+import re
+
 import pytest
 
 from app.models import NoticeTemplate, Notification, OutboxMessage, User
@@ -133,3 +135,54 @@ def test_the_lockout_email_uses_the_administrators_wording(app):
         login_guard._tell_owner("citizen@demo.police.example", 7)
         sent = OutboxMessage.objects.get(channel="email", subject="Logins paused")
         assert sent.body_text == "7 failed logins: paused."
+
+
+def test_the_password_reset_email_is_in_the_administrators_words_and_the_users_language(
+    app, client, auth
+):
+    """Flask-Security's own mails go out in the portal's wording (app.security.mailer): the
+    saved Hindi text, for a user who chose Hindi, with the reset link filled in."""
+    email = "citizen@demo.police.example"
+    with app.test_request_context():
+        User.objects(email=email).update_one(set__language="hi")
+        notice_templates.save(
+            "password_reset", "email", "hi", "नया पासवर्ड चुनें: {link}", "पासवर्ड: {email}", None
+        )
+    assert client.post("/reset", data={"email": email, "csrf_token": auth.csrf("/reset")})
+    with app.app_context():
+        sent = OutboxMessage.objects(to=email).order_by("-created_at").first()
+    assert sent.template.endswith("reset_instructions") and sent.subject == f"पासवर्ड: {email}"
+    assert re.fullmatch(r"नया पासवर्ड चुनें: https?://\S+/reset/\S+", sent.body_text)
+    assert sent.body_html is None  # no second copy in Flask-Security's own words
+
+
+def test_a_password_change_notice_uses_the_default_wording_until_one_is_saved(app):
+    from flask_security.changeable import send_password_changed_notice
+
+    with app.test_request_context():
+        user = User.objects.get(email="citizen@demo.police.example")
+        send_password_changed_notice(user)
+        sent = OutboxMessage.objects(to=user.email).order_by("-created_at").first()
+        assert sent.subject == "Your password was changed"
+        assert sent.body_text.startswith(f"The password of your account {user.email} was changed.")
+
+
+def test_the_daily_digest_is_in_the_administrators_words(catalogue_seeded):
+    from datetime import UTC, datetime
+
+    from app.services import digest
+
+    app = catalogue_seeded
+    submit(app, "tenant_verification")
+    with app.test_request_context():
+        notice_templates.save(
+            "daily_digest", "email", "en", "{place}: {open} open\n{services}",
+            "Summary {date}", None,
+        )  # fmt: skip
+        digest.send_daily(datetime(2026, 12, 2, 3, 0, tzinfo=UTC))
+        sho = User.objects.get(email="sho.sector29@demo.police.example")
+        sent = OutboxMessage.objects.get(to=sho.email, template="digest")
+        assert sent.subject == "Summary 2 Dec 2026"
+        assert sent.body_text.startswith("Sector 29 Police Station: 1 open\n- Tenant")
+        in_app = Notification.objects.get(recipient=sho, event="digest")
+        assert in_app.text.startswith("1 open, 0 due today, 0 overdue.\n- Tenant")
