@@ -146,6 +146,10 @@ def _fields(old, new, language):
     return said
 
 
+def _without(mapping, key):
+    return {k: v for k, v in mapping.items() if k != key}
+
+
 def _workflow(old, new, language):
     said = []
     old, new = old or {}, new or {}
@@ -171,16 +175,19 @@ def _workflow(old, new, language):
     for key in sorted(was.keys() - now.keys(), key=str):
         said.append(_("Step “%(step)s” removed", step=_text(was[key].get("label"), language)))
     for key in sorted(was.keys() & now.keys(), key=str):
+        label = _text(now[key].get("label"), language)
         if was[key].get("roles") != now[key].get("roles"):
             said.append(
                 _arrow(
-                    _("Who may take step “%(step)s”", step=_text(now[key].get("label"), language)),
+                    _("Who may take step “%(step)s”", step=label),
                     ", ".join(was[key].get("roles") or []),
                     ", ".join(now[key].get("roles") or []),
                 )
             )
-        elif was[key] != now[key]:
-            said.append(_("Step “%(step)s” changed", step=_text(now[key].get("label"), language)))
+        elif _without(was[key], "report") != _without(now[key], "report"):
+            said.append(_("Step “%(step)s” changed", step=label))
+        for line in _fields(was[key].get("report"), now[key].get("report"), language):
+            said.append(_("Report form at step “%(step)s”: %(change)s", step=label, change=line))
     if old.get("initial") != new.get("initial"):
         said.append(_arrow(_("First state"), old.get("initial"), new.get("initial")))
     return said

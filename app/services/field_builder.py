@@ -1,5 +1,8 @@
 """A service's form fields edited as a table (the admin's "Fields" page) instead of YAML.
 
+The same page edits the report form an officer fills in at a step of the workflow (the
+findings of a verification, the date of a visit): a list of fields of the same kinds.
+
 The page carries a draft of the field list (JSON in a hidden input) from one step to the next:
 add a field, remove one, move one up or down, make one required or optional. Nothing is stored
 until the administrator publishes the draft with a reason; until then "discard" is reloading the
@@ -33,8 +36,12 @@ class DraftError(ValueError):
     """The posted draft is not a list of fields (tampered with, or cut off)."""
 
 
-def draft_of(definition):
-    return copy.deepcopy(definition.get("fields") or [])
+def draft_of(definition, step=None):
+    """The citizen's form, or with `step` (an index into the workflow's steps) the report form
+    the officer fills in when taking that step."""
+    if step is None:
+        return copy.deepcopy(definition.get("fields") or [])
+    return copy.deepcopy(definition["workflow"]["transitions"][step].get("report") or [])
 
 
 def to_json(draft):
@@ -301,7 +308,13 @@ def _choices(text):
     return choices, None
 
 
-def definition_with(definition, draft):
+def definition_with(definition, draft, step=None):
     new = copy.deepcopy(definition)
-    new["fields"] = draft
+    if step is None:
+        new["fields"] = draft
+        return new
+    transition = new["workflow"]["transitions"][step]
+    transition.pop("report", None)
+    if draft:  # a step without a report form has no `report` at all, as in YAML
+        transition["report"] = draft
     return new

@@ -25,6 +25,8 @@ ROLES = {
     "organisation": _l("the applicant (an organisation)"),
     **authorities.ROLE_TITLES,
 }
+# The ways a step may be taken besides a button: (value, words); "" is a button of the roles.
+TAKEN_BY = {"fir": _l("by the FIR register, when the officer records the FIR")}
 # Settings of a state or step that these forms do not show and must keep as they were.
 STATE_FLAGS = ("final", "pauses_clock", "editable_by_applicant", "rejection")
 
@@ -57,6 +59,12 @@ def documents():
 def text_of(bilingual, language):
     bilingual = bilingual or {}
     return bilingual.get(language) or bilingual.get("en") or ""
+
+
+def reportable(step):
+    """Whether an officer's report form may be asked at `step`: only staff take it, by a button."""
+    roles = step.get("roles") or []
+    return not step.get("via") and bool(roles) and set(roles) <= catalogue.STAFF_ROLES
 
 
 def flags(draft):
@@ -111,6 +119,7 @@ def step_form(draft, index):
         "tr_to": step.get("to", ""),
         "tr_remark": "y" if step.get("remark") == "required" else "",
         "tr_not_self": "y" if step.get("self_approval") is False else "",
+        "tr_via": step.get("via", ""),
     }
     for source in catalogue.sources_of(step):
         values[f"tr_from_{source}"] = "y"
@@ -255,6 +264,9 @@ def _save_step(draft, form):
                     action=action,
                     state=sorted(twice)[0],
                 )
+    via = str(form.get("tr_via", ""))
+    if via and via not in catalogue.TRANSITION_MODULES:
+        errors["tr_via"] = _("Taken: choose one of the ways listed.")
     if errors:
         return draft, errors
     step = {
@@ -268,8 +280,10 @@ def _save_step(draft, form):
         step["remark"] = "required"
     if form.get("tr_not_self"):
         step["self_approval"] = False
-    if index is not None:  # keep what this form does not show (the officer's report, via)
-        kept = ("action", "from", "to", "roles", "label", "remark", "self_approval")
+    if via:
+        step["via"] = via
+    if index is not None:  # keep what this form does not show (the officer's report form)
+        kept = ("action", "from", "to", "roles", "label", "remark", "self_approval", "via")
         old = draft["transitions"][index]
         step.update((key, value) for key, value in old.items() if key not in kept)
     if index is None:

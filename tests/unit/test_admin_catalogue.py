@@ -692,3 +692,110 @@ def test_a_definition_downloads_as_yaml_that_reads_back_the_same(catalogue_seede
     auth.logout()
     auth.login("admin.delhi")
     assert client.get(f"/admin/catalogue/export/?id={sid}").status_code == 404
+
+
+def test_a_steps_report_form_is_changed_in_the_builder_and_the_diff_names_the_step(
+    catalogue_seeded, client, auth
+):
+    import json
+
+    app = catalogue_seeded
+    auth.login("admin.haryana")
+    sid = service_id(app, "tenant_verification")
+    with app.app_context():
+        steps = ServiceType.objects.get(id=sid).definition["workflow"]["transitions"]
+    report_at = next(i for i, t in enumerate(steps) if t["action"] == "submit_report")
+    withdraw_at = next(i for i, t in enumerate(steps) if t["action"] == "withdraw")
+    workflow = client.get(f"/admin/catalogue/workflow/?id={sid}").get_data(as_text=True)
+    path = f"/admin/catalogue/fields/?id={sid}&amp;step={report_at}"
+    assert path in workflow and "Change the report form" in workflow
+    path = path.replace("&amp;", "&")
+    page = client.get(path).get_data(as_text=True)
+    assert "Report form at the step “Submit verification report”" in page
+    assert [f["name"] for f in json.loads(_draft(page))][0] == "visited_on"
+    added = client.post(
+        path,
+        data={
+            "draft": _draft(page),
+            "step": str(report_at),
+            "action": "add",
+            "new_name": "neighbour_spoken_to",
+            "new_type": "text",
+            "new_label_en": "Neighbour spoken to",
+            "new_label_hi": "जिस पड़ोसी से बात की",
+            "new_required": "y",
+            "csrf_token": auth.csrf(path),
+        },
+    ).get_data(as_text=True)
+    assert (
+        "Report form at step “Submit verification report”: Field “Neighbour spoken to” added "
+        "(required)" in added
+    )
+    assert "The officer must fill it in" in added
+    published = client.post(
+        path,
+        data={
+            "draft": _draft(added),
+            "step": str(report_at),
+            "action": "publish",
+            "reason": "SP's order: name the neighbour",
+            "csrf_token": auth.csrf(path),
+        },
+    )
+    assert published.status_code == 302
+    with app.app_context():
+        live = ServiceType.objects.get(id=sid).definition
+        assert live["workflow"]["transitions"][report_at]["report"][-1]["name"] == (
+            "neighbour_spoken_to"
+        )
+        assert live["fields"] == catalogue_fields_before(app, sid)
+    # A step the applicant takes asks no report; a step that does not exist is not found.
+    for step in (withdraw_at, 99, "x"):
+        assert client.get(f"/admin/catalogue/fields/?id={sid}&step={step}").status_code == 404
+
+
+def catalogue_fields_before(app, sid):
+    """The citizen's form of the version before the live one (a report change leaves it)."""
+    from app.models import ServiceTypeVersion
+
+    with app.app_context():
+        service = ServiceType.objects.get(id=sid)
+        return ServiceTypeVersion.objects.get(
+            state=service.state, code=service.code, version=service.version - 1
+        ).definition["fields"]
+
+
+def test_a_step_is_set_to_be_taken_by_the_fir_register_in_the_builder(
+    catalogue_seeded, client, auth
+):
+    app = catalogue_seeded
+    auth.login("admin.haryana")
+    sid = service_id(app, "grievance")
+    path = f"/admin/catalogue/workflow/?id={sid}"
+    page = client.get(path).get_data(as_text=True)
+    assert 'name="tr_via"' in page
+    opened = client.post(
+        path, data={"draft": _draft(page), "action": "edit_step:0", "csrf_token": auth.csrf(path)}
+    ).get_data(as_text=True)
+    import json
+
+    from app.services import workflow_builder
+
+    assert 'name="tr_via"' in opened and "Change the step" in opened
+    data = workflow_builder.step_form(json.loads(_draft(opened)), 0)  # what the form shows
+    data.pop("tr_via")
+    refused = client.post(
+        path,
+        data={**data, "draft": _draft(opened), "editing_step": "0", "action": "step",
+              "tr_via": "telepathy", "csrf_token": auth.csrf(path)},
+    )  # fmt: skip
+    assert refused.status_code == 400 and 'href="#wf-tr_via"' in refused.get_data(as_text=True)
+    saved = client.post(
+        path,
+        data={**data, "draft": _draft(opened), "editing_step": "0", "action": "step",
+              "tr_via": "fir", "csrf_token": auth.csrf(path)},
+    )  # fmt: skip
+    text = saved.get_data(as_text=True)
+    assert saved.status_code == 200, text[-3000:]
+    assert json.loads(_draft(text))["transitions"][0]["via"] == "fir"
+    assert "taken by the FIR register, not by a button" in text

@@ -218,3 +218,29 @@ def test_the_diagram_puts_unreachable_states_last_with_their_faults(app, draft):
     diagram = workflow_diagram.layout(draft, "en", faults)
     lost = next(n for n in diagram.nodes if n.name == "field_visit")
     assert lost.faults and lost.y == max(n.y for n in diagram.nodes)
+
+
+def test_the_ways_a_step_is_taken_are_the_ones_the_catalogue_accepts():
+    assert set(workflow_builder.TAKEN_BY) == set(catalogue.TRANSITION_MODULES)
+
+
+def test_a_report_form_is_offered_only_at_steps_staff_take_by_a_button(draft):
+    by_action = {t["action"]: t for t in draft["transitions"]}
+    assert workflow_builder.reportable(by_action["submit_report"])
+    assert not workflow_builder.reportable(by_action["withdraw"])  # the applicant's
+    assert not workflow_builder.reportable(dict(by_action["approve"], via="fir"))
+
+
+def test_changing_a_step_keeps_its_report_form_and_sets_how_it_is_taken(app, draft):
+    index = next(i for i, t in enumerate(draft["transitions"]) if t["action"] == "submit_report")
+    report = draft["transitions"][index]["report"]
+    with app.test_request_context():
+        form = dict(workflow_builder.step_form(draft, index), tr_via="fir")
+        changed, errors = workflow_builder.apply(draft, "step", form)
+        assert errors == {}
+        assert changed["transitions"][index]["report"] == report
+        assert changed["transitions"][index]["via"] == "fir"
+        back, errors = workflow_builder.apply(changed, "step", dict(form, tr_via=""))
+        assert errors == {} and "via" not in back["transitions"][index]
+        _same, errors = workflow_builder.apply(draft, "step", dict(form, tr_via="post"))
+        assert set(errors) == {"tr_via"}

@@ -275,7 +275,8 @@ class ServiceTypeView(ScopedModelView):
             abort(403)
         service = self._service(request.values.get("id", "", type=str))
         live = service.definition
-        draft, errors, form = field_builder.draft_of(live), {}, request.form
+        step = self._report_step(live, request.values.get("step", "", type=str))
+        draft, errors, form = field_builder.draft_of(live, step), {}, request.form
         # One language at a time: the citizen's form in both at once would repeat its ids.
         preview_language = current_language()
         if request.method == "POST":
@@ -287,7 +288,7 @@ class ServiceTypeView(ScopedModelView):
             if action in ("preview:en", "preview:hi"):
                 preview_language = action.partition(":")[2]
             if action == "publish":
-                errors = self._publish(service, field_builder.definition_with(live, draft))
+                errors = self._publish(service, field_builder.definition_with(live, draft, step))
                 if errors is None:
                     return redirect(url_for(".versions", id=str(service.id)))
             elif (
@@ -300,13 +301,19 @@ class ServiceTypeView(ScopedModelView):
                 draft, errors = field_builder.apply(draft, action, request.form)
                 if not errors and action == "add":
                     form = {}  # the field is in the table: an empty form for the next
-        definition = field_builder.definition_with(live, draft)
-        problems = catalogue.validate(definition) if draft != live.get("fields") else []
+        definition = field_builder.definition_with(live, draft, step)
+        problems = catalogue.validate(definition) if definition != live else []
         editing = str(form.get("editing", ""))
         position = int(editing) if editing.isdigit() else len(draft)
         page = self.render(
             "admin/catalogue_fields.html",
             service=service,
+            step=step,
+            step_label=workflow_builder.text_of(
+                live["workflow"]["transitions"][step].get("label"), current_language()
+            )
+            if step is not None
+            else None,
             draft=draft,
             draft_json=field_builder.to_json(draft),
             types=field_builder.types(),
@@ -321,6 +328,19 @@ class ServiceTypeView(ScopedModelView):
             preview_language=preview_language,
         )
         return page, 400 if errors else 200
+
+    @staticmethod
+    def _report_step(definition, value):
+        """The index of the step whose report form the fields page edits (None: the citizen's
+        form); a step that cannot have one is a 404, as a service of another state is."""
+        if value == "":
+            return None
+        steps = (definition.get("workflow") or {}).get("transitions") or []
+        if not value.isdigit() or int(value) >= len(steps):
+            abort(404)
+        if not workflow_builder.reportable(steps[int(value)]):
+            abort(404)
+        return int(value)
 
     def _publish(self, service, definition):
         """None when `definition` was published, else the errors to show."""
@@ -432,6 +452,9 @@ class ServiceTypeView(ScopedModelView):
             documents=workflow_builder.documents(),
             text_of=workflow_builder.text_of,
             sources_of=catalogue.sources_of,
+            reportable=workflow_builder.reportable,
+            unchanged=definition == live,
+            taken_by=workflow_builder.TAKEN_BY,
         )
         return page, 400 if errors else 200
 
