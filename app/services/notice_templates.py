@@ -356,6 +356,27 @@ KINDS = {
 }
 
 
+# The kinds services.notify sends about one request (or its appeal or transfer): their emails end
+# with the request's link, their in-app notices link to it. The others carry their own link.
+ABOUT_A_REQUEST = frozenset(
+    {
+        "request_status",
+        "request_escalated_applicant",
+        "request_escalated_officer",
+        "request_warning",
+        "senior_visit_missed",
+        "transfer_refused",
+        "transfer_proposed",
+        "transferred_applicant",
+        "transferred_station",
+        "appeal_filed_applicant",
+        "appeal_filed_authority",
+        "appeal_overdue",
+        "appeal_decided",
+    }
+)
+
+
 def offered(kind, channel):
     """Whether notices of `kind` go out on `channel` (and so have a wording to edit there)."""
     return kind in KINDS and channel in KINDS[kind].channels

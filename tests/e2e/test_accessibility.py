@@ -118,6 +118,9 @@ def _check_admin(tab, prefix):
             for link in _same_site_links(tab.page, tab.base_url, selector)[:1]:
                 if link not in listings and link not in records and "export" not in link:
                     records.append(link)
+    for workflow in [r for r in records if r.startswith("/admin/catalogue/workflow/")][:1]:
+        tab.open(workflow)  # a step's officer report form is reached from its workflow
+        records += _same_site_links(tab.page, tab.base_url, "a[href*='step=']")[:1]
     failures.update(_check_all(tab, records, prefix))
     return listings + records, failures
 

@@ -186,3 +186,14 @@ def test_the_daily_digest_is_in_the_administrators_words(catalogue_seeded):
         assert sent.body_text.startswith("Sector 29 Police Station: 1 open\n- Tenant")
         in_app = Notification.objects.get(recipient=sho, event="digest")
         assert in_app.text.startswith("1 open, 0 due today, 0 overdue.\n- Tenant")
+
+
+def test_only_a_requests_wording_says_the_request_link_is_added(app, client, auth):
+    auth.login("admin.haryana")
+    said = "An email ends with the link to the request"
+    assert said in client.get("/admin/notice_templates/request_status/email/en").get_data(
+        as_text=True
+    )
+    for kind in ("password_reset", "daily_digest", "add_email"):
+        page = client.get(f"/admin/notice_templates/{kind}/email/en")
+        assert page.status_code == 200 and said not in page.get_data(as_text=True), kind

@@ -45,7 +45,11 @@ class NoticeTemplatesView(SecuredView, BaseView):
             default_subject=(
                 notice_templates.default_subject(kind, language) if channel == "email" else None
             ),
-            note=_("An email ends with the link to the request; an in-app notice links to it."),
+            note=(
+                _("An email ends with the link to the request; an in-app notice links to it.")
+                if kind in notice_templates.ABOUT_A_REQUEST
+                else None
+            ),
             reset_question=_("Go back to the default wording?"),
             action_url=url_for(".edit", kind=kind, channel=channel, language=language),
             back_url=url_for(".index"),
