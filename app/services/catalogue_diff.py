@@ -9,6 +9,7 @@ else that differs is named by its key, so no change goes unmentioned.
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
+from .catalogue import sources_of
 from .field_builder import condition_words
 
 _KNOWN = {"name", "sla", "fields", "workflow", "fee", "notifications", "code"}
@@ -167,7 +168,10 @@ def _workflow(old, new, language):
             )
 
     def steps(workflow):
-        return {(t.get("action"), t.get("from")): t for t in workflow.get("transitions") or []}
+        # A step leaving several states names them in a list: the key holds them as a tuple.
+        return {
+            (t.get("action"), tuple(sources_of(t))): t for t in workflow.get("transitions") or []
+        }
 
     was, now = steps(old), steps(new)
     for key in sorted(now.keys() - was.keys(), key=str):

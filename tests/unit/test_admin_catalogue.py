@@ -799,3 +799,17 @@ def test_a_step_is_set_to_be_taken_by_the_fir_register_in_the_builder(
     assert saved.status_code == 200, text[-3000:]
     assert json.loads(_draft(text))["transitions"][0]["via"] == "fir"
     assert "taken by the FIR register, not by a button" in text
+
+
+def test_every_builder_page_of_every_seeded_service_opens(catalogue_seeded, client, auth):
+    """A step leaving several states (`from: [a, b]`, as the complaint's) once made the diff,
+    and so every builder page of those services, fail with a 500."""
+    app = catalogue_seeded
+    auth.login("admin.haryana")
+    with app.app_context():
+        ids = {s.code: str(s.id) for s in ServiceType.objects if s.state.code == "HR"}
+    assert "complaint" in ids and len(ids) >= 15
+    for code, sid in sorted(ids.items()):
+        for page in ("fields", "workflow", "limits", "versions"):
+            response = client.get(f"/admin/catalogue/{page}/?id={sid}")
+            assert response.status_code == 200, (code, page)
