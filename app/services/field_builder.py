@@ -173,6 +173,10 @@ def apply(draft, action, form):
     if not where.isdigit() or not 0 <= int(where) < len(draft):
         return draft, {}
     index = int(where)
+    if verb in ("up", "down", "remove"):
+        problem = _breaks_a_condition(draft, verb, index)
+        if problem:
+            return draft, {"form": problem}
     if verb == "up" and index > 0:
         draft[index - 1], draft[index] = draft[index], draft[index - 1]
     elif verb == "down" and index < len(draft) - 1:
@@ -182,6 +186,41 @@ def apply(draft, action, form):
     elif verb == "required":
         draft[index]["required"] = not draft[index].get("required", False)
     return draft, {}
+
+
+def _depends_on(spec, other):
+    condition = spec.get("show_when")
+    return isinstance(condition, dict) and condition.get("field") == other.get("name")
+
+
+def _label(spec):
+    return (spec.get("label") or {}).get("en") or spec.get("name", "")
+
+
+def _breaks_a_condition(draft, verb, index):
+    """What is wrong with moving or removing field `index`, or None: a field asked only on
+    another's answer must stay below that field, which may not be removed while it is used."""
+    spec = draft[index]
+    if verb == "up" and index > 0 and _depends_on(spec, draft[index - 1]):
+        upper, lower = draft[index - 1], spec
+    elif verb == "down" and index < len(draft) - 1 and _depends_on(draft[index + 1], spec):
+        upper, lower = spec, draft[index + 1]
+    elif verb == "remove":
+        users = [_label(other) for other in draft if _depends_on(other, spec)]
+        if not users:
+            return None
+        return _(
+            "“%(field)s” decides whether %(users)s is asked: change or remove that first.",
+            field=_label(spec),
+            users=", ".join(f"“{u}”" for u in users),
+        )
+    else:
+        return None
+    return _(
+        "“%(lower)s” is asked only on an answer to “%(upper)s”, so it stays below it.",
+        lower=_label(lower),
+        upper=_label(upper),
+    )
 
 
 def _change(draft, index, form):

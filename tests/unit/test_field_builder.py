@@ -45,3 +45,21 @@ def test_a_fields_limits_are_set_and_changed_in_place(app, definition):
         draft, errors = field_builder.apply(draft, "add", form)
         assert errors == {} and draft[-1]["min"] == 1 and "max" not in draft[-1]
         assert catalogue.validate(field_builder.definition_with(definition, draft)) == []
+
+
+def test_a_field_asked_on_anothers_answer_stays_below_it_and_keeps_it(app, definition):
+    """The seed asks "occupation, in words" only when the occupation is "Other": the builder
+    refuses to move it above the occupation, the occupation below it, or to remove the
+    occupation, naming both; nothing changes."""
+    with app.test_request_context():
+        draft = field_builder.draft_of(definition)
+        names = [f["name"] for f in draft]
+        asked = names.index("tenant_occupation_other")
+        decider = names.index("tenant_occupation")
+        assert asked == decider + 1  # the seed keeps them together
+        for action in (f"up:{asked}", f"down:{decider}", f"remove:{decider}"):
+            after, errors = field_builder.apply(draft, action, {})
+            assert after == draft, action
+            assert "“Tenant's occupation" in errors["form"], action
+        after, errors = field_builder.apply(draft, f"remove:{asked}", {})
+        assert errors == {} and "tenant_occupation_other" not in [f["name"] for f in after]
