@@ -19,6 +19,11 @@ GAP_Y = 74
 MARGIN = 16
 CURVE_ROOM = 190  # beside the widest row, for the lanes of steps going back and their labels
 TOP_ROOM = 24  # above the first row, for a step going back to the first state
+LABEL_CHARS = 25  # the template cuts a step's label to 24 characters and "…"
+CHAR_WIDTH = 6.6  # of the 12 px labels, on average: enough to keep two labels apart
+# Heights in the gap between two rows at which a forward step's label may stand, below the
+# upper box: the middle first, then nearer either box.
+LABEL_SLOTS = (30, 45, 15, 60)
 
 
 @dataclass
@@ -126,6 +131,7 @@ def layout(workflow, language, faults=None):
     arriving = {name: [p for p in pairs if p[1].get("to") == name] for name in nodes}
     edges = []
     lanes = {"left": 0, "right": 0}
+    forward: list = []
     for pair in pairs:
         source, step = pair
         start, end = nodes[source], nodes[step["to"]]
@@ -140,6 +146,7 @@ def layout(workflow, language, faults=None):
             y2 = end.y - 2
             path = f"M{x1:.1f},{y1:.1f} L{x2:.1f},{y2:.1f}"
             edges.append(Edge(label, path, (x1 + x2) / 2, (y1 + y2) / 2))
+            forward.append((edges[-1], x1, y1, x2, y2))
             continue
         lanes[side] += 1
         k = lanes[side]
@@ -156,7 +163,29 @@ def layout(workflow, language, faults=None):
             anchor, label_x = "start", lane + 4
         path = f"M{x1:.1f},{y1:.1f} H{lane:.1f} V{above:.1f} H{into_x:.1f} V{end.y - 2:.1f}"
         edges.append(Edge(label, path, label_x, (y1 + above) / 2 + 4, anchor))
+    _place_labels(forward)
     height = TOP_ROOM + MARGIN * 2 + len(rows) * BOX_HEIGHT + max(len(rows) - 1, 0) * GAP_Y
     right_room = CURVE_ROOM if lanes["right"] else 0
     width = left_room + MARGIN * 2 + row_width + right_room
     return Diagram(nodes=list(nodes.values()), edges=edges, width=width, height=height)
+
+
+def _half_width(label):
+    return min(len(label), LABEL_CHARS) * CHAR_WIDTH / 2
+
+
+def _place_labels(forward):
+    """Stand each forward step's label on its own line at a height of the gap where it does not
+    run into another label leaving the same row (several steps often cross one gap); a label
+    that fits nowhere stays at the middle of its line."""
+    placed: dict = {}  # (upper edge y, slot) -> [(x, half width)]
+    for edge, x1, y1, x2, y2 in sorted(forward, key=lambda f: (f[2], f[0].label_x)):
+        half = _half_width(edge.label)
+        for slot in LABEL_SLOTS:
+            y = y1 + slot
+            x = x1 + (x2 - x1) * (y - y1) / (y2 - y1) if y2 != y1 else (x1 + x2) / 2
+            others = placed.setdefault((y1, slot), [])
+            if all(abs(x - ox) >= half + other + 6 for ox, other in others):
+                others.append((x, half))
+                edge.label_x, edge.label_y = x, y + 4  # the baseline, a little below the point
+                break

@@ -211,6 +211,22 @@ def test_the_diagram_puts_each_state_in_rows_and_routes_the_steps_back_beside_th
         assert node.y + workflow_diagram.BOX_HEIGHT <= diagram.height
 
 
+@pytest.mark.parametrize("language", ["en", "hi"])
+def test_no_two_step_labels_of_a_seeded_workflow_run_into_each_other(language):
+    """Labels of forward steps crossing one gap stand at different heights or apart."""
+    for path in sorted(SEED.glob("*.yaml")):
+        workflow = workflow_builder.draft_of(catalogue.load_file(path))
+        diagram = workflow_diagram.layout(workflow, language)
+        labels = [
+            (e.label_x, e.label_y, workflow_diagram._half_width(e.label))
+            for e in diagram.edges
+            if " L" in e.path
+        ]
+        for i, (x, y, half) in enumerate(labels):
+            for ox, oy, other in labels[i + 1 :]:
+                assert abs(y - oy) >= 13 or abs(x - ox) >= half + other, (path.name, x, ox)
+
+
 def test_the_diagram_puts_unreachable_states_last_with_their_faults(app, draft):
     with app.test_request_context():
         draft, _ = workflow_builder.apply(draft, "state", new_state())
