@@ -57,9 +57,10 @@ def _name(service_type, code, language):
     return service_type.name_hi if language == "hi" else service_type.name_en
 
 
-def compose(place_name, tallies, names, now, language, channel="email"):
-    """(subject, text) of one officer's digest on `channel`, in `language`: the per-service
-    lines filled into the wording an administrator may change (services.notice_templates)."""
+def values_of(place_name, tallies, names, now, language):
+    """The placeholders of one officer's digest, in `language`: the per-service lines composed
+    here, filled into the wording an administrator may change (notice_templates' daily_digest),
+    once for the in-app notice and once for the email."""
     with force_locale(language):
         day = format_date(now.astimezone(IST).date(), "d MMM yyyy")
         total: Counter = sum(tallies.values(), Counter())
@@ -74,19 +75,15 @@ def compose(place_name, tallies, names, now, language, channel="email"):
             )
             for code in sorted(tallies)
         ] or [_("No open requests.")]
-        queue = url_for("queue.index", _external=True)
-    return notice_templates.render(
-        "daily_digest",
-        channel,
-        language,
-        place=place_name,
-        date=day,
-        open=total["open"],
-        due_today=total["due_today"],
-        overdue=total["overdue"],
-        services="\n".join(lines),
-        queue=queue,
-    )
+    return {
+        "place": place_name,
+        "date": day,
+        "open": total["open"],
+        "due_today": total["due_today"],
+        "overdue": total["overdue"],
+        "services": "\n".join(lines),
+        "queue": url_for("queue.index", _external=True),
+    }
 
 
 def _postings():
@@ -115,7 +112,8 @@ def send_daily(now=None):
         language = user.language or "en"
         place_name = place.name_hi if language == "hi" else place.name_en
         key = f"digest:{day}:{user.id}:{place.id}"
-        _subject, text = compose(place_name, tallies, names, now, language, "in_app")
+        values = values_of(place_name, tallies, names, now, language)
+        _subject, text = notice_templates.render("daily_digest", "in_app", language, **values)
         try:
             Notification(
                 key=f"{key}:in_app", recipient=user, event="digest", text=text[:1000]
@@ -124,7 +122,7 @@ def send_daily(now=None):
         except (NotUniqueError, DuplicateKeyError):
             pass
         if user.email and claims.take(f"notify:{key}:email"):
-            subject, text = compose(place_name, tallies, names, now, language)
+            subject, text = notice_templates.render("daily_digest", "email", language, **values)
             mail.queue_email(
                 to=user.email,
                 subject=subject,
